@@ -1,0 +1,14 @@
+export declare const rootDir: string;
+export interface BuiltBlock {
+  name: string;
+  metadataPath: string;
+  sourcePath: string;
+  bytes: number;
+}
+export interface BuildOptions {
+  outDir?: string;
+  minify?: boolean;
+}
+export declare function listBlocks(): Promise<string[]>;
+export declare function buildBlock(name: string, options?: BuildOptions): Promise<BuiltBlock>;
+export declare function buildBlocks(options?: BuildOptions): Promise<BuiltBlock[]>;

@@ -1,0 +1,63 @@
+// Builds each block the way Block Protocol hosts load it (ARCHITECTURE §2): one CommonJS file
+// with Lit bundled in, the element class as default export, no import.meta, plus its
+// block-metadata.json with the version filled in and `source` naming that file.
+import { build } from 'esbuild';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const rootDir = new URL('..', import.meta.url).pathname;
+
+/** The block folder names under blocks/, e.g. ["ai-chat", "ai-image", "ai-text"]. */
+export async function listBlocks() {
+  const entries = await readdir(join(rootDir, 'blocks'), { withFileTypes: true });
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+}
+
+/**
+ * Builds one block into `<outDir>/blocks/<name>/`.
+ * @returns {Promise<{ name: string, metadataPath: string, sourcePath: string, bytes: number }>}
+ */
+export async function buildBlock(name, { outDir = join(rootDir, 'dist'), minify = true } = {}) {
+  const blockDir = join(rootDir, 'blocks', name);
+  const target = join(outDir, 'blocks', name);
+  await mkdir(target, { recursive: true });
+  const pkg = JSON.parse(await readFile(join(blockDir, 'package.json'), 'utf8'));
+  const metadata = JSON.parse(
+    await readFile(join(rootDir, 'block-metadata', name, 'block-metadata.json'), 'utf8'),
+  );
+  const sourceFile = 'main.js';
+  const result = await build({
+    entryPoints: [join(blockDir, 'src', 'index.ts')],
+    bundle: true,
+    format: 'cjs',
+    platform: 'browser',
+    target: 'es2022',
+    minify,
+    legalComments: 'eof',
+    conditions: ['browser', 'production'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    outfile: join(target, sourceFile),
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const sourcePath = join(target, sourceFile);
+  const source = await readFile(sourcePath, 'utf8');
+  // A host evaluates the file inside new Function(...), where import.meta is a SyntaxError.
+  if (/\bimport\.meta\b/.test(source)) {
+    throw new Error(`${name}: the built source mentions import.meta, which breaks new Function() loading`);
+  }
+  const metadataPath = join(target, 'block-metadata.json');
+  await writeFile(
+    metadataPath,
+    `${JSON.stringify({ ...metadata, version: pkg.version, source: sourceFile }, null, 2)}\n`,
+  );
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+  return { name, metadataPath, sourcePath, bytes };
+}
+
+/** Builds every block. */
+export async function buildBlocks(options = {}) {
+  const results = [];
+  for (const name of await listBlocks()) results.push(await buildBlock(name, options));
+  return results;
+}

@@ -1,0 +1,32 @@
+// `npm test`: lint, typecheck, the Node tests, the build, and the browser tests (plain,
+// WebGPU and cross-origin isolated). Every step runs even when an earlier one fails, so one
+// run shows everything that is wrong; the exit code is non-zero if any step failed.
+import { spawnSync } from 'node:child_process';
+
+const steps = [
+  ['chromium', 'node', ['scripts/ensure-chromium.mjs']],
+  ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
+  ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['node tests', 'npx', ['vitest', 'run']],
+  ['build', 'node', ['scripts/build.mjs']],
+  ['browser tests', 'npx', ['web-test-runner']],
+  ['isolated browser tests', 'npx', ['web-test-runner', '--config', 'web-test-runner.isolated.config.mjs']],
+];
+
+const results = [];
+for (const [name, command, args] of steps) {
+  console.log(`\n▶ ${name}: ${command} ${args.join(' ')}`);
+  const started = Date.now();
+  const { status } = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+  results.push({ name, ok: status === 0, seconds: (Date.now() - started) / 1000 });
+  // Without a browser the browser steps cannot run at all.
+  if (name === 'chromium' && status !== 0) break;
+}
+
+console.log('\nSummary');
+for (const { name, ok, seconds } of results) {
+  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name} (${seconds.toFixed(1)} s)`);
+}
+const failed = results.filter((result) => !result.ok).length;
+console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 && results.length === steps.length ? 0 : 1);

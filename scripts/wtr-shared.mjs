@@ -1,0 +1,26 @@
+// Settings both web-test-runner configs share.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { chromiumArgs, findChromium } from './chromium-path.mjs';
+
+/** A Playwright launcher driving the system Chromium with the closed-network flags. */
+export function chromium({ webgpu = false } = {}) {
+  return playwrightLauncher({
+    product: 'chromium',
+    launchOptions: {
+      executablePath: findChromium(),
+      headless: true,
+      args: chromiumArgs({ webgpu }),
+    },
+  });
+}
+
+export const shared = {
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  concurrency: 1,
+  // Lit's dev-mode banner repeats in every test file; other logs still show.
+  filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 300000,
+};

@@ -1,0 +1,43 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import type { Entity } from '@blockprotocol/graph';
+import { buildSubgraph } from '@blockprotocol/graph/stdlib';
+import AiTextBlock from '@ai-blocks/block-ai-text';
+
+customElements.define('test-ai-text-block', AiTextBlock);
+
+const entity: Entity = {
+  metadata: {
+    recordId: { entityId: 'block-1', editionId: '1' },
+    entityTypeId: 'https://example.test/entity-type/ai-text-block/v/1',
+  },
+  properties: { 'https://example.test/property-type/text/': 'Hello from the graph' },
+};
+
+describe('AI Text block element', () => {
+  it('renders the block entity it was given', async () => {
+    const el = await fixture<InstanceType<typeof AiTextBlock>>(
+      html`<test-ai-text-block></test-ai-text-block>`,
+    );
+    expect(el.shadowRoot?.textContent).to.contain('Nothing saved yet.');
+    el.graph = {
+      blockEntitySubgraph: buildSubgraph(
+        { entities: [entity], dataTypes: [], propertyTypes: [], entityTypes: [] },
+        [entity.metadata.recordId],
+        {
+          hasLeftEntity: { incoming: 0, outgoing: 0 },
+          hasRightEntity: { incoming: 0, outgoing: 0 },
+          constrainsLinkDestinationsOn: { outgoing: 0 },
+          constrainsLinksOn: { outgoing: 0 },
+          constrainsPropertiesOn: { outgoing: 0 },
+          constrainsValuesOn: { outgoing: 0 },
+          inheritsFrom: { outgoing: 0 },
+          isOfType: { outgoing: 0 },
+        },
+      ),
+    };
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('dd')?.textContent).to.contain(
+      'Hello from the graph',
+    );
+  });
+});

@@ -1,0 +1,46 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBlocks } from '../../scripts/build-blocks.mjs';
+
+// Block Protocol hosts (HASH, the WordPress plugin, the hub preview) fetch a block's source
+// and evaluate it with new Function("require", "module", "exports", source).
+describe('npm run build: blocks as hosts load them', () => {
+  let outDir = '';
+  let built: Awaited<ReturnType<typeof buildBlocks>> = [];
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'ai-blocks-build-'));
+    built = await buildBlocks({ outDir });
+  }, 60_000);
+
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('builds all three blocks', () => {
+    expect(built.map((block) => block.name)).toEqual(['ai-chat', 'ai-image', 'ai-text']);
+  });
+
+  it('writes metadata whose source is a single CommonJS file that new Function accepts', async () => {
+    for (const block of built) {
+      const metadata = JSON.parse(await readFile(block.metadataPath, 'utf8')) as {
+        source: string;
+        version: string;
+        blockType: { entryPoint: string; tagName: string };
+      };
+      const pkg = JSON.parse(
+        await readFile(new URL(`../../blocks/${block.name}/package.json`, import.meta.url), 'utf8'),
+      ) as { version: string };
+      expect(metadata.version).toBe(pkg.version);
+      expect(metadata.blockType.entryPoint).toBe('custom-element');
+      const source = await readFile(join(outDir, 'blocks', block.name, metadata.source), 'utf8');
+      expect(source).not.toMatch(/\bimport\.meta\b/);
+      expect(source).not.toMatch(/^\s*(import|export)\s/m);
+      // Parsing only: a SyntaxError here is what a host would hit.
+      expect(() => new Function('require', 'module', 'exports', source)).not.toThrow();
+      expect(source).toMatch(/module\.exports/);
+    }
+  });
+});

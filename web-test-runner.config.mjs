@@ -1,0 +1,19 @@
+// Browser tests in real Chromium, in two groups: "browser" (plain) and "webgpu"
+// (Chromium started with --enable-unsafe-webgpu). Tests that need cross-origin isolation
+// run in their own invocation: see web-test-runner.isolated.config.mjs.
+import { chromium, shared } from './scripts/wtr-shared.mjs';
+
+const browserFiles = [
+  'tests/browser/**/*.test.ts',
+  'blocks/*/test/**/*.test.ts',
+  'packages/*/test/browser/**/*.test.ts',
+  'shared-runtime/test/browser/**/*.test.ts',
+];
+
+export default {
+  ...shared,
+  groups: [
+    { name: 'browser', files: browserFiles, browsers: [chromium()] },
+    { name: 'webgpu', files: ['tests/webgpu/**/*.test.ts'], browsers: [chromium({ webgpu: true })] },
+  ],
+};
