@@ -12,6 +12,8 @@ const browserFiles = [
 
 export default {
   ...shared,
+  // Used when files are named on the command line (`npx web-test-runner path/to/x.test.ts`).
+  browsers: [chromium()],
   groups: [
     { name: 'browser', files: browserFiles, browsers: [chromium()] },
     { name: 'webgpu', files: ['tests/webgpu/**/*.test.ts'], browsers: [chromium({ webgpu: true })] },

@@ -1,0 +1,2 @@
+/** @ai-blocks/ui: shared Lit templates, controllers and styles for the blocks (no custom elements). */
+export * from './markdown/index.js';
