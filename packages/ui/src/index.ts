@@ -1,2 +1,4 @@
 /** @ai-blocks/ui: shared Lit templates, controllers and styles for the blocks (no custom elements). */
 export * from './markdown/index.js';
+export * from './generation/index.js';
+export * from './errors/index.js';
