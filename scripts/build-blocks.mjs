@@ -2,7 +2,7 @@
 // with Lit bundled in, the element class as default export, no import.meta, plus its
 // block-metadata.json with the version filled in and `source` naming that file.
 import { build } from 'esbuild';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const rootDir = new URL('..', import.meta.url).pathname;
@@ -45,6 +45,12 @@ export async function buildBlock(name, { outDir = join(rootDir, 'dist'), minify 
   // A host evaluates the file inside new Function(...), where import.meta is a SyntaxError.
   if (/\bimport\.meta\b/.test(source)) {
     throw new Error(`${name}: the built source mentions import.meta, which breaks new Function() loading`);
+  }
+  // Icon and preview image paths are relative to the metadata: ship them beside it.
+  for (const asset of new Set([metadata.icon, metadata.image])) {
+    if (asset && !/^[a-z]+:/i.test(asset)) {
+      await copyFile(join(rootDir, 'block-metadata', name, asset), join(target, asset));
+    }
   }
   const metadataPath = join(target, 'block-metadata.json');
   await writeFile(
