@@ -1,0 +1,93 @@
+import { BP, LEGACY_HASH, typeIds, type TypeIds } from '@ai-blocks/block-metadata';
+import type { Entity, EntityRootType, Subgraph } from '@blockprotocol/graph';
+import { ensureLink, findOne } from './chat.js';
+import type { GraphClient } from './graph-client.js';
+import { provenanceFromProperties, provenanceToProperties, type Provenance } from './provenance.js';
+import { readProperties } from './read-properties.js';
+import { byLinkOrder, outgoingLinks } from './subgraph.js';
+
+/** A kept image, read from a generated-image link and its file entity. */
+export interface KeptImage {
+  fileEntityId: string;
+  linkEntityId: string;
+  url: string;
+  mimeType?: string;
+  fileName?: string;
+  /** Alt text: the prompt (or the file's description for legacy images). */
+  prompt: string;
+  size?: string;
+  provenance: Provenance;
+}
+
+/** The images an AI Image block kept, oldest first; HASH's `generated` links included. */
+export function readKeptImages(subgraph: Subgraph<EntityRootType>, blockEntity: Entity | undefined, ids: TypeIds = typeIds()): { images: KeptImage[]; warnings: string[] } {
+  const warnings: string[] = [];
+  if (!blockEntity) return { images: [], warnings };
+  const images: KeptImage[] = [];
+  const linkTypes = new Set([ids.entityType['generated-image'], LEGACY_HASH.entityType.generated]);
+  for (const { link, target } of byLinkOrder(outgoingLinks(subgraph, blockEntity.metadata.recordId.entityId))) {
+    if (!linkTypes.has(link.metadata.entityTypeId)) continue;
+    const file = target.properties as Record<string, unknown>;
+    const url = file[BP.property.fileUrl];
+    if (typeof url !== 'string') {
+      warnings.push(`generated image ${target.metadata.recordId.entityId} has no file URL`);
+      continue;
+    }
+    const { properties, warnings: linkWarnings } = readProperties('generated-image', link.properties, ids.baseUrl);
+    warnings.push(...linkWarnings);
+    const description = typeof file[BP.property.description] === 'string' ? (file[BP.property.description] as string) : '';
+    const image: KeptImage = {
+      fileEntityId: target.metadata.recordId.entityId,
+      linkEntityId: link.metadata.recordId.entityId,
+      url,
+      prompt: (properties[ids.property.prompt] as string | undefined) ?? description,
+      provenance: provenanceFromProperties(ids, properties),
+    };
+    if (typeof file[BP.property.mimeType] === 'string') image.mimeType = file[BP.property.mimeType] as string;
+    if (typeof file[BP.property.fileName] === 'string') image.fileName = file[BP.property.fileName] as string;
+    const size = properties[ids.property['image-size']];
+    if (typeof size === 'string') image.size = size;
+    images.push(image);
+  }
+  return { images, warnings };
+}
+
+export interface ImageToKeep {
+  blockEntity: Entity;
+  /** Stable across retries: names the uploaded file so a retry finds it. */
+  clientId: string;
+  bytes: Uint8Array;
+  mediaType: string;
+  prompt: string;
+  size?: string;
+  quality?: string;
+  revisedPrompt?: string;
+  provenance: Provenance;
+}
+
+/**
+ * Keeps one generated image: uploads it as a File (the embedder stores it and makes a file
+ * entity) and links it to the block with a generated-image link carrying prompt and
+ * provenance. Discarded candidates never reach this, so nothing is orphaned; a retry finds
+ * the file and link an earlier attempt wrote instead of duplicating them.
+ */
+export async function keepImage(client: GraphClient, image: ImageToKeep, ids: TypeIds = typeIds()): Promise<{ fileEntityId: string; linkEntityId: string }> {
+  const extension = image.mediaType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
+  const fileName = `ai-image-${image.clientId}.${extension}`;
+  let file = await findOne(client, [{ field: ['properties', BP.property.fileName], operator: 'EQUALS', value: fileName }]);
+  if (!file) {
+    const blob = new File([image.bytes.slice().buffer], fileName, { type: image.mediaType });
+    file = await client.uploadFile({ file: blob, name: fileName, description: image.prompt });
+  }
+  const properties: Record<string, unknown> = {
+    [ids.property.prompt]: image.prompt,
+    [ids.property['client-id']]: image.clientId,
+    ...provenanceToProperties(ids, image.provenance),
+  };
+  if (image.size) properties[ids.property['image-size']] = image.size;
+  if (image.quality) properties[ids.property['image-quality']] = image.quality;
+  if (image.revisedPrompt) properties[ids.property['revised-prompt']] = image.revisedPrompt;
+  const fileEntityId = file.metadata.recordId.entityId;
+  const linkEntityId = await ensureLink(client, ids.entityType['generated-image'], image.blockEntity.metadata.recordId.entityId, fileEntityId, properties);
+  return { fileEntityId, linkEntityId };
+}

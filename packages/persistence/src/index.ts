@@ -1,0 +1,15 @@
+/**
+ * @ai-blocks/persistence: the only code that writes to the Block Protocol graph. Typed calls
+ * with timeouts, zod-validated reads (HASH's legacy AI block entities included), and a save
+ * path that never loses the latest output.
+ */
+export * from './chat.js';
+export * from './embedder-watch.js';
+export * from './graph-client.js';
+export * from './graph-error.js';
+export * from './image-block.js';
+export * from './provenance.js';
+export * from './read-properties.js';
+export * from './saver.js';
+export * from './subgraph.js';
+export * from './text-block.js';
