@@ -17,7 +17,7 @@ export function chromium({ webgpu = false } = {}) {
 
 export const shared = {
   nodeResolve: { exportConditions: ['browser', 'development'] },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [esbuildPlugin({ ts: true, target: 'esnext', tsconfig: 'tsconfig.json' })],
   concurrency: 1,
   // Lit's dev-mode banner repeats in every test file; other logs still show.
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),

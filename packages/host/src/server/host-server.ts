@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { callService, serviceConfigFromEnv, type ServiceProxyConfig } from './service-proxy.js';
+import { readStatic, safeJoin } from './static-files.js';
+
+export interface HostServerOptions {
+  /** The build output: dist/host (the page) and dist/blocks (the blocks). */
+  distDir: string;
+  port?: number;
+  host?: string;
+  /** Service proxy configuration; defaults to the environment variables. */
+  service?: ServiceProxyConfig;
+}
+
+export interface RunningHostServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage, limit = 1_000_000): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) throw new Error('request body too large');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The host's HTTP server: the page, the built blocks (with CORS, so a page on another origin
+ * can load them too), and POST /api/service/<method> for the service module's proxy.
+ */
+export function startHostServer(options: HostServerOptions): Promise<RunningHostServer> {
+  const service = options.service ?? serviceConfigFromEnv(process.env);
+  const server = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://host.invalid');
+      if (url.pathname.startsWith('/api/service/') && request.method === 'POST') {
+        const method = url.pathname.slice('/api/service/'.length);
+        let payload: unknown;
+        try {
+          payload = JSON.parse(await readBody(request));
+        } catch {
+          payload = undefined;
+        }
+        const result = await callService(method, payload, service);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(result));
+        return;
+      }
+      const path = url.pathname.startsWith('/blocks/') || url.pathname.startsWith('/runtime-assets/')
+        ? safeJoin(options.distDir, url.pathname)
+        : safeJoin(join(options.distDir, 'host'), url.pathname === '/' ? '/index.html' : url.pathname);
+      const file = await readStatic(path);
+      if (!file) {
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('Not found');
+        return;
+      }
+      response.writeHead(200, {
+        'content-type': file.contentType,
+        'cache-control': 'no-cache',
+        'access-control-allow-origin': '*',
+        'cross-origin-resource-policy': 'cross-origin',
+      });
+      response.end(file.body);
+    })();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      const address = server.address() as AddressInfo;
+      resolve({
+        url: `http://${address.address}:${address.port}/`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => { done(); });
+          }),
+      });
+    });
+  });
+}
