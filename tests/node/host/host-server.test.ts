@@ -55,6 +55,8 @@ describe('host server', () => {
       expect(block.headers.get('content-type')).toContain('text/javascript');
       expect((await fetch(new URL('blocks/../../../etc/passwd', server.url))).status).toBe(404);
       expect((await fetch(`${server.url}%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
+      const type = (await (await fetch(new URL('types/entity-type/ai-text-block/v/1', server.url))).json()) as { $id: string; kind: string };
+      expect(type).toMatchObject({ kind: 'entityType', $id: new URL('types/entity-type/ai-text-block/v/1', server.url).href });
     } finally {
       await server.close();
     }

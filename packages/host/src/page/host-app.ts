@@ -99,7 +99,16 @@ export class AiBlocksHostApp extends LitElement {
   constructor() {
     super();
     this.ready = new Promise((resolve) => (this.markReady = resolve));
-    this.log.addEventListener('change', () => { this.revision += 1; });
+    // Messages arrive in bursts (and during updates): re-render at most once per frame.
+    let scheduled = false;
+    this.log.addEventListener('change', () => {
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(() => {
+        scheduled = false;
+        this.revision += 1;
+      });
+    });
   }
 
   override connectedCallback(): void {

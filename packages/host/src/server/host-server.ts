@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { allTypeSchemas } from '@ai-blocks/block-metadata';
 import { callService, serviceConfigFromEnv, type ServiceProxyConfig } from './service-proxy.js';
 import { readStatic, safeJoin } from './static-files.js';
 
@@ -50,6 +51,14 @@ export function startHostServer(options: HostServerOptions): Promise<RunningHost
         const result = await callService(method, payload, service);
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify(result));
+        return;
+      }
+      if (url.pathname.startsWith('/types/') && request.method === 'GET') {
+        // Type schemas built for a base URL on this host resolve here.
+        const origin = `http://${request.headers.host ?? 'localhost'}`;
+        const schema = allTypeSchemas(`${origin}/types/`).find((candidate) => new URL(candidate.$id).pathname === url.pathname);
+        response.writeHead(schema ? 200 : 404, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+        response.end(JSON.stringify(schema ?? { error: 'no such type' }));
         return;
       }
       const path = url.pathname.startsWith('/blocks/') || url.pathname.startsWith('/runtime-assets/')
