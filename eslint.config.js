@@ -66,6 +66,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/no-implied-eval': 'off',
+      '@typescript-eslint/no-confusing-void-expression': 'off',
       'no-console': 'off',
     },
   },
@@ -97,10 +98,17 @@ export default tseslint.config(
     rules: restrict(
       [...blocks, ...hostAndTests, '@ai-blocks/*', '@blockprotocol/graph', '@blockprotocol/graph/*'],
       [
-        { regex: '^\\.\\./\\.\\./(?!interface/)', message: 'Engines import only ../../interface/ from the runtime.' },
+        { regex: '^\\.\\./\\.\\./(?!interface/|provider-utils/)', message: 'Engines import only ../../interface/ and ../../provider-utils/ from the runtime.' },
         { regex: '^\\.\\./(?!\\.\\./)', message: 'Engines do not import each other.' },
       ],
     ),
+  },
+  {
+    // Helpers for engines (HTTP, SSE, retries), like the AI SDK's provider-utils: they build on the interface only.
+    files: ['shared-runtime/src/provider-utils/**/*.ts'],
+    rules: restrict(['@ai-blocks/*', '@blockprotocol/*'], [
+      { regex: '^\\.\\./(?!interface/)', message: 'provider-utils imports only ../interface/.' },
+    ]),
   },
   {
     files: ['shared-runtime/src/interface/**/*.ts'],

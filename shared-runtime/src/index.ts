@@ -1,2 +1,6 @@
 /** @ai-blocks/runtime: the engine interface, engine selection, streaming and the engines. */
 export * from './interface/index.js';
+export { createOpenAICompatibleEngine, type OpenAICompatibleEngine, type OpenAICompatibleSettings } from './engines/openai-compatible/openai-compatible-engine.js';
+export { generateImage, type GenerateImageOptions, type ImageOutcome } from './generate-image.js';
+export { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type RetryPolicy, type StreamTimeouts } from './provider-utils/retry-policy.js';
+export { streamText, toAiError, type StreamTextOptions, type TextOutcome, type TextRun } from './stream-text.js';

@@ -1,0 +1,233 @@
+import { z } from 'zod/mini';
+import type { Availability, ChatMessage, FinishReason, GeneratedImage, ImageCallOptions, ImageEngine, TextCallOptions, TextEngine, TextStreamPart, Usage } from '../../interface/engine.js';
+import { AiError, AiErrorCode } from '../../interface/errors.js';
+import {
+  base64ToBytes,
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_TIMEOUTS,
+  errorFromStreamEvent,
+  postWithRetry,
+  readSseEvents,
+  sniffImageType,
+  type RetryPolicy,
+  type StreamTimeouts,
+} from '../../provider-utils/index.js';
+
+export interface OpenAICompatibleSettings {
+  /** e.g. https://api.openai.com/v1, https://openrouter.ai/api/v1, http://127.0.0.1:11434/v1 */
+  baseURL: string;
+  /** Sent as `Authorization: Bearer …`; held in memory only, never logged or stored. */
+  apiKey?: string;
+  model: string;
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+  timeouts?: Partial<StreamTimeouts>;
+  retry?: Partial<RetryPolicy>;
+  /** Ask for the usage chunk (`stream_options.include_usage`); some servers reject unknown fields. */
+  includeUsage?: boolean;
+  /** A name for messages ("OpenAI", "OpenRouter", "the local server"); defaults to the host name. */
+  providerName?: string;
+  onRetry?: (attempt: number, error: AiError, delayMs: number) => void;
+}
+
+export type OpenAICompatibleEngine = TextEngine & ImageEngine;
+
+/**
+ * Chat (streamed) and image generation over the OpenAI wire format, which OpenAI,
+ * OpenRouter, Ollama, LM Studio, vLLM and llama.cpp's server all speak.
+ */
+export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings): OpenAICompatibleEngine {
+  const baseURL = settings.baseURL.replace(/\/+$/, '');
+  const provider = settings.providerName ?? safeHost(baseURL);
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...settings.timeouts };
+  const retry = { ...DEFAULT_RETRY_POLICY, ...settings.retry };
+  const headers = (): Record<string, string> => ({
+    'content-type': 'application/json',
+    ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}),
+    ...settings.headers,
+  });
+  const post = (path: string, body: unknown, abortSignal: AbortSignal | undefined) =>
+    postWithRetry({
+      url: `${baseURL}/${path}`,
+      headers: headers(),
+      body,
+      fetch: settings.fetch ?? globalThis.fetch.bind(globalThis),
+      provider,
+      retry,
+      connectTimeoutMs: timeouts.connectMs,
+      ...(abortSignal ? { abortSignal } : {}),
+      ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
+    });
+
+  return {
+    specificationVersion: 'v1',
+    engineId: 'openai-compatible',
+    modelId: settings.model,
+    kind: 'cloud',
+    availability: (): Promise<Availability> => Promise.resolve(settings.baseURL ? 'available' : 'unavailable'),
+
+    async doStream(options: TextCallOptions): Promise<ReadableStream<TextStreamPart>> {
+      const body: Record<string, unknown> = {
+        model: settings.model,
+        messages: toWireMessages(options.system, options.messages),
+        stream: true,
+      };
+      if (settings.includeUsage ?? true) body['stream_options'] = { include_usage: true };
+      if (options.temperature !== undefined) body['temperature'] = options.temperature;
+      if (options.maxOutputTokens !== undefined) body['max_tokens'] = options.maxOutputTokens;
+      if (options.stopSequences?.length) body['stop'] = options.stopSequences;
+      const response = await post('chat/completions', body, options.abortSignal);
+      if (!response.body) throw new AiError(AiErrorCode.BAD_RESPONSE, `${provider} answered without a body`);
+      return partsFromChatStream(response.body, { provider, timeouts, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
+    },
+
+    async doGenerate(options: ImageCallOptions): Promise<{ images: GeneratedImage[] }> {
+      const body: Record<string, unknown> = { model: settings.model, prompt: options.prompt };
+      if (options.n !== undefined) body['n'] = options.n;
+      if (options.size !== undefined) body['size'] = options.size;
+      if (options.quality !== undefined) body['quality'] = options.quality;
+      if (options.style !== undefined) body['style'] = options.style;
+      // GPT image models always answer base64 and reject the field; others default to URLs.
+      if (!settings.model.startsWith('gpt-image')) body['response_format'] = 'b64_json';
+      const response = await post('images/generations', body, options.abortSignal);
+      const parsed = imagesResponseSchema.safeParse(await response.json().catch(() => undefined));
+      if (!parsed.success) throw new AiError(AiErrorCode.BAD_RESPONSE, `${provider} sent an images response that does not follow the API`, { cause: parsed.error });
+      const images: GeneratedImage[] = [];
+      for (const item of parsed.data.data) {
+        let bytes: Uint8Array;
+        if (item.b64_json) bytes = base64ToBytes(item.b64_json);
+        else if (item.url) bytes = new Uint8Array(await (await (settings.fetch ?? fetch)(item.url, options.abortSignal ? { signal: options.abortSignal } : {})).arrayBuffer());
+        else throw new AiError(AiErrorCode.BAD_RESPONSE, `${provider} sent an image without data`);
+        const image: GeneratedImage = { bytes, mediaType: sniffImageType(bytes) };
+        if (item.revised_prompt) image.revisedPrompt = item.revised_prompt;
+        images.push(image);
+      }
+      return { images };
+    },
+  };
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the AI service';
+  }
+}
+
+function toWireMessages(system: string | undefined, messages: ChatMessage[]): ChatMessage[] {
+  return system ? [{ role: 'system', content: system }, ...messages] : messages;
+}
+
+const FINISH_REASONS: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  content_filter: 'content-filter',
+  abort: 'abort',
+  error: 'error',
+};
+
+/** Turns OpenAI chat-completion SSE into stream parts. */
+export function partsFromChatStream(body: ReadableStream<Uint8Array>, options: { provider: string; timeouts: StreamTimeouts; abortSignal?: AbortSignal }): ReadableStream<TextStreamPart> {
+  let sawText = false;
+  const events = readSseEvents(body, {
+    provider: options.provider,
+    idleTimeoutMs: () => (sawText ? options.timeouts.idleMs : options.timeouts.firstTokenMs),
+    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+  });
+  let finishReason: FinishReason | undefined;
+  let usage: Usage | undefined;
+  let ended = false;
+  const finish = (controller: ReadableStreamDefaultController<TextStreamPart>) => {
+    ended = true;
+    controller.enqueue({ type: 'finish', finishReason: finishReason ?? 'other', ...(usage ? { usage } : {}) });
+    controller.close();
+  };
+  return new ReadableStream<TextStreamPart>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          const next = await events.next();
+          if (next.done) {
+            if (finishReason) finish(controller);
+            else {
+              ended = true;
+              controller.enqueue({ type: 'error', error: new AiError(AiErrorCode.NETWORK, `${options.provider} closed the stream before it finished`) });
+              controller.close();
+            }
+            return;
+          }
+          const data = next.value.data;
+          if (data === '[DONE]') {
+            finish(controller);
+            await events.return(undefined);
+            return;
+          }
+          let json: unknown;
+          try {
+            json = JSON.parse(data);
+          } catch (error) {
+            ended = true;
+            controller.enqueue({ type: 'error', error: new AiError(AiErrorCode.BAD_RESPONSE, `${options.provider} sent a chunk that is not JSON`, { cause: error }) });
+            controller.close();
+            await events.return(undefined);
+            return;
+          }
+          const chunk = chunkSchema.safeParse(json);
+          if (!chunk.success) {
+            ended = true;
+            controller.enqueue({ type: 'error', error: new AiError(AiErrorCode.BAD_RESPONSE, `${options.provider} sent a chunk that does not follow the API`, { cause: chunk.error }) });
+            controller.close();
+            await events.return(undefined);
+            return;
+          }
+          if (chunk.data.error !== undefined && chunk.data.error !== null) {
+            ended = true;
+            controller.enqueue({ type: 'error', error: errorFromStreamEvent(json, options.provider) });
+            controller.close();
+            await events.return(undefined);
+            return;
+          }
+          if (chunk.data.usage) usage = { inputTokens: chunk.data.usage.prompt_tokens ?? 0, outputTokens: chunk.data.usage.completion_tokens ?? 0 };
+          const choice = chunk.data.choices?.[0];
+          if (choice?.finish_reason) finishReason = FINISH_REASONS[choice.finish_reason] ?? 'other';
+          const delta = choice?.delta?.content;
+          if (delta) {
+            sawText = true;
+            controller.enqueue({ type: 'text-delta', delta });
+            return;
+          }
+        }
+      } catch (error) {
+        if (ended) return;
+        ended = true;
+        if (options.abortSignal?.aborted) controller.error(options.abortSignal.reason);
+        else {
+          controller.enqueue({ type: 'error', error });
+          controller.close();
+        }
+      }
+    },
+    async cancel() {
+      await events.return(undefined);
+    },
+  });
+}
+
+// Wire schemas (validated at the edge; unknown fields allowed).
+const chunkSchema = z.looseObject({
+  choices: z.optional(z.nullable(z.array(z.looseObject({
+    delta: z.optional(z.nullable(z.looseObject({ content: z.optional(z.nullable(z.string())) }))),
+    finish_reason: z.optional(z.nullable(z.string())),
+  })))),
+  usage: z.optional(z.nullable(z.looseObject({ prompt_tokens: z.optional(z.number()), completion_tokens: z.optional(z.number()) }))),
+  error: z.optional(z.unknown()),
+});
+
+const imagesResponseSchema = z.looseObject({
+  data: z.array(z.looseObject({
+    b64_json: z.optional(z.nullable(z.string())),
+    url: z.optional(z.nullable(z.string())),
+    revised_prompt: z.optional(z.nullable(z.string())),
+  })),
+});

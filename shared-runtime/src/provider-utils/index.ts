@@ -1,0 +1,5 @@
+export * from './api-error.js';
+export * from './post-with-retry.js';
+export * from './retry-policy.js';
+export * from './sse.js';
+export * from './bytes.js';

@@ -1,0 +1,236 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { makePng } from './png.js';
+
+/** One request the fault server saw. */
+export interface RecordedRequest {
+  scenario: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+}
+
+export interface FaultServer {
+  /** Base URL of a scenario, e.g. `${server.baseUrl('ok')}/chat/completions`. */
+  baseUrl(scenario: string): string;
+  requests: RecordedRequest[];
+  /** Scenarios whose client went away before the response ended. */
+  disconnects: string[];
+  /** Forget what was recorded (and restart every counting scenario). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const FAULT_TEXT = ['Hello', ', ', 'world', '!'];
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-expose-headers': 'retry-after, retry-after-ms',
+};
+
+function chatChunk(content: string | null, finish: string | null = null): string {
+  return JSON.stringify({ id: 'chatcmpl-fault', object: 'chat.completion.chunk', created: 1, model: 'fault', choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] });
+}
+const USAGE_CHUNK = JSON.stringify({ id: 'chatcmpl-fault', object: 'chat.completion.chunk', created: 1, model: 'fault', choices: [], usage: { prompt_tokens: 7, completion_tokens: 4, total_tokens: 11 } });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...CORS, ...headers });
+  response.end(JSON.stringify(body));
+}
+
+function startSse(response: ServerResponse): void {
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...CORS });
+  response.flushHeaders();
+}
+
+/**
+ * A server on 127.0.0.1 that plays scripted failure scenarios of the OpenAI and Anthropic
+ * wire formats, and records every request so tests can assert retry counts. The scenario is
+ * the first path segment: `/<scenario>/v1/chat/completions`.
+ */
+export async function startFaultServer(): Promise<FaultServer> {
+  const requests: RecordedRequest[] = [];
+  const disconnects: string[] = [];
+  const count = (scenario: string) => requests.filter((request) => request.scenario === scenario).length;
+
+  const server = createServer((request, response) => {
+    void (async () => {
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204, CORS);
+        response.end();
+        return;
+      }
+      const url = new URL(request.url ?? '/', 'http://fault.invalid');
+      const [, scenario = '', ...rest] = url.pathname.split('/');
+      const path = `/${rest.join('/')}`;
+      let raw = '';
+      for await (const chunk of request) raw += (chunk as Buffer).toString();
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(raw || '{}') as Record<string, unknown>;
+      } catch {
+        body = {};
+      }
+      requests.push({ scenario, path, headers: request.headers, body });
+      let finished = false;
+      response.on('finish', () => (finished = true));
+      response.on('close', () => {
+        if (!finished) disconnects.push(scenario);
+      });
+      const sendText = async (pieces: string[], gapMs = 0) => {
+        for (const piece of pieces) {
+          response.write(`data: ${chatChunk(piece)}\n\n`);
+          if (gapMs) await sleep(gapMs);
+        }
+      };
+      const finishStream = () => {
+        response.write(`data: ${chatChunk(null, 'stop')}\n\n`);
+        response.write(`data: ${USAGE_CHUNK}\n\n`);
+        response.write('data: [DONE]\n\n');
+        response.end();
+      };
+
+      if (path.endsWith('/images/generations')) {
+        if (scenario === 'images-policy') return json(response, 400, { error: { message: 'Your request was rejected as a result of our safety system.', type: 'invalid_request_error', code: 'content_policy_violation' } });
+        if (scenario === 'images-ratelimit') return json(response, 429, { error: { message: 'Rate limit reached for images', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '30' });
+        if (scenario === 'images-size') return json(response, 400, { error: { message: "Invalid value: '333x333'. Supported values are: '256x256', '512x512', and '1024x1024'.", type: 'invalid_request_error', param: 'size' } });
+        if (scenario === 'images-slow') await sleep(10_000);
+        const n = typeof body['n'] === 'number' ? body['n'] : 1;
+        const size = typeof body['size'] === 'string' ? body['size'] : '64x64';
+        const [width = 64, height = 64] = size.split('x').map((value) => Math.min(Number(value) || 64, 256));
+        return json(response, 200, { created: 1, data: Array.from({ length: n }, (_, index) => ({ b64_json: makePng(width, height, index + 1).toString('base64'), revised_prompt: `${String(body['prompt'])} (revised)` })) });
+      }
+
+      if (path.endsWith('/messages')) {
+        // Anthropic Messages.
+        const event = (name: string, data: unknown) => response.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+        if (scenario === 'anthropic-401') return json(response, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
+        startSse(response);
+        event('message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', content: [], model: 'claude-fault', stop_reason: null, usage: { input_tokens: 9, output_tokens: 1 } } });
+        event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+        event('ping', { type: 'ping' });
+        for (const piece of FAULT_TEXT.slice(0, scenario === 'anthropic-error' ? 2 : FAULT_TEXT.length)) {
+          event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } });
+        }
+        if (scenario === 'anthropic-error') {
+          event('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+          response.end();
+          return;
+        }
+        event('content_block_stop', { type: 'content_block_stop', index: 0 });
+        event('message_delta', { type: 'message_delta', delta: { stop_reason: scenario === 'anthropic-refusal' ? 'refusal' : scenario === 'anthropic-length' ? 'max_tokens' : 'end_turn', stop_sequence: null }, usage: { output_tokens: 4 } });
+        event('message_stop', { type: 'message_stop' });
+        response.end();
+        return;
+      }
+
+      switch (scenario) {
+        case 'ok':
+          startSse(response);
+          await sendText(FAULT_TEXT);
+          return finishStream();
+        case 'auth':
+          return json(response, 401, { error: { message: 'Incorrect API key provided: sk-te***', type: 'invalid_request_error', code: 'invalid_api_key' } });
+        case 'rate-limit-then-ok':
+          if (count(scenario) <= 2) return json(response, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after-ms': '30' });
+          startSse(response);
+          await sendText(FAULT_TEXT);
+          return finishStream();
+        case 'rate-limit-long':
+          return json(response, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '3600' });
+        case 'quota':
+          return json(response, 429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } });
+        case 'server-error-then-ok':
+          if (count(scenario) === 1) return json(response, 500, { error: { message: 'The server had an error', type: 'server_error' } });
+          startSse(response);
+          await sendText(FAULT_TEXT);
+          return finishStream();
+        case 'server-error':
+          return json(response, 503, { error: { message: 'Service unavailable', type: 'server_error' } });
+        case 'context-length':
+          return json(response, 400, { error: { message: "This model's maximum context length is 8 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } });
+        case 'disconnect':
+          startSse(response);
+          await sendText(FAULT_TEXT.slice(0, 2));
+          await sleep(20);
+          response.socket?.destroy();
+          return;
+        case 'malformed':
+          startSse(response);
+          await sendText(FAULT_TEXT.slice(0, 2));
+          response.write('data: {"choices": [{"delta": {"content": "oops"\n\n');
+          await sleep(10);
+          return finishStream();
+        case 'comments':
+          startSse(response);
+          response.write(': OPENROUTER PROCESSING\n\n');
+          await sendText(FAULT_TEXT.slice(0, 2));
+          response.write(': OPENROUTER PROCESSING\n\n');
+          await sendText(FAULT_TEXT.slice(2));
+          return finishStream();
+        case 'error-in-stream':
+          startSse(response);
+          await sendText(FAULT_TEXT.slice(0, 2));
+          response.write(`data: ${JSON.stringify({ error: { code: 502, message: 'Upstream provider failed' } })}\n\n`);
+          response.end();
+          return;
+        case 'stall':
+          startSse(response);
+          await sendText(FAULT_TEXT.slice(0, 1));
+          await sleep(60_000);
+          response.end();
+          return;
+        case 'stall-before-first':
+          startSse(response);
+          await sleep(60_000);
+          response.end();
+          return;
+        case 'slow-headers':
+          await sleep(60_000);
+          return json(response, 200, {});
+        case 'no-done':
+          startSse(response);
+          await sendText(FAULT_TEXT);
+          response.write(`data: ${chatChunk(null, 'length')}\n\n`);
+          response.end();
+          return;
+        case 'no-finish':
+          startSse(response);
+          await sendText(FAULT_TEXT);
+          response.end();
+          return;
+        case 'slow':
+          startSse(response);
+          for (let index = 0; index < 400 && !response.destroyed; index += 1) {
+            response.write(`data: ${chatChunk(`${index} `)}\n\n`);
+            await sleep(25);
+          }
+          if (!response.destroyed) finishStream();
+          return;
+        default:
+          return json(response, 404, { error: { message: `no scenario ${scenario}` } });
+      }
+    })();
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: (scenario) => `http://127.0.0.1:${port}/${scenario}/v1`,
+    requests,
+    disconnects,
+    reset: () => {
+      requests.length = 0;
+      disconnects.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => { resolve(); });
+      }),
+  };
+}
