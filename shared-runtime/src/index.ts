@@ -4,3 +4,6 @@ export { createOpenAICompatibleEngine, type OpenAICompatibleEngine, type OpenAIC
 export { generateImage, type GenerateImageOptions, type ImageOutcome } from './generate-image.js';
 export { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type RetryPolicy, type StreamTimeouts } from './provider-utils/retry-policy.js';
 export { streamText, toAiError, type StreamTextOptions, type TextOutcome, type TextRun } from './stream-text.js';
+export { createAnthropicEngine, type AnthropicSettings } from './engines/anthropic/anthropic-engine.js';
+export { elementServiceTransport, ServiceBlockHandler } from './engines/service-module/service-block-handler.js';
+export { createServiceModuleEngine, type ServiceModuleSettings, type ServiceTransport } from './engines/service-module/service-module-engine.js';
