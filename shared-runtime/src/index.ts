@@ -7,3 +7,6 @@ export { streamText, toAiError, type StreamTextOptions, type TextOutcome, type T
 export { createAnthropicEngine, type AnthropicSettings } from './engines/anthropic/anthropic-engine.js';
 export { elementServiceTransport, ServiceBlockHandler } from './engines/service-module/service-block-handler.js';
 export { createServiceModuleEngine, type ServiceModuleSettings, type ServiceTransport } from './engines/service-module/service-module-engine.js';
+export { ApiKeyStore, type KeyStorage } from './key-store.js';
+export { probeCapabilities, type CapabilityProbe, type ProbeOptions } from './probe-capabilities.js';
+export { DEFAULT_ENGINE_ORDER, selectEngine, type EngineId, type EnginePreference, type EngineSelection, type LocalModelState, type SelectionConfig } from './select-engine.js';
