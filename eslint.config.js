@@ -71,7 +71,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', '.ci/**', 'packages/host/src/server/**', 'packages/host/src/server.ts', 'tests/servers/**', 'packages/test-models/src/cli.ts', '**/bench/**'],
+    files: ['scripts/**', '.ci/**', 'tests/model-server/**', 'packages/host/src/server/**', 'packages/host/src/server.ts', 'tests/servers/**', 'packages/test-models/src/cli.ts', '**/bench/**'],
     rules: { 'no-console': 'off' },
   },
   // Lit and web-component rules for everything that renders.

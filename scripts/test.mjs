@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const steps = [
   ['chromium', 'node', ['scripts/ensure-chromium.mjs']],
+  ['model server install', 'node', ['tests/model-server/install.mjs']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['node tests', 'npx', ['vitest', 'run']],
@@ -20,7 +21,7 @@ for (const [name, command, args] of steps) {
   const { status } = spawnSync(command, args, { stdio: 'inherit', env: process.env });
   results.push({ name, ok: status === 0, seconds: (Date.now() - started) / 1000 });
   // Without a browser the browser steps cannot run at all.
-  if (name === 'chromium' && status !== 0) break;
+  if ((name === 'chromium' || name === 'model server install') && status !== 0) break;
 }
 
 console.log('\nSummary');
