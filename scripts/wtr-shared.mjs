@@ -1,6 +1,7 @@
 // Settings both web-test-runner configs share.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { testServersPlugin } from '../tests/servers/wtr-plugin.mjs';
 import { chromiumArgs, findChromium } from './chromium-path.mjs';
 
 /** A Playwright launcher driving the system Chromium with the closed-network flags. */
@@ -17,7 +18,7 @@ export function chromium({ webgpu = false } = {}) {
 
 export const shared = {
   nodeResolve: { exportConditions: ['browser', 'development'] },
-  plugins: [esbuildPlugin({ ts: true, target: 'esnext', tsconfig: 'tsconfig.json' })],
+  plugins: [esbuildPlugin({ ts: true, target: 'esnext', tsconfig: 'tsconfig.json' }), testServersPlugin()],
   concurrency: 1,
   // Lit's dev-mode banner repeats in every test file; other logs still show.
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),

@@ -1,6 +1,6 @@
 // Installs node-llama-cpp's prebuilt CPU binaries for the model server, on their own, without
-// the ~725 MB of CUDA/Vulkan variants a plain install pulls (npm ci --omit=optional), and
-// without install scripts (nothing is downloaded or built). Quick when already installed.
+// the ~725 MB of CUDA/Vulkan variants a plain install pulls (--omit=optional), and without
+// install scripts (nothing is downloaded or built). Quick when already installed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`model server: node-llama-cpp ${wanted} already installed`);
   } else {
     console.log(`model server: installing node-llama-cpp ${wanted} (CPU binaries only)…`);
-    execFileSync('npm', ['ci', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    // npm install, not npm ci: the registry here lacks some platforms' optional binaries, which npm ci insists on.
+    execFileSync('npm', ['install', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund'], {
       cwd: here,
       stdio: 'inherit',
       env: { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' },

@@ -1,0 +1,48 @@
+// A web-test-runner plugin that starts the project's test servers on loopback (on their own
+// ports, so browser calls to them are real cross-origin requests with CORS) and tells tests
+// their URLs through the `test-servers` command (`executeServerCommand('test-servers')`).
+// Servers start lazily, on the first test that asks, and stop with the test runner.
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+
+export function testServersPlugin() {
+  let started;
+  const servers = [];
+  async function start() {
+    const { startFaultServer } = await tsImport('./fault-server.ts', import.meta.url);
+    const fault = await startFaultServer();
+    servers.push(fault);
+    const urls = { fault: fault.baseUrl('SCENARIO') };
+    try {
+      const { modelServerInstalled } = await import('../model-server/install.mjs');
+      if (modelServerInstalled()) {
+        const { generateLlamaGguf } = await tsImport('../../packages/test-models/src/index.ts', import.meta.url);
+        const { startModelServer } = await tsImport('../model-server/src/server.ts', import.meta.url);
+        const modelPath = join(tmpdir(), `ai-blocks-wtr-tiny-${process.pid}.gguf`);
+        await writeFile(modelPath, generateLlamaGguf());
+        const model = await startModelServer({ modelPath, threads: 1 });
+        const slowModel = await startModelServer({ modelPath, threads: 1, pieceDelayMs: 40 });
+        servers.push(model, slowModel);
+        urls.model = model.url;
+        urls.slowModel = slowModel.url;
+        urls.modelId = model.modelId;
+      }
+    } catch (error) {
+      console.error(`test servers: the llama.cpp model server could not start: ${error}`);
+    }
+    return urls;
+  }
+  return {
+    name: 'ai-blocks-test-servers',
+    async executeCommand({ command }) {
+      if (command !== 'test-servers') return undefined;
+      started ??= start();
+      return started;
+    },
+    async serverStop() {
+      await Promise.all(servers.map((server) => server.close()));
+    },
+  };
+}
