@@ -19,14 +19,37 @@ export async function* readSseEvents(body: ReadableStream<Uint8Array>, options: 
   const decoder = new TextDecoder();
   const queue: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => queue.push(event) });
+  // One timer and one abort listener for the whole stream (not a race per read): either one
+  // cancels the reader, and the pending read then ends and says why.
+  let stopped: Error | undefined;
+  const stop = (reason: Error) => {
+    stopped ??= reason;
+    void reader.cancel().catch(() => undefined);
+  };
+  const onAbort = () => { stop(options.abortSignal?.reason as Error); };
+  options.abortSignal?.addEventListener('abort', onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let finished = false;
   try {
+    options.abortSignal?.throwIfAborted();
     for (;;) {
       while (queue.length > 0) {
         const event = queue.shift();
         if (event) yield event;
       }
-      const result = await readWithTimeout(reader, options);
+      const timeoutMs = options.idleTimeoutMs();
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stop(new AiError(AiErrorCode.TIMEOUT, `${options.provider} sent nothing for ${timeoutMs} ms`));
+      }, timeoutMs);
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        if (stopped) throw stopped;
+        throw new AiError(AiErrorCode.NETWORK, `The connection to ${options.provider} broke: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      if (stopped) throw stopped;
       if (result.done) {
         parser.feed(decoder.decode());
         while (queue.length > 0) {
@@ -39,33 +62,12 @@ export async function* readSseEvents(body: ReadableStream<Uint8Array>, options: 
       parser.feed(decoder.decode(result.value, { stream: true }));
     }
   } finally {
+    clearTimeout(timer);
+    options.abortSignal?.removeEventListener('abort', onAbort);
     if (!finished) {
       // Stopping early (abort, timeout, consumer gave up): close the connection.
       await reader.cancel().catch(() => undefined);
     }
     reader.releaseLock();
-  }
-}
-
-async function readWithTimeout(reader: ReadableStreamDefaultReader<Uint8Array>, options: SseReadOptions): Promise<ReadableStreamReadResult<Uint8Array>> {
-  options.abortSignal?.throwIfAborted();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const timeoutMs = options.idleTimeoutMs();
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new AiError(AiErrorCode.TIMEOUT, `${options.provider} sent nothing for ${timeoutMs} ms`));
-    }, timeoutMs);
-    onAbort = () => { reject(options.abortSignal?.reason as Error); };
-    options.abortSignal?.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([reader.read(), guard]);
-  } catch (error) {
-    if (AiError.isInstance(error) || options.abortSignal?.aborted) throw error;
-    throw new AiError(AiErrorCode.NETWORK, `The connection to ${options.provider} broke: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.abortSignal?.removeEventListener('abort', onAbort);
   }
 }

@@ -160,7 +160,9 @@ export function partsFromChatStream(body: ReadableStream<Uint8Array>, options: {
           const data = next.value.data;
           if (data === '[DONE]') {
             finish(controller);
-            await events.return(undefined);
+            // Read the (normally empty) rest instead of cancelling, so the connection is kept
+            // alive for the next request; a server that keeps sending is cut by the idle timeout.
+            void drain(events);
             return;
           }
           let json: unknown;
@@ -212,6 +214,16 @@ export function partsFromChatStream(body: ReadableStream<Uint8Array>, options: {
       await events.return(undefined);
     },
   });
+}
+
+async function drain(events: AsyncGenerator): Promise<void> {
+  try {
+    while (!(await events.next()).done) {
+      /* discard */
+    }
+  } catch {
+    // The stream already finished for the caller; a late failure changes nothing.
+  }
 }
 
 // Wire schemas (validated at the edge; unknown fields allowed).
