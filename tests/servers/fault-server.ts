@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generateLlamaGguf } from '../../packages/test-models/src/index.js';
 import { makePng } from './png.js';
 
 /** One request the fault server saw. */
@@ -55,12 +56,13 @@ function startSse(response: ServerResponse): void {
 export async function startFaultServer(): Promise<FaultServer> {
   const requests: RecordedRequest[] = [];
   const disconnects: string[] = [];
+  let tinyModel: Buffer | undefined;
   const count = (scenario: string) => requests.filter((request) => request.scenario === scenario).length;
 
   const server = createServer((request, response) => {
     void (async () => {
       if (request.method === 'OPTIONS') {
-        response.writeHead(204, CORS);
+        response.writeHead(204, { ...CORS, 'access-control-max-age': '600' });
         response.end();
         return;
       }
@@ -93,6 +95,21 @@ export async function startFaultServer(): Promise<FaultServer> {
         response.write('data: [DONE]\n\n');
         response.end();
       };
+
+      if (path.endsWith('.gguf')) {
+        // Model files: `/<scenario>/v1/…/x.gguf` with scenario ok, truncated or missing.
+        if (scenario === 'missing') return json(response, 404, { error: 'not found' });
+        tinyModel ??= Buffer.from(generateLlamaGguf());
+        response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(tinyModel.length), ...CORS });
+        if (scenario === 'truncated') {
+          response.write(tinyModel.subarray(0, tinyModel.length / 2));
+          await sleep(20);
+          response.socket?.destroy();
+          return;
+        }
+        response.end(tinyModel);
+        return;
+      }
 
       if (path.endsWith('/images/generations')) {
         if (scenario === 'images-policy') return json(response, 400, { error: { message: 'Your request was rejected as a result of our safety system.', type: 'invalid_request_error', code: 'content_policy_violation' } });

@@ -36,10 +36,29 @@ export function testServersPlugin() {
   }
   return {
     name: 'ai-blocks-test-servers',
-    async executeCommand({ command }) {
-      if (command !== 'test-servers') return undefined;
-      started ??= start();
-      return started;
+    async executeCommand({ command, payload }) {
+      if (command === 'test-servers') {
+        started ??= start();
+        return started;
+      }
+      if (command === 'test-server-requests') {
+        // Requests the fault server saw for a scenario (tests assert on downloads).
+        await (started ??= start());
+        return servers[0].requests.filter((request) => request.scenario === payload?.scenario).map((request) => request.path);
+      }
+      return undefined;
+    },
+    // Runtime assets the way a build lays them out: /runtime-assets/wllama/… is wllama's ESM build.
+    async serve(context) {
+      if (!context.path.startsWith('/runtime-assets/wllama/')) return undefined;
+      const { readFile } = await import('node:fs/promises');
+      const file = new URL(`../../node_modules/@wllama/wllama/esm/${context.path.slice('/runtime-assets/wllama/'.length)}`, import.meta.url);
+      try {
+        const body = await readFile(file);
+        return { body, type: context.path.endsWith('.wasm') ? 'application/wasm' : 'js' };
+      } catch {
+        return undefined;
+      }
     },
     async serverStop() {
       await Promise.all(servers.map((server) => server.close()));

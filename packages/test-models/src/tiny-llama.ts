@@ -18,23 +18,66 @@ export interface LlamaShape {
 /** The deterministic test model: 0.44 MB, f32, byte-level vocabulary. */
 export const TINY_SHAPE: LlamaShape = { name: 'ai-blocks-tiny', embedding: 64, layers: 2, heads: 4, kvHeads: 2, feedForward: 128, vocab: 260, context: 512, tensorType: GGML_TYPE.F32, seed: 1 };
 
-/** SmolLM2-135M's dimensions (random weights), for benchmarks: real matrix sizes, meaningless text. */
+/**
+ * SmolLM2-135M's dimensions for benchmarks (Q8_0, 174.6 MB, generated in about 5 s): real matrix
+ * sizes and real compute (Q/K/V/gate/up are seeded random), but the same hand-set embedding and
+ * output as the tiny model, so it answers by the same rules ({@link TINY_MODEL_EXPECTED}) and a
+ * prompt ending in a digit produces exactly as many tokens as asked. Unlike SmolLM2 its
+ * `output` matrix is not tied to the embedding (about 28 M parameters more).
+ */
 export const SMOLLM2_135M_SHAPE: LlamaShape = { name: 'smollm2-135m-shaped', embedding: 576, layers: 30, heads: 9, kvHeads: 3, feedForward: 1536, vocab: 49152, context: 2048, tensorType: GGML_TYPE.Q8_0, seed: 7 };
 
 /**
  * What the tiny model answers under greedy decoding (and at any temperature: the winning
- * logit leads by 32). The last character of the prompt decides: a letter continues the
- * alphabet up to `z` and then stops (end of sequence); a digit counts on `0…9 0…` for ever
- * (use it to hit the token limit or to abort); anything else starts at `a`.
+ * logit leads by 32). Only the last token of the prompt matters (every block is an identity):
+ * a letter continues the alphabet up to `z` and then emits end of sequence; a digit counts
+ * `0…9 0…` for ever (use it to hit the token limit, to abort, or to benchmark); anything else
+ * (including the `:` the chat template ends with) starts at `a`. Each output character is
+ * one token. Verified with node-llama-cpp 3.22.1 (tests/node/model-server) and, per the
+ * project's reference notes, identical in wllama 3.8.1 in Chromium.
  */
 export const TINY_MODEL_EXPECTED = {
-  /** Chat: the template ends with a non-alphanumeric character, so the reply is the alphabet, then EOS. */
+  /** Chat (any messages): the template ends with `assistant:`, so the reply is the alphabet, then EOS (finish `stop`). */
   chatReply: 'abcdefghijklmnopqrstuvwxyz',
-  /** A prompt ending in "q" continues "rstuvwxyz" and stops. */
+  /** Tokens in {@link TINY_MODEL_EXPECTED.chatReply}; a `max_tokens` below this ends with finish `length`. */
+  chatReplyTokens: 26,
+  /** Raw completion of a prompt ending in "q" (e.g. "hello q"): continues the alphabet and stops. */
   afterQ: 'rstuvwxyz',
-  /** A prompt ending in "5" counts 6789012345… until the token limit; each digit is one token. */
+  /** Raw completion of a prompt ending in "5" (e.g. "x5"): counts 6789012345… until the token limit. */
   countFrom5: (tokens: number) => Array.from({ length: tokens }, (_, index) => String((6 + index) % 10)).join(''),
 } as const;
+
+/** The class of the last character of a text: 0–25 letters, 26–35 digits, 36 anything else. */
+function lastCharacterClass(text: string): number {
+  const code = text.length > 0 ? text.charCodeAt(text.length - 1) : 0;
+  return code < 256 ? tokenClass(byteToken(code)) : 36;
+}
+
+/**
+ * The tiny model's greedy continuation of a raw prompt (no chat template), computed from the
+ * rules above rather than by running a model: `{ text, finish }` where `finish` is `stop`
+ * when it reached end of sequence and `length` when `maxTokens` ran out first.
+ */
+export function tinyModelContinuation(prompt: string, maxTokens: number): { text: string; finish: 'stop' | 'length' } {
+  let current = lastCharacterClass(prompt);
+  let text = '';
+  for (let produced = 0; produced < maxTokens; produced += 1) {
+    const token = successor(current);
+    if (token === EOS) return { text, finish: 'stop' };
+    text += String.fromCharCode(token - BYTE_OFFSET);
+    current = tokenClass(token);
+  }
+  return { text, finish: 'length' };
+}
+
+/**
+ * SHA-256 of `generateLlamaGguf()` (the tiny model, f32, 437,344 bytes). A test pins it so a
+ * change to the generator is noticed; engines can use it to exercise integrity checks.
+ */
+export const TINY_MODEL_SHA256 = 'e96f0c98b7a555655b2e1bccfeadf0df3e3ab8d235a491171e476e542cf5006a';
+
+/** Size in bytes of `generateLlamaGguf()` (the tiny model, f32). */
+export const TINY_MODEL_BYTES = 437_344;
 
 /** The chat template stored in the model: `role: content` lines, then `assistant:`. */
 export const TINY_CHAT_TEMPLATE =
@@ -100,10 +143,11 @@ function vocabulary(size: number): { tokens: string[]; types: number[] } {
 }
 
 /**
- * Generates a llama-architecture GGUF. For the tiny shape the weights are hand-set: the
- * embedding is a one-hot class vector, every block adds nothing (attn_output and ffn_down are
+ * Generates a llama-architecture GGUF. When the embedding is at least 37 wide (both built-in
+ * shapes) the weights are hand-set: the embedding is a one-hot class vector, every block adds nothing (attn_output and ffn_down are
  * zero, while Q/K/V/gate/up are random so the compute is real), and `output` maps each
- * class to its successor with a logit gap of 32. Byte-identical on every run.
+ * class to its successor with a logit gap of 32. Narrower shapes get seeded random weights.
+ * Byte-identical on every run.
  */
 export function generateLlamaGguf(shape: LlamaShape = TINY_SHAPE): Uint8Array {
   if (shape.vocab < 260) throw new Error('the vocabulary needs at least 260 tokens');

@@ -1,0 +1,28 @@
+/**
+ * Node-only helpers (they touch the file system): import from `@ai-blocks/test-models/node`.
+ * The package's main entry stays free of Node modules so it also runs in the browser.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateLlamaGguf, TINY_SHAPE, type LlamaShape } from './tiny-llama.js';
+
+/** Generates a model of `shape` (default: the tiny test model) and writes it to `path`; returns the byte count. */
+export function writeTestModel(path: string, shape: LlamaShape = TINY_SHAPE): number {
+  const bytes = generateLlamaGguf(shape);
+  writeFileSync(path, bytes);
+  return bytes.length;
+}
+
+/** Writes the tiny test model to a fresh temporary directory and returns its path (`…/tiny.gguf`). */
+export function writeTinyModelToTemp(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'ai-blocks-tiny-')), 'tiny.gguf');
+  writeTestModel(path);
+  return path;
+}
+
+/** Hex SHA-256 of bytes, e.g. to compare a generated model with {@link TINY_MODEL_SHA256}. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
