@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ENTITY_TYPE_DEFINITIONS, PROPERTY_DEFINITIONS, type EntitySlug, type EntityTypeDefinition, type PrimitiveType } from './definitions.js';
 import { propertyKey, typeIds } from './type-ids.js';
 import { DEFAULT_TYPES_BASE_URL } from './urls.js';

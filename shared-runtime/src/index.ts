@@ -12,4 +12,4 @@ export { probeCapabilities, type CapabilityProbe, type ProbeOptions } from './pr
 export { DEFAULT_ENGINE_ORDER, selectEngine, type EngineId, type EnginePreference, type EngineSelection, type LocalModelState, type SelectionConfig } from './select-engine.js';
 export { createWasmEngine, MODEL_CACHE_NAME, type WasmEngine, type WasmEngineSettings } from './engines/wasm/wasm-engine.js';
 export { deleteCachedModel, downloadModel, isModelCached, type DownloadOptions, type DownloadResult } from './provider-utils/model-download.js';
-export { runtimeAssetBaseUrl, runtimeAssetUrl, setRuntimeAssetBaseUrl } from './provider-utils/assets.js';
+export { importModule, runtimeAssetBaseUrl, runtimeAssetUrl, setRuntimeAssetBaseUrl } from './provider-utils/assets.js';

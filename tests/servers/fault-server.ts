@@ -96,6 +96,12 @@ export async function startFaultServer(): Promise<FaultServer> {
         response.end();
       };
 
+      if (path.startsWith('/api/service/')) {
+        // Plays an embedding host's service-module proxy (the host page POSTs HASH payloads here).
+        if (scenario === 'service-forbidden') return json(response, 200, { errors: [{ code: 'FORBIDDEN', message: 'The host has no AI service configured.' }] });
+        return json(response, 200, { data: { id: 'svc', object: 'chat.completion', created: 1, model: 'host-model', choices: [{ index: 0, message: { role: 'assistant', content: 'From the **host** service.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } } });
+      }
+
       if (path.endsWith('.gguf')) {
         // Model files: `/<scenario>/v1/…/x.gguf` with scenario ok, truncated or missing.
         if (scenario === 'missing') return json(response, 404, { error: 'not found' });
@@ -181,6 +187,19 @@ export async function startFaultServer(): Promise<FaultServer> {
           await sendText(FAULT_TEXT.slice(0, 2));
           response.write('data: {"choices": [{"delta": {"content": "oops"\n\n');
           await sleep(10);
+          return finishStream();
+        case 'hostile':
+          // Model output that tries to run script or load remote content.
+          startSse(response);
+          await sendText([
+            '# Safe heading\n\n',
+            '<script>window.__hostile = "script"</script>\n\n',
+            '<img src="http://127.0.0.1:9/pixel.png" onerror="window.__hostile = \'onerror\'">\n\n',
+            '[click me](javascript:window.__hostile=\'href\')\n\n',
+            '<a href="https://example.test" onmouseover="window.__hostile=\'hover\'">link</a>\n\n',
+            '<iframe src="javascript:window.__hostile=\'iframe\'"></iframe>\n\n',
+            '![tracker](http://127.0.0.1:9/tracker.png)\n',
+          ]);
           return finishStream();
         case 'comments':
           startSse(response);

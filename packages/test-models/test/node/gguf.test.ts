@@ -1,5 +1,8 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateLlamaGguf, GGML_TYPE, TINY_CHAT_TEMPLATE, TINY_SHAPE, toFloat16Bits } from '@ai-blocks/test-models';
+import { generateLlamaGguf, GGML_TYPE, SMOLLM2_135M_SHAPE, TINY_CHAT_TEMPLATE, TINY_MODEL_BYTES, TINY_MODEL_EXPECTED, TINY_MODEL_SHA256, TINY_SHAPE, tinyModelContinuation, toFloat16Bits } from '@ai-blocks/test-models';
+import { sha256Hex, writeTinyModelToTemp } from '@ai-blocks/test-models/node';
 
 /** Reads the GGUF header and metadata keys back (an independent reader of what the writer wrote). */
 function readHeader(bytes: Uint8Array) {
@@ -28,15 +31,16 @@ function readHeader(bytes: Uint8Array) {
     const key = string();
     metadata.set(key, skip(u32()));
   }
-  const tensors: { name: string; dims: number[]; type: number }[] = [];
+  const tensors: { name: string; dims: number[]; type: number; dataOffset: number }[] = [];
   for (let index = 0; index < tensorCount; index += 1) {
     const name = string();
     const dims = Array.from({ length: u32() }, () => u64());
     const type = u32();
-    u64();
-    tensors.push({ name, dims, type });
+    const dataOffset = u64();
+    tensors.push({ name, dims, type, dataOffset });
   }
-  return { magic, version, metadata, tensors };
+  const dataStart = Math.ceil(offset / 32) * 32;
+  return { magic, version, metadata, tensors, dataStart };
 }
 
 describe('tiny GGUF generator', () => {
@@ -49,7 +53,46 @@ describe('tiny GGUF generator', () => {
     expect(header.metadata.get('tokenizer.chat_template')).toBe(TINY_CHAT_TEMPLATE);
     expect((header.metadata.get('tokenizer.ggml.tokens') as string[]).length).toBe(260);
     expect(header.tensors).toHaveLength(3 + TINY_SHAPE.layers * 9);
-    expect(header.tensors[0]).toEqual({ name: 'token_embd.weight', dims: [64, 260], type: GGML_TYPE.F32 });
+    expect(header.tensors[0]).toMatchObject({ name: 'token_embd.weight', dims: [64, 260], type: GGML_TYPE.F32 });
+    expect(header.tensors.map((tensor) => tensor.name)).toContain('blk.1.ffn_down.weight');
+  });
+
+  it('lays the tensor data out aligned, ending exactly at the end of the file', () => {
+    const bytes = generateLlamaGguf();
+    const { tensors, dataStart } = readHeader(bytes);
+    for (const tensor of tensors) expect(tensor.dataOffset % 32).toBe(0);
+    const last = tensors.at(-1);
+    if (!last) throw new Error('no tensors');
+    const lastBytes = last.dims.reduce((product, dim) => product * dim, 4);
+    expect(Math.ceil((dataStart + last.dataOffset + lastBytes) / 32) * 32).toBe(bytes.length);
+    // The first row of the embedding is the `<unk>` token's one-hot "other" class (index 36).
+    const view = new DataView(bytes.buffer, bytes.byteOffset + dataStart, 64 * 4);
+    expect(Array.from({ length: 64 }, (_, index) => view.getFloat32(index * 4, true)).indexOf(1)).toBe(36);
+  });
+
+  it('matches the pinned size and hash other tests rely on', () => {
+    const bytes = generateLlamaGguf();
+    expect(bytes.length).toBe(TINY_MODEL_BYTES);
+    expect(sha256Hex(bytes)).toBe(TINY_MODEL_SHA256);
+  });
+
+  it('writes the model to a file from Node', () => {
+    const path = writeTinyModelToTemp();
+    try {
+      expect(sha256Hex(readFileSync(path))).toBe(TINY_MODEL_SHA256);
+    } finally {
+      rmSync(dirname(path), { recursive: true, force: true });
+    }
+  });
+
+  it('describes the SmolLM2-135M shape in its metadata', () => {
+    // Only the header is checked: with the vocabulary cut to 260 the file stays small.
+    const header = readHeader(generateLlamaGguf({ ...SMOLLM2_135M_SHAPE, vocab: 260, layers: 2 }));
+    expect(header.metadata.get('llama.embedding_length')).toBe(576);
+    expect(header.metadata.get('llama.attention.head_count')).toBe(9);
+    expect(header.metadata.get('llama.attention.head_count_kv')).toBe(3);
+    expect(header.metadata.get('llama.feed_forward_length')).toBe(1536);
+    expect(header.tensors.find((tensor) => tensor.name === 'blk.0.attn_k.weight')).toMatchObject({ dims: [576, 192], type: GGML_TYPE.Q8_0 });
   });
 
   it('is byte-identical on every run', () => {
@@ -63,5 +106,15 @@ describe('tiny GGUF generator', () => {
     expect(toFloat16Bits(1)).toBe(0x3c00);
     expect(toFloat16Bits(-2)).toBe(0xc000);
     expect(toFloat16Bits(65504)).toBe(0x7bff);
+  });
+});
+
+describe('the expected outputs', () => {
+  it('follow the documented rules', () => {
+    expect(tinyModelContinuation('assistant:', 100)).toEqual({ text: TINY_MODEL_EXPECTED.chatReply, finish: 'stop' });
+    expect(TINY_MODEL_EXPECTED.chatReply).toHaveLength(TINY_MODEL_EXPECTED.chatReplyTokens);
+    expect(tinyModelContinuation('hello q', 100)).toEqual({ text: TINY_MODEL_EXPECTED.afterQ, finish: 'stop' });
+    expect(tinyModelContinuation('x5', 40)).toEqual({ text: TINY_MODEL_EXPECTED.countFrom5(40), finish: 'length' });
+    expect(tinyModelContinuation('HI', 3)).toEqual({ text: 'jkl', finish: 'length' });
   });
 });

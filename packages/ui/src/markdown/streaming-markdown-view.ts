@@ -21,6 +21,11 @@ export class StreamingMarkdownView {
     private readonly options: { onCodeBlock?: CodeBlockHook; schedule?: (callback: () => void) => number; cancel?: (handle: number) => void } = {},
   ) {}
 
+  /** The element the view renders into. */
+  get element(): HTMLElement {
+    return this.container;
+  }
+
   /** Everything appended so far. */
   get source(): string {
     return this.text;

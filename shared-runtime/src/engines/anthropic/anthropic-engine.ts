@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import type { Availability, FinishReason, TextCallOptions, TextEngine, TextStreamPart, Usage } from '../../interface/engine.js';
 import { AiError, AiErrorCode } from '../../interface/errors.js';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, errorFromStreamEvent, postWithRetry, readSseEvents, type RetryPolicy, type StreamTimeouts } from '../../provider-utils/index.js';

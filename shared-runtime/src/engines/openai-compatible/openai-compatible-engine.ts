@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import type { Availability, ChatMessage, FinishReason, GeneratedImage, ImageCallOptions, ImageEngine, TextCallOptions, TextEngine, TextStreamPart, Usage } from '../../interface/engine.js';
 import { AiError, AiErrorCode } from '../../interface/errors.js';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import type { Availability, GeneratedImage, ImageCallOptions, ImageEngine, TextCallOptions, TextEngine, TextStreamPart } from '../../interface/engine.js';
 import { AiError, AiErrorCode } from '../../interface/errors.js';
 import { base64ToBytes, sniffImageType } from '../../provider-utils/index.js';

@@ -8,17 +8,21 @@ customElements.define('test-ai-text-block', AiTextBlock);
 const entity: Entity = {
   metadata: {
     recordId: { entityId: 'block-1', editionId: '1' },
-    entityTypeId: 'https://example.test/entity-type/ai-text-block/v/1',
+    entityTypeId: 'https://blockprotocol.org/@ai-blocks/types/entity-type/ai-text-block/v/1',
   },
-  properties: { 'https://example.test/property-type/text/': 'Hello from the graph' },
+  properties: {
+    'https://blockprotocol.org/@blockprotocol/types/property-type/textual-content/': 'Hello from the **graph**',
+    'https://blockprotocol.org/@ai-blocks/types/property-type/prompt/': 'Say hello',
+  },
 };
 
-describe('AI Text block element', () => {
+describe('AI Text block element (standalone, graph set by hand)', () => {
   it('renders the block entity it was given', async () => {
     const el = await fixture<InstanceType<typeof AiTextBlock>>(
       html`<test-ai-text-block></test-ai-text-block>`,
     );
-    expect(el.shadowRoot?.textContent).to.contain('Nothing saved yet.');
+    // Nothing saved yet: the composer is shown.
+    expect(el.shadowRoot?.querySelector('#prompt')).to.exist;
     el.graph = {
       blockEntitySubgraph: buildSubgraph(
         { entities: [entity], dataTypes: [], propertyTypes: [], entityTypes: [] },
@@ -36,8 +40,7 @@ describe('AI Text block element', () => {
       ),
     };
     await el.updateComplete;
-    expect(el.shadowRoot?.querySelector('dd')?.textContent).to.contain(
-      'Hello from the graph',
-    );
+    expect(el.shadowRoot?.querySelector('.kept strong')?.textContent).to.equal('graph');
+    expect(el.shadowRoot?.querySelector('.prompt-line')?.textContent).to.contain('Say hello');
   });
 });

@@ -1,0 +1,30 @@
+// Writes the runtime's heavy assets into dist/runtime-assets/, served beside the blocks and
+// loaded only when needed: wllama's module and wasm, the highlighter, and the bundled tiny
+// test model (the offline default of the CPU engine).
+import { build } from 'esbuild';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+import { rootDir } from './build-blocks.mjs';
+
+export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}) {
+  const target = join(outDir, 'runtime-assets');
+  const wllama = join(rootDir, 'node_modules/@wllama/wllama/esm');
+  await mkdir(join(target, 'wllama', 'wasm'), { recursive: true });
+  await copyFile(join(wllama, 'index.js'), join(target, 'wllama', 'index.js'));
+  await copyFile(join(wllama, 'wasm', 'wllama.wasm'), join(target, 'wllama', 'wasm', 'wllama.wasm'));
+  await build({
+    entryPoints: [join(rootDir, 'packages/ui/src/markdown/highlight-entry.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    outfile: join(target, 'highlight.js'),
+    logLevel: 'warning',
+  });
+  const { generateLlamaGguf } = await tsImport('../packages/test-models/src/index.ts', import.meta.url);
+  await mkdir(join(target, 'models'), { recursive: true });
+  await writeFile(join(target, 'models', 'ai-blocks-tiny.gguf'), generateLlamaGguf());
+  return target;
+}

@@ -1,0 +1,205 @@
+import { BLOCK_METADATA, entityPropertiesSchema, LEGACY_HASH, BP, TYPE_IDS } from '@ai-blocks/block-metadata';
+import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { expect } from '@open-wc/testing';
+import { AiBlocksHostApp, type HostConfig } from '../../../packages/host/src/page/host-app.js';
+
+interface TestServers {
+  fault: string;
+  slowModel?: string;
+  model?: string;
+}
+
+if (!customElements.get('ai-blocks-host-app')) customElements.define('ai-blocks-host-app', AiBlocksHostApp);
+(globalThis as { AI_BLOCKS_ASSET_BASE_URL?: string }).AI_BLOCKS_ASSET_BASE_URL = new URL('/dist/runtime-assets/', location.href).href;
+
+let servers: TestServers;
+before(async () => {
+  servers = await executeServerCommand<TestServers, undefined>('test-servers');
+});
+
+const faultUrl = (scenario: string) => servers.fault.replace('SCENARIO', scenario);
+
+async function mountHost(config: Partial<Omit<HostConfig, 'mode'>> & { mode?: Partial<HostConfig['mode']> } = {}): Promise<AiBlocksHostApp> {
+  const app = new AiBlocksHostApp();
+  app.config = {
+    dbName: `ai-text-test-${Math.random().toString(36).slice(2)}`,
+    blocksBase: new URL('/dist/blocks/', location.href).href,
+    serviceBase: `${faultUrl('service-ok').replace(/\/v1$/, '')}/api/service/`,
+    ...config,
+    mode: { readonly: false, hubPreview: false, temporal: false, ...config.mode },
+  };
+  document.body.append(app);
+  await app.ready;
+  return app;
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+type TextBlock = HTMLElement & { settings: Record<string, unknown>; updateComplete: Promise<boolean> };
+
+function textBlock(app: AiBlocksHostApp): TextBlock {
+  const element = app.slots.get('ai-text')?.element;
+  if (!element) throw new Error('no AI Text block');
+  return element as TextBlock;
+}
+
+const shadow = (block: HTMLElement) => block.shadowRoot as ShadowRoot;
+const button = (block: HTMLElement, action: string) => shadow(block).querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
+
+async function compose(block: TextBlock, prompt: string, engine: string): Promise<void> {
+  await block.updateComplete;
+  const select = shadow(block).querySelector<HTMLSelectElement>('#engine');
+  const textarea = shadow(block).querySelector<HTMLTextAreaElement>('#prompt');
+  if (!select || !textarea) throw new Error('no composer');
+  select.value = engine;
+  select.dispatchEvent(new Event('change'));
+  textarea.value = prompt;
+  textarea.dispatchEvent(new Event('input'));
+  await until(() => button(block, 'generate')?.disabled === false, 'Generate to be enabled');
+}
+
+const generatedText = (block: HTMLElement) => shadow(block).querySelector('.generated')?.textContent.trim() ?? '';
+const writes = (app: AiBlocksHostApp, name: string) => app.log.entries.filter((entry) => entry.block === 'ai-text' && entry.source === 'block' && entry.messageName === name).length;
+
+describe('AI Text block in the host', () => {
+  it('generates on the CPU engine with the deterministic model, keeps it with one update, and restores it after a reload', async () => {
+    const app = await mountHost();
+    const block = textBlock(app);
+    await compose(block, 'Say the alphabet', 'wasm');
+    button(block, 'generate')?.click();
+    await until(() => button(block, 'keep') !== null, 'the answer to finish');
+    expect(generatedText(block)).to.equal(TINY_MODEL_EXPECTED.chatReply);
+    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain('wasm');
+    button(block, 'keep')?.click();
+    await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the save');
+    expect(writes(app, 'updateEntity')).to.equal(1);
+    expect(writes(app, 'createEntity')).to.equal(0);
+    const stored = app.store.get('ai-text-block');
+    expect(entityPropertiesSchema('ai-text-block').safeParse(stored?.properties).success).to.equal(true);
+    expect(stored?.properties).to.deep.include({
+      [TYPE_IDS.property.prompt]: 'Say the alphabet',
+      [TYPE_IDS.property.textualContent]: TINY_MODEL_EXPECTED.chatReply,
+      [TYPE_IDS.property['engine-id']]: 'wasm',
+      [TYPE_IDS.property['completion-status']]: 'complete',
+    });
+    const dbName = app.config.dbName;
+    app.remove();
+    const reloaded = await mountHost({ dbName });
+    await until(() => shadow(textBlock(reloaded)).querySelector('.kept')?.textContent.includes(TINY_MODEL_EXPECTED.chatReply) ?? false, 'the kept text after reload');
+    reloaded.remove();
+  });
+
+  it('generates through the host’s service module', async () => {
+    const app = await mountHost();
+    const block = textBlock(app);
+    await compose(block, 'Hello host', 'service-module');
+    button(block, 'generate')?.click();
+    await until(() => button(block, 'keep') !== null, 'the service answer');
+    expect(shadow(block).querySelector('.generated')?.innerHTML, generatedText(block)).to.contain('<strong>host</strong>');
+    expect(app.log.serviceRequests).to.equal(1);
+    app.remove();
+  });
+
+  it('generates through the cloud engine against the local llama.cpp server, stops mid-stream and keeps the partial text as stopped', async function () {
+    if (!servers.slowModel) this.skip();
+    const app = await mountHost();
+    const block = textBlock(app);
+    block.settings = { openaiCompatible: { baseURL: servers.slowModel, model: 'tiny' } };
+    await compose(block, 'Count', 'openai-compatible');
+    button(block, 'generate')?.click();
+    await until(() => generatedText(block).length >= 3, 'some streamed text');
+    button(block, 'stop')?.click();
+    await until(() => button(block, 'keep') !== null, 'the stopped state');
+    const partial = generatedText(block);
+    expect(TINY_MODEL_EXPECTED.chatReply.startsWith(partial)).to.equal(true);
+    expect(partial.length).to.be.lessThan(26);
+    expect(shadow(block).textContent).to.contain('Stopped');
+    button(block, 'keep')?.click();
+    await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the save');
+    expect(app.store.get('ai-text-block')?.properties[TYPE_IDS.property['completion-status']]).to.equal('stopped');
+    expect(app.store.get('ai-text-block')?.properties[TYPE_IDS.property.textualContent]).to.equal(partial);
+    app.remove();
+  });
+
+  it('keeps the text on screen when a save fails, retries, and ends with one saved version', async () => {
+    const app = await mountHost();
+    const block = textBlock(app);
+    const store = app.store;
+    const update = store.update.bind(store);
+    let failures = 1;
+    store.update = (data) => (failures-- > 0 ? Promise.reject(new Error('disk hiccup')) : update(data));
+    await compose(block, 'Retry me', 'wasm');
+    button(block, 'generate')?.click();
+    await until(() => button(block, 'keep') !== null, 'the answer');
+    button(block, 'keep')?.click();
+    await until(() => shadow(block).querySelector('[data-save="unsaved"]') !== null, 'the unsaved state');
+    expect(shadow(block).querySelector('.kept')?.textContent).to.contain(TINY_MODEL_EXPECTED.chatReply);
+    await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the retried save');
+    expect(writes(app, 'updateEntity')).to.equal(2);
+    expect(app.store.get('ai-text-block')?.properties[TYPE_IDS.property.textualContent]).to.equal(TINY_MODEL_EXPECTED.chatReply);
+    app.remove();
+  });
+
+  it('runs nothing and loads nothing from hostile model output', async () => {
+    const app = await mountHost();
+    const block = textBlock(app);
+    Reflect.deleteProperty(window, '__hostile');
+    block.settings = { openaiCompatible: { baseURL: faultUrl('hostile'), model: 'x' } };
+    await compose(block, 'Be evil', 'openai-compatible');
+    button(block, 'generate')?.click();
+    await until(() => button(block, 'keep') !== null, 'the hostile answer');
+    const output = shadow(block).querySelector('.generated');
+    for (const link of output?.querySelectorAll('a') ?? []) link.dispatchEvent(new MouseEvent('mouseover'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((window as unknown as { __hostile?: string }).__hostile).to.equal(undefined);
+    expect(output?.querySelector('script, iframe, img, [onerror], [onmouseover]')).to.equal(null);
+    expect(output?.querySelector('h1')?.textContent).to.equal('Safe heading');
+    expect(performance.getEntriesByType('resource').some((entry) => entry.name.includes('127.0.0.1:9'))).to.equal(false);
+    app.remove();
+  });
+
+  it('shows saved text and nothing that would change it when readonly, with zero writes', async () => {
+    const setup = await mountHost();
+    await setup.store.update({ entityId: 'ai-text-block', entityTypeId: BLOCK_METADATA['ai-text'].schema, properties: { [TYPE_IDS.property.textualContent]: 'Read-only words', [TYPE_IDS.property.prompt]: 'p' } });
+    const dbName = setup.config.dbName;
+    setup.remove();
+    const app = await mountHost({ dbName, mode: { readonly: true } });
+    const block = textBlock(app);
+    await until(() => shadow(block).textContent.includes('Read-only words'), 'the saved text');
+    expect(shadow(block).querySelector('textarea, button, select')).to.equal(null);
+    expect(app.log.writeRequests).to.equal(0);
+    app.remove();
+  });
+
+  it('opens an entity written by HASH’s original AI Text block', async () => {
+    const setup = await mountHost();
+    await setup.store.delete('ai-text-block');
+    await setup.store.create({
+      entityId: 'ai-text-block',
+      entityTypeId: LEGACY_HASH.entityType.aiTextBlock,
+      properties: { [BP.property.textualContent]: 'Written by **HASH**', [LEGACY_HASH.property.openaiTextModelPrompt]: 'Old prompt', [LEGACY_HASH.property.openaiTextModelName]: 'gpt-3.5-turbo' },
+    });
+    const dbName = setup.config.dbName;
+    setup.remove();
+    const app = await mountHost({ dbName });
+    const block = textBlock(app);
+    await until(() => shadow(block).querySelector('.kept strong')?.textContent === 'HASH', 'the legacy text');
+    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain('gpt-3.5-turbo');
+    app.remove();
+  });
+
+  it('is accessible', async () => {
+    const app = await mountHost();
+    const block = textBlock(app);
+    await block.updateComplete;
+    await expect(block).to.be.accessible();
+    app.remove();
+  });
+});
