@@ -99,6 +99,10 @@ export async function startFaultServer(): Promise<FaultServer> {
       if (path.startsWith('/api/service/')) {
         // Plays an embedding host's service-module proxy (the host page POSTs HASH payloads here).
         if (scenario === 'service-forbidden') return json(response, 200, { errors: [{ code: 'FORBIDDEN', message: 'The host has no AI service configured.' }] });
+        if (path.endsWith('/openaiCreateImage')) {
+          const n = typeof body['n'] === 'number' ? body['n'] : 1;
+          return json(response, 200, { data: { created: 1, data: Array.from({ length: n }, (_, index) => ({ b64_json: makePng(32, 32, 10 + index).toString('base64') })) } });
+        }
         return json(response, 200, { data: { id: 'svc', object: 'chat.completion', created: 1, model: 'host-model', choices: [{ index: 0, message: { role: 'assistant', content: 'From the **host** service.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } } });
       }
 

@@ -1,0 +1,53 @@
+import { createOpenAICompatibleEngine, createServiceModuleEngine, elementServiceTransport, type ImageEngine } from '@ai-blocks/runtime';
+
+/** What an image model accepts: the options the block offers for it. */
+export interface ImageModelOptions {
+  counts: number[];
+  sizes: string[];
+  qualities?: string[];
+  styles?: string[];
+}
+
+/** The OpenAI image models' rules (dall-e-3 makes one image at a time). Other models get the generic set. */
+export const IMAGE_MODELS: Record<string, ImageModelOptions> = {
+  'dall-e-3': { counts: [1], sizes: ['1024x1024', '1792x1024', '1024x1792'], qualities: ['standard', 'hd'], styles: ['vivid', 'natural'] },
+  'dall-e-2': { counts: [1, 2, 3, 4], sizes: ['256x256', '512x512', '1024x1024'] },
+  'gpt-image-1': { counts: [1, 2, 3, 4], sizes: ['1024x1024', '1536x1024', '1024x1536', 'auto'], qualities: ['low', 'medium', 'high', 'auto'] },
+};
+
+const GENERIC: ImageModelOptions = { counts: [1, 2, 3, 4], sizes: ['256x256', '512x512', '1024x1024'] };
+
+export function optionsForModel(model: string): ImageModelOptions {
+  return IMAGE_MODELS[model] ?? GENERIC;
+}
+
+/** Engine settings from the host or the person (never stored in the graph). */
+export interface AiImageSettings {
+  openaiCompatible?: { baseURL: string; model: string; apiKey?: string };
+  /** Model named in the host's service-module requests. */
+  serviceModel?: string;
+}
+
+export type ImageEngineId = 'service-module' | 'openai-compatible';
+
+export const IMAGE_ENGINE_LABELS: Record<ImageEngineId, string> = {
+  'service-module': 'Page’s AI service',
+  'openai-compatible': 'OpenAI-compatible API',
+};
+
+/** Creates the image engine for a choice, or explains why it cannot run. */
+export function createImageEngine(engineId: ImageEngineId, element: HTMLElement, settings: AiImageSettings): ImageEngine {
+  if (engineId === 'service-module') {
+    return createServiceModuleEngine({ transport: elementServiceTransport(element), model: settings.serviceModel ?? 'dall-e-3', timeoutMs: 180_000 });
+  }
+  const config = settings.openaiCompatible;
+  if (!config) throw Object.assign(new Error('No image API is set up: the page’s host can configure one.'), { code: 'ENGINE_UNAVAILABLE' });
+  return createOpenAICompatibleEngine({
+    baseURL: config.baseURL,
+    model: config.model,
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    timeouts: { connectMs: 180_000 },
+    // A person is waiting: a long server-requested wait becomes a "rate limited" message instead.
+    retry: { maxRetryAfterMs: 10_000 },
+  });
+}

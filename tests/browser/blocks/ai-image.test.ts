@@ -1,0 +1,143 @@
+import { BP, TYPE_IDS } from '@ai-blocks/block-metadata';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { expect } from '@open-wc/testing';
+import { AiBlocksHostApp, type HostConfig } from '../../../packages/host/src/page/host-app.js';
+
+interface TestServers {
+  fault: string;
+}
+
+if (!customElements.get('ai-blocks-host-app')) customElements.define('ai-blocks-host-app', AiBlocksHostApp);
+
+let servers: TestServers;
+before(async () => {
+  servers = await executeServerCommand<TestServers, undefined>('test-servers');
+});
+
+const faultUrl = (scenario: string) => servers.fault.replace('SCENARIO', scenario);
+
+async function mountHost(config: Partial<Omit<HostConfig, 'mode'>> & { mode?: Partial<HostConfig['mode']> } = {}): Promise<AiBlocksHostApp> {
+  const app = new AiBlocksHostApp();
+  app.config = {
+    dbName: `ai-image-test-${Math.random().toString(36).slice(2)}`,
+    blocksBase: new URL('/dist/blocks/', location.href).href,
+    serviceBase: `${faultUrl('service-ok').replace(/\/v1$/, '')}/api/service/`,
+    ...config,
+    mode: { readonly: false, hubPreview: false, temporal: false, ...config.mode },
+  };
+  document.body.append(app);
+  await app.ready;
+  return app;
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+type ImageBlock = HTMLElement & { settings: Record<string, unknown>; updateComplete: Promise<boolean> };
+const imageBlock = (app: AiBlocksHostApp) => app.slots.get('ai-image')?.element as ImageBlock;
+const shadow = (block: HTMLElement) => block.shadowRoot as ShadowRoot;
+const button = (block: HTMLElement, action: string) => shadow(block).querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
+
+async function generate(block: ImageBlock, prompt: string, options: { engine?: string; count?: string; size?: string } = {}): Promise<void> {
+  await block.updateComplete;
+  const set = (selector: string, value: string) => {
+    const select = shadow(block).querySelector<HTMLSelectElement>(selector);
+    if (!select) throw new Error(`no ${selector}`);
+    select.value = value;
+    select.dispatchEvent(new Event('change'));
+  };
+  if (options.engine) set('#engine', options.engine);
+  await block.updateComplete;
+  if (options.count) set('#count', options.count);
+  if (options.size) set('#size', options.size);
+  const textarea = shadow(block).querySelector<HTMLTextAreaElement>('#prompt');
+  if (!textarea) throw new Error('no prompt');
+  textarea.value = prompt;
+  textarea.dispatchEvent(new Event('input'));
+  await block.updateComplete;
+  button(block, 'generate')?.click();
+}
+
+const fileEntities = (app: AiBlocksHostApp) => app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === BP.entityType.remoteFile);
+const imageLinks = (app: AiBlocksHostApp) => app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === TYPE_IDS.entityType['generated-image']);
+
+describe('AI Image block in the host', () => {
+  it('generates four, keeps two: exactly two files and two links whose bytes equal the bytes served, shown again after a reload', async () => {
+    const app = await mountHost();
+    const block = imageBlock(app);
+    block.settings = { openaiCompatible: { baseURL: faultUrl('images-ok'), model: 'dall-e-2' } };
+    await generate(block, 'A gradient', { count: '4', size: '256x256' });
+    await until(() => shadow(block).querySelectorAll('figure[data-candidate]').length === 4, 'four candidates');
+    expect(fileEntities(app)).to.have.length(0); // nothing uploaded before Keep
+    const boxes = shadow(block).querySelectorAll<HTMLInputElement>('figure[data-candidate] input[type="checkbox"]');
+    boxes[0]?.click();
+    boxes[2]?.click();
+    await block.updateComplete;
+    button(block, 'keep')?.click();
+    await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the kept images to save');
+    expect(fileEntities(app)).to.have.length(2);
+    expect(imageLinks(app)).to.have.length(2);
+    // The same request again gives the same deterministic PNGs: compare with what was stored.
+    const served = (await (await fetch(`${faultUrl('images-ok')}/images/generations`, { method: 'POST', body: JSON.stringify({ n: 4, size: '256x256', prompt: 'x' }) })).json()) as { data: { b64_json: string }[] };
+    const storedBytes = await Promise.all(fileEntities(app).map(async ({ entity }) => new Uint8Array(await (app.store.file(entity.metadata.recordId.entityId) as Blob).arrayBuffer())));
+    const servedBytes = [served.data[0], served.data[2]].map((item) => Uint8Array.from(atob(item?.b64_json ?? ''), (char) => char.charCodeAt(0)));
+    expect(storedBytes.map((bytes) => bytes.join(','))).to.have.members(servedBytes.map((bytes) => bytes.join(',')));
+    for (const { entity } of imageLinks(app)) expect(entity.properties[TYPE_IDS.property.prompt]).to.equal('A gradient');
+    await until(() => shadow(block).querySelectorAll('figure[data-kept]').length === 2, 'the kept grid');
+    for (const image of shadow(block).querySelectorAll('figure[data-kept] img')) expect(image.getAttribute('alt')).to.equal('A gradient');
+    const dbName = app.config.dbName;
+    app.remove();
+    const reloaded = await mountHost({ dbName });
+    await until(() => shadow(imageBlock(reloaded)).querySelectorAll('figure[data-kept]').length === 2, 'the kept images after reload');
+    reloaded.remove();
+  });
+
+  it('cancels while waiting', async () => {
+    const app = await mountHost();
+    const block = imageBlock(app);
+    block.settings = { openaiCompatible: { baseURL: faultUrl('images-slow'), model: 'dall-e-2' } };
+    await generate(block, 'Slow one');
+    await until(() => button(block, 'cancel') !== null, 'the cancel button');
+    button(block, 'cancel')?.click();
+    await until(() => button(block, 'cancel') === null, 'the cancel to finish');
+    expect(shadow(block).querySelector('figure[data-candidate], .error-notice')).to.equal(null);
+    app.remove();
+  });
+
+  it('shows a message for a rate limit and for a content-policy refusal', async () => {
+    const app = await mountHost();
+    const block = imageBlock(app);
+    block.settings = { openaiCompatible: { baseURL: faultUrl('images-ratelimit'), model: 'dall-e-2' } };
+    await generate(block, 'Too many');
+    await until(() => shadow(block).querySelector('.error-notice') !== null, 'the rate-limit notice', 20_000);
+    expect(shadow(block).querySelector('.error-notice')?.getAttribute('data-code')).to.equal('RATE_LIMITED');
+    block.settings = { openaiCompatible: { baseURL: faultUrl('images-policy'), model: 'dall-e-2' } };
+    await generate(block, 'Not allowed');
+    await until(() => shadow(block).querySelector('.error-notice')?.getAttribute('data-code') === 'CONTENT_FILTERED', 'the policy notice');
+    expect(shadow(block).querySelector('.error-notice')?.textContent).to.contain('refused');
+    app.remove();
+  });
+
+  it('works through the host’s service module', async () => {
+    const app = await mountHost();
+    const block = imageBlock(app);
+    await generate(block, 'From the host', { engine: 'service-module' });
+    await until(() => shadow(block).querySelectorAll('figure[data-candidate]').length === 1, 'the service candidate');
+    expect(app.log.serviceRequests).to.equal(1);
+    app.remove();
+  });
+
+  it('shows kept images only when readonly, with zero writes', async () => {
+    const app = await mountHost({ mode: { readonly: true } });
+    const block = imageBlock(app);
+    await block.updateComplete;
+    expect(shadow(block).querySelector('textarea, button[data-action="generate"]')).to.equal(null);
+    expect(app.log.writeRequests).to.equal(0);
+    app.remove();
+  });
+});
