@@ -301,21 +301,21 @@ export class AiImageBlock extends BlockElementBase {
       <div class="row">
         <label for="engine">Engine</label>
         <select id="engine" .value=${this.engineId} ?disabled=${busy} @change=${(event: Event) => { this.engineId = (event.target as HTMLSelectElement).value as ImageEngineId; }}>
-          ${(Object.keys(IMAGE_ENGINE_LABELS) as ImageEngineId[]).map((id) => html`<option value=${id}>${IMAGE_ENGINE_LABELS[id]}</option>`)}
+          ${(Object.keys(IMAGE_ENGINE_LABELS) as ImageEngineId[]).map((id) => html`<option value=${id} ?selected=${id === this.engineId}>${IMAGE_ENGINE_LABELS[id]}</option>`)}
         </select>
         <label for="count">Images</label>
         <select id="count" .value=${String(this.count)} ?disabled=${busy || options.counts.length === 1} @change=${(event: Event) => { this.count = Number((event.target as HTMLSelectElement).value); }}>
-          ${options.counts.map((count) => html`<option value=${String(count)}>${count}</option>`)}
+          ${options.counts.map((count) => html`<option value=${String(count)} ?selected=${count === this.count}>${count}</option>`)}
         </select>
         <label for="size">Size</label>
         <select id="size" .value=${this.size} ?disabled=${busy} @change=${(event: Event) => { this.size = (event.target as HTMLSelectElement).value; }}>
-          ${options.sizes.map((size) => html`<option value=${size}>${size}</option>`)}
+          ${options.sizes.map((size) => html`<option value=${size} ?selected=${size === this.size}>${size}</option>`)}
         </select>
         ${options.qualities
           ? html`<label for="quality">Quality</label>
               <select id="quality" .value=${this.quality} ?disabled=${busy} @change=${(event: Event) => { this.quality = (event.target as HTMLSelectElement).value; }}>
-                <option value="">Default</option>
-                ${options.qualities.map((quality) => html`<option value=${quality}>${quality}</option>`)}
+                <option value="" ?selected=${this.quality === ''}>Default</option>
+                ${options.qualities.map((quality) => html`<option value=${quality} ?selected=${quality === this.quality}>${quality}</option>`)}
               </select>`
           : nothing}
       </div>

@@ -345,8 +345,8 @@ export class AiTextBlock extends BlockElementBase {
       <div class="row">
         <label for="engine">Engine</label>
         <select id="engine" .value=${this.engineChoice} ?disabled=${busy} @change=${(event: Event) => { this.engineChoice = (event.target as HTMLSelectElement).value as EngineId | 'auto'; }}>
-          <option value="auto">Automatic${choice ? ` (${ENGINE_LABELS[choice]})` : ''}</option>
-          ${ENGINE_ORDER.map((engineId) => html`<option value=${engineId} ?disabled=${!canRun(selection, engineId)}>${ENGINE_LABELS[engineId]}</option>`)}
+          <option value="auto" ?selected=${this.engineChoice === 'auto'}>Automatic${choice ? ` (${ENGINE_LABELS[choice]})` : ''}</option>
+          ${ENGINE_ORDER.map((engineId) => html`<option value=${engineId} ?selected=${engineId === this.engineChoice} ?disabled=${!canRun(selection, engineId)}>${ENGINE_LABELS[engineId]}</option>`)}
         </select>
       </div>
       ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}</p>` : nothing}

@@ -97,6 +97,22 @@ describe('AI Image block in the host', () => {
     reloaded.remove();
   });
 
+  it('shows the options it will send: the size on screen is the size stored with the kept image', async () => {
+    const app = await mountHost();
+    const block = imageBlock(app);
+    block.settings = { openaiCompatible: { baseURL: faultUrl('images-ok'), model: 'dall-e-2' } };
+    await block.updateComplete;
+    const shownSize = shadow(block).querySelector<HTMLSelectElement>('#size')?.value;
+    await generate(block, 'Default size');
+    await until(() => shadow(block).querySelectorAll('figure[data-candidate]').length > 0, 'a candidate');
+    shadow(block).querySelector<HTMLInputElement>('figure[data-candidate] input[type="checkbox"]')?.click();
+    await block.updateComplete;
+    button(block, 'keep')?.click();
+    await until(() => imageLinks(app).length === 1, 'the kept image');
+    expect(imageLinks(app)[0]?.entity.properties[TYPE_IDS.property['image-size']]).to.equal(shownSize);
+    app.remove();
+  });
+
   it('cancels while waiting', async () => {
     const app = await mountHost();
     const block = imageBlock(app);
