@@ -1,6 +1,6 @@
 // Writes the runtime's heavy assets into dist/runtime-assets/, served beside the blocks and
-// loaded only when needed: wllama's module and wasm, the highlighter, and the bundled tiny
-// test model (the offline default of the CPU engine).
+// loaded only when needed: wllama's module and wasm, web-llm's module, the Markdown renderer,
+// the highlighter, and the bundled tiny test model (the offline default of the CPU engine).
 import { build } from 'esbuild';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +13,9 @@ export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}
   await mkdir(join(target, 'wllama', 'wasm'), { recursive: true });
   await copyFile(join(wllama, 'index.js'), join(target, 'wllama', 'index.js'));
   await copyFile(join(wllama, 'wasm', 'wllama.wasm'), join(target, 'wllama', 'wasm', 'wllama.wasm'));
+  // web-llm's bundle (~6.8 MB, with tvmjs and the tokenizers inlined), loaded by the GPU engine's worker.
+  await mkdir(join(target, 'webllm'), { recursive: true });
+  await copyFile(join(rootDir, 'node_modules/@mlc-ai/web-llm/lib/index.js'), join(target, 'webllm', 'index.js'));
   await build({
     entryPoints: [join(rootDir, 'packages/ui/src/markdown/highlight-entry.ts')],
     bundle: true,
@@ -21,6 +24,17 @@ export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}
     target: 'es2022',
     minify: true,
     outfile: join(target, 'highlight.js'),
+    logLevel: 'warning',
+  });
+  // The Markdown renderer (marked + DOMPurify), loaded by the blocks on first use.
+  await build({
+    entryPoints: [join(rootDir, 'packages/ui/src/markdown/markdown-entry.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    outfile: join(target, 'markdown.js'),
     logLevel: 'warning',
   });
   const { generateLlamaGguf } = await tsImport('../packages/test-models/src/index.ts', import.meta.url);

@@ -55,7 +55,8 @@ function lowerFirst(text: string): string {
 }
 
 function megabytes(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`;
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  return bytes < 10e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${String(Math.round(bytes / 1e6))} MB`;
 }
 
 /** Why an engine cannot run here at all (undefined when it can). */
@@ -142,7 +143,8 @@ export function selectEngine(preference: EnginePreference, probe: CapabilityProb
   const firstLocal = supported.find((engineId) => localModel(engineId, config));
   if (firstLocal) {
     const model = localModel(firstLocal, config);
-    return finish(firstLocal, `${note}${NAMES[firstLocal][0]?.toUpperCase() ?? ''}${NAMES[firstLocal].slice(1)} is free and private, after a ${megabytes(model?.downloadBytes ?? 0)} download.`);
+    const why = firstLocal === 'wasm' && reasons.webllm ? ` (not the GPU model: ${lowerFirst(reasons.webllm.replace(/\.$/, ''))})` : '';
+    return finish(firstLocal, `${note}${NAMES[firstLocal][0]?.toUpperCase() ?? ''}${NAMES[firstLocal].slice(1)} is free and private, after a one-time ${megabytes(model?.downloadBytes ?? 0)} download${why}.`);
   }
   return finish(undefined, `${note}No engine can run here: set up an AI service on the host, or use a browser with WebAssembly.`);
 }

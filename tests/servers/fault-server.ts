@@ -107,7 +107,7 @@ export async function startFaultServer(): Promise<FaultServer> {
       }
 
       if (path.endsWith('.gguf')) {
-        // Model files: `/<scenario>/v1/…/x.gguf` with scenario ok, truncated or missing.
+        // Model files: `/<scenario>/v1/…/x.gguf` with scenario ok, truncated, slow-model or missing.
         if (scenario === 'missing') return json(response, 404, { error: 'not found' });
         tinyModel ??= Buffer.from(generateLlamaGguf());
         response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(tinyModel.length), ...CORS });
@@ -115,6 +115,13 @@ export async function startFaultServer(): Promise<FaultServer> {
           response.write(tinyModel.subarray(0, tinyModel.length / 2));
           await sleep(20);
           response.socket?.destroy();
+          return;
+        }
+        if (scenario === 'slow-model') {
+          // Half now, the rest after 3 s: long enough to watch progress and cancel.
+          response.write(tinyModel.subarray(0, tinyModel.length / 2));
+          await sleep(3000);
+          if (!response.destroyed) response.end(tinyModel.subarray(tinyModel.length / 2));
           return;
         }
         response.end(tinyModel);

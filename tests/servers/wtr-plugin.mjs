@@ -48,11 +48,14 @@ export function testServersPlugin() {
       }
       return undefined;
     },
-    // Runtime assets the way a build lays them out: /runtime-assets/wllama/… is wllama's ESM build.
+    // Runtime assets the way a build lays them out: /runtime-assets/wllama/… is wllama's ESM build,
+    // /runtime-assets/webllm/… web-llm's self-contained ESM bundle.
     async serve(context) {
-      if (!context.path.startsWith('/runtime-assets/wllama/')) return undefined;
+      const packages = { '/runtime-assets/wllama/': '@wllama/wllama/esm/', '/runtime-assets/webllm/': '@mlc-ai/web-llm/lib/' };
+      const prefix = Object.keys(packages).find((candidate) => context.path.startsWith(candidate));
+      if (!prefix) return undefined;
       const { readFile } = await import('node:fs/promises');
-      const file = new URL(`../../node_modules/@wllama/wllama/esm/${context.path.slice('/runtime-assets/wllama/'.length)}`, import.meta.url);
+      const file = new URL(`../../node_modules/${packages[prefix]}${context.path.slice(prefix.length)}`, import.meta.url);
       try {
         const body = await readFile(file);
         return { body, type: context.path.endsWith('.wasm') ? 'application/wasm' : 'js' };

@@ -1,0 +1,261 @@
+import {
+  blockSelectionConfig,
+  builtInCatalogue,
+  createBlockEngine,
+  createModelManager,
+  customModelFromFile,
+  customModelFromUrl,
+  EMPTY_PROBE,
+  pageCapabilities,
+  selectEngine,
+  type AiError,
+  type BlockEngineSettings,
+  type CapabilityProbe,
+  type CatalogueModel,
+  type EngineId,
+  type EngineSelection,
+  type LoadProgress,
+  type ModelManager,
+  type ModelState,
+  type TextEngine,
+  webllmModelFor,
+} from '@ai-blocks/runtime';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/** A model download in progress. */
+export interface ModelDownload {
+  modelId: string;
+  progress: LoadProgress;
+  abort: AbortController;
+}
+
+const CUSTOM_MODELS_KEY = 'ai-blocks:custom-models';
+
+/**
+ * The engine and model choice of a block: probes the page once, asks the host whether it offers
+ * the service module, keeps each catalogue model's state (cached, needs a download, or not
+ * supported here and why), downloads and deletes models, and runs `selectEngine` so the picker
+ * can say why each engine can or cannot run. Blocks render it with `renderEnginePicker`.
+ */
+export class EngineChoiceController implements ReactiveController {
+  /** The person's engine choice. */
+  engineChoice: EngineId | 'auto' = 'auto';
+  selection: EngineSelection | undefined;
+  probe: CapabilityProbe = EMPTY_PROBE;
+  /** Built-in models plus the ones the person added. */
+  models: CatalogueModel[] = builtInCatalogue();
+  readonly states = new Map<string, ModelState>();
+  /** Chosen models, by engine. */
+  wasmModelId = 'ai-blocks-tiny';
+  webllmModelId: string | undefined;
+  download: ModelDownload | undefined;
+  /** The last download's failure, for a message under the picker. */
+  downloadError: string | undefined;
+  storage: { usage: number; quota: number } | undefined;
+  /** Set when the GPU engine could not load and the CPU engine took over. */
+  fallbackNotice: string | undefined;
+
+  private hostAnswersService: 'yes' | 'no' | 'unknown' = 'unknown';
+  private readonly engines = new Map<string, TextEngine>();
+  private manager: ModelManager | undefined;
+  private refreshRun = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly settings: () => BlockEngineSettings,
+  ) {
+    host.addController(this);
+    // The host's initResponse says whether it offers `service`; listen before the handshake.
+    host.addEventListener('blockprotocolmessage', (event) => {
+      const detail = (event as CustomEvent<{ messageName?: string; source?: string; data?: Record<string, unknown> }>).detail;
+      if (detail.source === 'embedder' && detail.messageName === 'initResponse') {
+        this.hostAnswersService = detail.data && 'service' in detail.data ? 'yes' : 'no';
+        void this.refresh();
+      }
+    });
+    this.models = [...builtInCatalogue(), ...loadCustomModels()];
+  }
+
+  hostConnected(): void {
+    void this.refresh();
+  }
+
+  hostDisconnected(): void {
+    this.download?.abort.abort();
+    for (const engine of this.engines.values()) void engine.dispose?.();
+    this.engines.clear();
+  }
+
+  /** The settings with the chosen models applied: what engines are created from. */
+  effectiveSettings(): BlockEngineSettings {
+    const settings = { ...this.settings(), probe: this.probe };
+    const wasm = this.models.find((model) => model.id === this.wasmModelId && model.engine === 'wasm');
+    // A host's own CPU model URL wins until the person picks another model.
+    if (wasm && !(settings.wasmModelUrl && this.wasmModelId === 'ai-blocks-tiny')) settings.wasmModel = wasm;
+    const webllm = this.models.find((model) => model.id === this.webllmModelId && model.engine === 'webllm');
+    if (webllm) settings.webllmModel = webllm;
+    return settings;
+  }
+
+  /** The model the chosen (or automatically selected) local engine would run. */
+  activeLocalModel(): CatalogueModel | undefined {
+    const engineId = this.selection?.choice;
+    if (engineId === 'wasm') return this.effectiveSettings().wasmModel ?? this.models.find((model) => model.id === 'ai-blocks-tiny');
+    if (engineId === 'webllm') return webllmModelFor(this.effectiveSettings(), this.probe);
+    return undefined;
+  }
+
+  setEngine(choice: EngineId | 'auto'): void {
+    this.engineChoice = choice;
+    // Select at once from what is known, so a Generate right after the change uses it.
+    this.reselect();
+    void this.refresh();
+  }
+
+  chooseModel(model: CatalogueModel): void {
+    if (model.engine === 'wasm') this.wasmModelId = model.id;
+    else this.webllmModelId = model.id;
+    if (this.engineChoice !== 'auto' && this.engineChoice !== model.engine) this.engineChoice = model.engine;
+    this.reselect();
+    void this.refresh();
+  }
+
+  /** Probes (once per page), checks every model's state, and selects the engine. */
+  async refresh(): Promise<void> {
+    const run = ++this.refreshRun;
+    const given = this.settings().probe;
+    const probe = { ...(given ?? (await pageCapabilities())), hostServiceModule: this.serviceState() };
+    this.manager ??= createModelManager({ probe });
+    const manager = given ? createModelManager({ probe }) : this.manager;
+    const states = await Promise.all(this.models.map(async (model) => [model.id, await manager.state(model).catch((): ModelState => ({ kind: 'download', bytes: model.downloadBytes }))] as const));
+    const storage = await manager.storage();
+    if (run !== this.refreshRun) return;
+    this.probe = probe;
+    this.states.clear();
+    for (const [id, state] of states) this.states.set(id, state);
+    this.storage = storage;
+    this.reselect();
+  }
+
+  /** Whether the host offers the service module: an injected probe that knows wins. */
+  private serviceState(): CapabilityProbe['hostServiceModule'] {
+    const given = this.settings().probe?.hostServiceModule;
+    return given === 'yes' || given === 'no' ? given : this.hostAnswersService;
+  }
+
+  /** Runs the selection on the current probe and model states (no waiting). */
+  private reselect(): void {
+    const probe = { ...this.probe, hostServiceModule: this.serviceState() };
+    const settings = this.effectiveSettings();
+    const wasmId = settings.wasmModel?.id ?? 'ai-blocks-tiny';
+    const webllmId = settings.webllmModel?.id ?? this.models.find((model) => model.engine === 'webllm' && this.states.get(model.id)?.kind !== 'unsupported')?.id;
+    const cached = {
+      wasm: settings.wasmModelUrl && !settings.wasmModel ? false : this.states.get(wasmId)?.kind === 'ready',
+      webllm: webllmId !== undefined && this.states.get(webllmId)?.kind === 'ready',
+    };
+    this.selection = selectEngine({ engineId: this.engineChoice }, probe, blockSelectionConfig(settings, cached, probe));
+    this.host.requestUpdate();
+  }
+
+  /** The engine for a choice, created once per configuration and reused. */
+  engine(engineId: EngineId): TextEngine {
+    const settings = this.effectiveSettings();
+    const key = `${engineId}:${engineId === 'wasm' ? settings.wasmModel?.id ?? settings.wasmModelUrl ?? '' : engineId === 'webllm' ? settings.webllmModel?.id ?? '' : JSON.stringify(engineId === 'openai-compatible' ? settings.openaiCompatible ?? {} : settings.anthropic?.model ?? '')}`;
+    let engine = this.engines.get(key);
+    if (!engine) {
+      engine = createBlockEngine(engineId, this.host, settings, {
+        probe: this.probe,
+        onFallback: (reason: AiError) => {
+          this.fallbackNotice = `The GPU model could not load (${reason.message}); using the CPU model instead.`;
+          this.host.requestUpdate();
+        },
+      });
+      this.engines.set(key, engine);
+    }
+    return engine;
+  }
+
+  /** Downloads a model into the browser's cache, with progress and cancel. */
+  async downloadModel(model: CatalogueModel): Promise<void> {
+    if (this.download || !this.manager) return;
+    const abort = new AbortController();
+    this.downloadError = undefined;
+    this.download = { modelId: model.id, progress: { fraction: 0, text: 'Starting the download' }, abort };
+    this.host.requestUpdate();
+    try {
+      await this.manager.download(model, {
+        abortSignal: abort.signal,
+        onProgress: (progress) => {
+          if (this.download) this.download = { ...this.download, progress };
+          this.host.requestUpdate();
+        },
+      });
+    } catch (error) {
+      if (!abort.signal.aborted) this.downloadError = `${model.name} could not be downloaded: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.download = undefined;
+      await this.refresh();
+    }
+  }
+
+  cancelDownload(): void {
+    this.download?.abort.abort();
+  }
+
+  async deleteModel(model: CatalogueModel): Promise<void> {
+    await this.manager?.remove(model).catch(() => undefined);
+    // A loaded engine would keep the model in memory: drop it too.
+    for (const [key, engine] of this.engines) {
+      if (key.includes(model.id)) {
+        void engine.dispose?.();
+        this.engines.delete(key);
+      }
+    }
+    await this.refresh();
+  }
+
+  /** Adds a GGUF by URL (kept for next visits) and chooses it. Returns an error message, if any. */
+  addModelUrl(url: string): string | undefined {
+    let model: CatalogueModel;
+    try {
+      model = customModelFromUrl(url.trim());
+    } catch {
+      return 'That is not a URL. Paste the address of a .gguf file.';
+    }
+    if (!this.models.some((existing) => existing.id === model.id)) {
+      this.models = [...this.models, model];
+      saveCustomModels(this.models);
+    }
+    this.chooseModel(model);
+    return undefined;
+  }
+
+  /** Adds a GGUF the person picked (for this visit; it is read in place) and chooses it. */
+  addModelFile(file: File): void {
+    const model = customModelFromFile(file);
+    this.models = [...this.models.filter((existing) => existing.id !== model.id), model];
+    this.chooseModel(model);
+  }
+}
+
+function loadCustomModels(): CatalogueModel[] {
+  try {
+    const urls = JSON.parse(storage()?.getItem(CUSTOM_MODELS_KEY) ?? '[]') as unknown;
+    return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === 'string').map((url) => customModelFromUrl(url)) : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveCustomModels(models: CatalogueModel[]): void {
+  try {
+    storage()?.setItem(CUSTOM_MODELS_KEY, JSON.stringify(models.filter((model) => model.custom && model.url).map((model) => model.url)));
+  } catch {
+    // Storage may be unavailable (private mode, sandboxed frame): the model stays for this visit.
+  }
+}
+
+// Absent in some sandboxed frames and in Node.
+function storage(): Storage | undefined {
+  return (globalThis as { localStorage?: Storage }).localStorage;
+}

@@ -1,0 +1,2 @@
+export { EngineChoiceController, type ModelDownload } from './engine-choice-controller.js';
+export { describeModelState, enginePickerStyles, renderEnginePicker } from './render-engine-picker.js';

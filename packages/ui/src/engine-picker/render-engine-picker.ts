@@ -1,0 +1,133 @@
+import { canPickEngine, ENGINE_LABELS, type CatalogueModel, type EngineId, type ModelState } from '@ai-blocks/runtime';
+import { css, html, nothing, type TemplateResult } from 'lit';
+import type { EngineChoiceController } from './engine-choice-controller.js';
+
+const ENGINE_ORDER: EngineId[] = ['service-module', 'wasm', 'webllm', 'openai-compatible', 'anthropic'];
+
+function megabytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`;
+}
+
+/** A model's state in words: cached, needs N MB, or not available here and why. */
+export function describeModelState(state: ModelState | undefined): string {
+  if (!state) return 'Checking…';
+  if (state.kind === 'ready') return state.source === 'file' ? 'From your disk' : 'Downloaded';
+  if (state.kind === 'download') return state.bytes > 0 ? `Needs a ${megabytes(state.bytes)} download` : 'Downloads when first used';
+  return `Not available here: ${state.reason}`;
+}
+
+/**
+ * The engine picker (with the selection's reasons) and, for in-browser engines, the model
+ * picker: each model's state, download with progress and cancel, delete, storage used, and
+ * adding a model by URL or file.
+ */
+export function renderEnginePicker(controller: EngineChoiceController, options: { busy: boolean }): TemplateResult {
+  const { selection, engineChoice } = controller;
+  const choice = selection?.choice;
+  const local = choice === 'wasm' || choice === 'webllm' || engineChoice === 'wasm' || engineChoice === 'webllm';
+  const download = selection?.pendingDownloadBytes;
+  return html`<div class="engine-picker">
+    <div class="row">
+      <label for="engine">Engine</label>
+      <select id="engine" ?disabled=${options.busy} @change=${(event: Event) => { controller.setEngine((event.target as HTMLSelectElement).value as EngineId | 'auto'); }}>
+        <option value="auto" ?selected=${engineChoice === 'auto'}>Automatic${choice ? ` (${ENGINE_LABELS[choice]})` : ''}</option>
+        ${ENGINE_ORDER.map((engineId) => {
+          const usable = canPickEngine(selection, engineId);
+          // An engine that cannot run says why, right in the list.
+          const reason = selection?.reasons[engineId];
+          const why = usable || !reason ? '' : ` — ${reason}`;
+          return html`<option value=${engineId} ?selected=${engineId === engineChoice} ?disabled=${!usable}>${ENGINE_LABELS[engineId]}${why}</option>`;
+        })}
+      </select>
+    </div>
+    ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${download && !selection.summary.includes('download') ? ` The model needs a one-time ${megabytes(download)} download.` : ''}</p>` : nothing}
+    ${controller.fallbackNotice ? html`<p class="status" role="status" data-notice="fallback">${controller.fallbackNotice}</p>` : nothing}
+    ${local ? renderModelPicker(controller, options.busy) : nothing}
+  </div>`;
+}
+
+function renderModelPicker(controller: EngineChoiceController, busy: boolean): TemplateResult {
+  const active = controller.activeLocalModel();
+  const downloading = controller.download;
+  const storage = controller.storage;
+  return html`<details class="model-picker" part="model-picker">
+    <summary>Model: ${active?.name ?? 'none'} <span class="hint">— ${describeModelState(active ? controller.states.get(active.id) : undefined)}</span></summary>
+    <div class="models" role="radiogroup" aria-label="In-browser models">
+      ${controller.models.map((model) => renderModel(controller, model, model.id === active?.id, busy))}
+    </div>
+    ${downloading
+      ? html`<div role="status" class="download">
+          <progress max="1" .value=${downloading.progress.fraction} aria-label="Downloading the model"></progress>
+          <span class="hint">${downloading.progress.text}${downloading.progress.totalBytes ? ` — ${megabytes(downloading.progress.loadedBytes ?? 0)} of ${megabytes(downloading.progress.totalBytes)}` : ''}</span>
+          <button type="button" part="button" data-action="cancel-download" @click=${() => { controller.cancelDownload(); }}>Cancel download</button>
+        </div>`
+      : nothing}
+    ${controller.downloadError ? html`<p class="status" role="alert">${controller.downloadError}</p>` : nothing}
+    ${storage ? html`<p class="hint" data-storage>Storage used by this site: ${megabytes(storage.usage)} of ${megabytes(storage.quota)}.</p>` : nothing}
+    <div class="row add-model">
+      <label for="model-url">Add a GGUF by URL</label>
+      <input id="model-url" type="url" placeholder="https://…/model.gguf" @keydown=${(event: KeyboardEvent) => { if (event.key === 'Enter') { event.preventDefault(); addUrl(controller, event.target as HTMLInputElement); } }} />
+      <button type="button" part="button" data-action="add-model" @click=${(event: Event) => { addUrl(controller, (event.target as HTMLElement).parentElement?.querySelector('input') ?? undefined); }}>Add</button>
+      <label for="model-file">or open one from your disk</label>
+      <input id="model-file" type="file" accept=".gguf" @change=${(event: Event) => { const file = (event.target as HTMLInputElement).files?.[0]; if (file) controller.addModelFile(file); }} />
+    </div>
+  </details>`;
+}
+
+function addUrl(controller: EngineChoiceController, input: HTMLInputElement | undefined): void {
+  if (!input?.value) return;
+  const error = controller.addModelUrl(input.value);
+  input.setCustomValidity(error ?? '');
+  if (error) input.reportValidity();
+  else input.value = '';
+}
+
+function renderModel(controller: EngineChoiceController, model: CatalogueModel, chosen: boolean, busy: boolean): TemplateResult {
+  const state = controller.states.get(model.id);
+  const unsupported = state?.kind === 'unsupported';
+  const id = `model-${model.id.replace(/[^a-z0-9]+/gi, '-')}`;
+  const downloading = controller.download?.modelId === model.id;
+  return html`<div class="model" data-model=${model.id} data-state=${state?.kind ?? 'checking'}>
+    <input type="radio" id=${id} name="model" .checked=${chosen} ?disabled=${unsupported || busy} @change=${() => { controller.chooseModel(model); }} />
+    <label for=${id}>${model.name} <span class="hint">(${model.engine === 'webllm' ? 'GPU' : 'CPU'})</span></label>
+    <span class="hint model-state">${describeModelState(state)}${model.memoryBytes ? ` · needs ≈ ${megabytes(model.memoryBytes)} memory` : ''} · ${model.licence}</span>
+    ${state?.kind === 'download' && !unsupported && !downloading
+      ? html`<button type="button" part="button" data-action="download-model" ?disabled=${Boolean(controller.download) || busy} @click=${() => void controller.downloadModel(model)}>Download</button>`
+      : nothing}
+    ${state?.kind === 'ready' && state.source === 'cache' && !model.testModel
+      ? html`<button type="button" part="button" data-action="delete-model" ?disabled=${busy} @click=${() => void controller.deleteModel(model)}>Delete</button>`
+      : nothing}
+  </div>`;
+}
+
+/** Layout of the picker (the blocks' base styles give the controls their look). */
+export const enginePickerStyles = css`
+  .engine-picker {
+    display: grid;
+    gap: 0.4rem;
+  }
+  .model-picker summary {
+    cursor: pointer;
+  }
+  .models {
+    display: grid;
+    gap: 0.35rem;
+    margin: 0.4rem 0;
+  }
+  .model {
+    display: grid;
+    grid-template-columns: auto 1fr auto;
+    column-gap: 0.4rem;
+    align-items: center;
+  }
+  .model .model-state {
+    grid-column: 2;
+  }
+  .model button {
+    grid-column: 3;
+    grid-row: 1 / span 2;
+  }
+  .add-model input[type='url'] {
+    flex: 1 1 14rem;
+  }
+`;

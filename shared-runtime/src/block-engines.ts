@@ -1,0 +1,148 @@
+// The text engines a block offers, built from settings a host or a person gives: shared by
+// AI Text and AI Chat so both pick, label and create engines the same way.
+import { createAnthropicEngine } from './engines/anthropic/anthropic-engine.js';
+import { createFallbackEngine } from './engines/fallback/fallback-engine.js';
+import { createOpenAICompatibleEngine } from './engines/openai-compatible/openai-compatible-engine.js';
+import { elementServiceTransport } from './engines/service-module/service-block-handler.js';
+import { createServiceModuleEngine } from './engines/service-module/service-module-engine.js';
+import { createWasmEngine } from './engines/wasm/wasm-engine.js';
+import { createWebLLMEngine } from './engines/webllm/webllm-engine.js';
+import type { AiError, TextEngine } from './interface/index.js';
+import { builtInCatalogue, modelUrl, TEST_MODEL_BYTES, type CatalogueModel } from './model-catalogue.js';
+import { probeCapabilities, type CapabilityProbe } from './probe-capabilities.js';
+import { runtimeAssetUrl } from './provider-utils/assets.js';
+import type { EngineId, EngineSelection, SelectionConfig } from './select-engine.js';
+
+/** Engine settings a host or a person provides (never stored in the graph: keys live here). */
+export interface BlockEngineSettings {
+  /** The CPU engine's model (from the catalogue or added by the person); wins over `wasmModelUrl`. */
+  wasmModel?: CatalogueModel;
+  /** GGUF for the CPU engine; defaults to the runtime assets' bundled test model. */
+  wasmModelUrl?: string;
+  wasmModelBytes?: number;
+  /** The GPU engine's model; defaults to the catalogue's first web-llm model this GPU supports. */
+  webllmModel?: CatalogueModel;
+  openaiCompatible?: { baseURL: string; model: string; apiKey?: string };
+  anthropic?: { apiKey: string; model: string };
+  /** Model named in service-module requests. */
+  serviceModel?: string;
+  /** Capabilities to use instead of probing (hosts that know better, and tests). */
+  probe?: CapabilityProbe;
+}
+
+/** Display names of the engines, for the picker. */
+export const ENGINE_LABELS: Record<EngineId, string> = {
+  'service-module': 'Page’s AI service',
+  webllm: 'In browser — GPU (WebGPU)',
+  wasm: 'In browser — CPU (free, private)',
+  'openai-compatible': 'OpenAI-compatible API',
+  anthropic: 'Anthropic',
+};
+
+/** The bundled model: the project's tiny test model, so the block works offline out of the box. */
+export function defaultWasmModel(): { url: string; bytes: number } {
+  const fromHost = (globalThis as { AI_BLOCKS_DEFAULT_WASM_MODEL?: unknown }).AI_BLOCKS_DEFAULT_WASM_MODEL;
+  return { url: typeof fromHost === 'string' ? fromHost : runtimeAssetUrl('models/ai-blocks-tiny.gguf'), bytes: TEST_MODEL_BYTES };
+}
+
+/** The CPU engine's model: what the settings name, as a URL or a file. */
+export function wasmModelSource(settings: BlockEngineSettings): { model: string | Blob; modelId: string; bytes: number } {
+  const chosen = settings.wasmModel;
+  if (chosen?.file) return { model: chosen.file, modelId: chosen.id, bytes: 0 };
+  const chosenUrl = chosen ? modelUrl(chosen) : undefined;
+  if (chosen && chosenUrl) return { model: chosenUrl, modelId: chosen.testModel ? 'ai-blocks-tiny' : chosen.id, bytes: chosen.downloadBytes };
+  const url = settings.wasmModelUrl ?? defaultWasmModel().url;
+  return { model: url, modelId: modelNameFromUrl(url), bytes: settings.wasmModelUrl ? settings.wasmModelBytes ?? 0 : defaultWasmModel().bytes };
+}
+
+/** The GPU engine's model: the chosen one, else the catalogue's first that can run on this GPU. */
+export function webllmModelFor(settings: BlockEngineSettings, probe: CapabilityProbe): CatalogueModel | undefined {
+  if (settings.webllmModel) return settings.webllmModel;
+  const models = builtInCatalogue().filter((model) => model.engine === 'webllm');
+  return models.find((model) => !model.requiresF16 || probe.webgpu.shaderF16) ?? models[0];
+}
+
+/** Which local models are already in the browser's cache. */
+export interface CachedModels {
+  wasm: boolean;
+  webllm: boolean;
+}
+
+/** What `selectEngine` needs to know about the configured engines. */
+export function blockSelectionConfig(settings: BlockEngineSettings, cached: CachedModels | boolean, probe: CapabilityProbe = EMPTY_PROBE): SelectionConfig {
+  const state = typeof cached === 'boolean' ? { wasm: cached, webllm: false } : cached;
+  const wasm = wasmModelSource(settings);
+  const webllm = webllmModelFor(settings, probe);
+  const config: SelectionConfig = {
+    wasm: { modelId: wasm.modelId, downloadBytes: state.wasm ? 0 : wasm.bytes, cached: state.wasm || typeof wasm.model !== 'string', consented: false },
+    openaiCompatible: { configured: Boolean(settings.openaiCompatible?.baseURL) },
+    anthropic: { configured: Boolean(settings.anthropic?.apiKey) },
+  };
+  if (webllm) config.webllm = { modelId: webllm.id, downloadBytes: state.webllm ? 0 : webllm.downloadBytes, cached: state.webllm, consented: false, vramBytes: webllm.memoryBytes };
+  return config;
+}
+
+export function modelNameFromUrl(url: string): string {
+  return decodeURIComponent(url.split('/').pop() ?? 'model').replace(/\.gguf$/i, '');
+}
+
+let probed: Promise<CapabilityProbe> | undefined;
+
+/** The page's capabilities, probed once (WebGPU adapter, f16, Wasm, isolation). */
+export function pageCapabilities(): Promise<CapabilityProbe> {
+  probed ??= probeCapabilities();
+  return probed;
+}
+
+export interface CreateBlockEngineOptions {
+  /** Told when the GPU engine could not load and the CPU engine took over (the reason to show). */
+  onFallback?: (reason: AiError) => void;
+  probe?: CapabilityProbe;
+}
+
+/** Creates the engine for a choice. The factories are light; heavy code loads on first use. */
+export function createBlockEngine(engineId: EngineId, element: HTMLElement, settings: BlockEngineSettings, options: CreateBlockEngineOptions = {}): TextEngine {
+  switch (engineId) {
+    case 'service-module':
+      return createServiceModuleEngine({ transport: elementServiceTransport(element), ...(settings.serviceModel ? { model: settings.serviceModel } : {}) });
+    case 'wasm': {
+      const { model, modelId } = wasmModelSource(settings);
+      return createWasmEngine({ model, modelId });
+    }
+    case 'openai-compatible': {
+      const config = settings.openaiCompatible;
+      if (!config) throw Object.assign(new Error('No OpenAI-compatible endpoint is set up.'), { code: 'ENGINE_UNAVAILABLE' });
+      return createOpenAICompatibleEngine({ baseURL: config.baseURL, model: config.model, ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+    }
+    case 'anthropic': {
+      const config = settings.anthropic;
+      if (!config) throw Object.assign(new Error('No Anthropic API key is set.'), { code: 'ENGINE_UNAVAILABLE' });
+      return createAnthropicEngine({ apiKey: config.apiKey, model: config.model });
+    }
+    case 'webllm': {
+      const model = webllmModelFor(settings, options.probe ?? settings.probe ?? EMPTY_PROBE);
+      if (!model) throw Object.assign(new Error('No GPU model is available.'), { code: 'ENGINE_UNAVAILABLE' });
+      // A GPU model that cannot load falls back to the CPU model, and the block says why.
+      return createFallbackEngine({
+        primary: createWebLLMEngine({ modelId: model.id }),
+        fallback: () => createBlockEngine('wasm', element, settings),
+        ...(options.onFallback ? { onFallback: options.onFallback } : {}),
+      });
+    }
+  }
+}
+
+/** Whether a picker may offer an engine: chosen, available, or waiting for a model download. */
+export function canPickEngine(selection: EngineSelection | undefined, engineId: EngineId): boolean {
+  if (!selection) return false;
+  const reason = selection.reasons[engineId];
+  return reason === undefined || reason.startsWith('Available') || reason.startsWith('Its model');
+}
+
+/** A probe result for when nothing was probed yet (every capability unknown or absent). */
+export const EMPTY_PROBE: CapabilityProbe = {
+  webgpu: { adapter: false, isFallbackAdapter: false, shaderF16: false },
+  wasm: { available: typeof WebAssembly === 'object', simd: false },
+  crossOriginIsolated: false,
+  hostServiceModule: 'unknown',
+};

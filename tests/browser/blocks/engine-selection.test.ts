@@ -1,0 +1,59 @@
+import type { CapabilityProbe } from '@ai-blocks/runtime';
+import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
+import { expect } from '@open-wc/testing';
+import { blockIn, button, chooseEngine, engineSummary, mountHost, shadow, until } from '../../helpers/host-page.js';
+
+// A real, f16-capable GPU as a probe would report it (none exists on these machines).
+const F16_GPU: CapabilityProbe = {
+  webgpu: { adapter: true, isFallbackAdapter: false, shaderF16: true, maxBufferSize: 2 ** 31, description: 'an f16-capable test GPU' },
+  wasm: { available: true, simd: true },
+  crossOriginIsolated: false,
+  hostServiceModule: 'unknown',
+};
+
+const modelState = (block: HTMLElement, id: string) => shadow(block).querySelector(`[data-model="${id}"] .model-state`)?.textContent ?? '';
+const option = (block: HTMLElement, value: string) => shadow(block).querySelector<HTMLOptionElement>(`#engine option[value="${value}"]`);
+
+describe('engine selection in a real browser (Chromium without WebGPU)', () => {
+  it('picks the CPU engine, says there is no WebGPU, and each GPU model says why it cannot run', async function () {
+    this.timeout(60_000);
+    expect('gpu' in navigator && (await navigator.gpu.requestAdapter()) !== null).to.equal(false);
+    const app = await mountHost();
+    const block = blockIn(app, 'ai-text');
+    await until(() => option(block, 'webllm')?.textContent.includes('no WebGPU') === true, () => `the GPU engine to say why (got "${option(block, 'webllm')?.textContent ?? ''}")`);
+    expect(option(block, 'webllm')?.disabled).to.equal(true);
+    expect(option(block, 'webllm')?.textContent).to.contain('This browser has no WebGPU.');
+    await chooseEngine(block, 'wasm');
+    // Without the host's service, the automatic choice is the CPU model, and it says why not the GPU.
+    await chooseEngine(block, 'auto');
+    block.settings = { probe: { webgpu: { adapter: false, isFallbackAdapter: false, shaderF16: false }, wasm: { available: true, simd: true }, crossOriginIsolated: false, hostServiceModule: 'no' } };
+    await until(() => engineSummary(block).includes('WebGPU'), () => `a summary about WebGPU (got "${engineSummary(block)}")`);
+    expect(engineSummary(block)).to.match(/CPU model.*(no WebGPU|GPU model: this browser has no WebGPU)/i);
+    await until(() => modelState(block, 'SmolLM2-360M-Instruct-q4f16_1-MLC') !== '', 'the model list');
+    expect(modelState(block, 'SmolLM2-360M-Instruct-q4f16_1-MLC')).to.contain('Needs WebGPU');
+    expect(modelState(block, 'smollm2-135m-instruct-q8_0')).to.match(/Needs a \d+ MB download/);
+    app.remove();
+  });
+
+  it('with an injected probe of an f16 GPU it offers and picks the GPU engine; the real web-llm cannot load its model here, so the block falls back to the CPU model, says why, and answers', async function () {
+    this.timeout(60_000);
+    const app = await mountHost();
+    const block = blockIn(app, 'ai-text');
+    block.settings = { probe: F16_GPU };
+    await until(() => option(block, 'webllm')?.disabled === false, 'the GPU engine to be offered');
+    await chooseEngine(block, 'webllm');
+    await until(() => engineSummary(block).includes('GPU model'), () => `the GPU engine to be chosen (got "${engineSummary(block)}")`);
+    expect(modelState(block, 'SmolLM2-360M-Instruct-q4f16_1-MLC')).to.match(/download/i);
+    const prompt = shadow(block).querySelector<HTMLTextAreaElement>('#prompt');
+    if (!prompt) throw new Error('no prompt');
+    prompt.value = 'Hello';
+    prompt.dispatchEvent(new Event('input'));
+    await block.updateComplete;
+    button(block, 'generate')?.click();
+    await until(() => button(block, 'keep') !== null, 'the answer from the fallback engine', 50_000);
+    expect(shadow(block).querySelector('.generated')?.textContent.trim()).to.equal(TINY_MODEL_EXPECTED.chatReply);
+    expect(shadow(block).querySelector('[data-notice="fallback"]')?.textContent).to.contain('using the CPU model instead');
+    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain('wasm');
+    app.remove();
+  });
+});

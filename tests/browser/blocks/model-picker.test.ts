@@ -1,0 +1,69 @@
+import { expect } from '@open-wc/testing';
+import { blockIn, button, chooseEngine, mountHost, shadow, testServers, until, type BlockElement } from '../../helpers/host-page.js';
+
+const modelRow = (block: HTMLElement, id: string) => shadow(block).querySelector<HTMLElement>(`[data-model="${CSS.escape(id)}"]`);
+const rowState = (block: HTMLElement, id: string) => modelRow(block, id)?.dataset['state'];
+
+async function addByUrl(block: BlockElement, url: string): Promise<string> {
+  const picker = shadow(block).querySelector<HTMLDetailsElement>('details.model-picker');
+  if (!picker) throw new Error('no model picker');
+  picker.open = true;
+  const input = shadow(block).querySelector<HTMLInputElement>('#model-url');
+  if (!input) throw new Error('no URL field');
+  input.value = url;
+  button(block, 'add-model')?.click();
+  await block.updateComplete;
+  return `url:${url}`;
+}
+
+describe('the model picker (in AI Text, in the host)', () => {
+  it('adds a model by URL, downloads it with progress into the cache, then deletes it', async () => {
+    const { fault } = await testServers();
+    const app = await mountHost();
+    const block = blockIn(app, 'ai-text');
+    await chooseEngine(block, 'wasm');
+    const id = await addByUrl(block, `${fault.replace('SCENARIO', 'ok')}/picker/${String(Date.now())}-added.gguf`);
+    await until(() => rowState(block, id) === 'download', 'the added model to need a download');
+    expect((modelRow(block, id)?.querySelector('input[type="radio"]') as HTMLInputElement | null)?.checked).to.equal(true);
+    modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="download-model"]')?.click();
+    await until(() => rowState(block, id) === 'ready', 'the download to finish');
+    expect(modelRow(block, id)?.textContent).to.contain('Downloaded');
+    expect(shadow(block).querySelector('[data-storage]')?.textContent).to.match(/Storage used by this site: [\d.]+ MB of/);
+    modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="delete-model"]')?.click();
+    await until(() => rowState(block, id) === 'download', 'the model to be deleted');
+    app.remove();
+  });
+
+  it('shows download progress and cancels a download', async () => {
+    const { fault } = await testServers();
+    const app = await mountHost();
+    const block = blockIn(app, 'ai-text');
+    await chooseEngine(block, 'wasm');
+    const id = await addByUrl(block, `${fault.replace('SCENARIO', 'slow-model')}/picker/${String(Date.now())}-slow.gguf`);
+    await until(() => rowState(block, id) === 'download', 'the added model');
+    modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="download-model"]')?.click();
+    await until(() => (shadow(block).querySelector<HTMLProgressElement>('.download progress')?.value ?? 0) > 0.3, 'visible progress');
+    button(block, 'cancel-download')?.click();
+    await until(() => shadow(block).querySelector('.download') === null, 'the download to stop');
+    expect(rowState(block, id)).to.equal('download');
+    expect(shadow(block).querySelector('[role="alert"]')).to.equal(null); // a cancel is not an error
+    app.remove();
+  });
+
+  it('says what went wrong when a download is cut off, and rejects a URL that is not one', async () => {
+    const { fault } = await testServers();
+    const app = await mountHost();
+    const block = blockIn(app, 'ai-text');
+    await chooseEngine(block, 'wasm');
+    const id = await addByUrl(block, `${fault.replace('SCENARIO', 'truncated')}/picker/${String(Date.now())}-cut.gguf`);
+    await until(() => rowState(block, id) === 'download', 'the added model');
+    modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="download-model"]')?.click();
+    await until(() => shadow(block).querySelector('.model-picker [role="alert"]') !== null, 'an error message');
+    expect(shadow(block).querySelector('.model-picker [role="alert"]')?.textContent).to.contain('could not be downloaded');
+    const before = shadow(block).querySelectorAll('[data-model]').length;
+    await addByUrl(block, 'not a url');
+    expect(shadow(block).querySelectorAll('[data-model]').length).to.equal(before);
+    expect(shadow(block).querySelector<HTMLInputElement>('#model-url')?.validationMessage).to.contain('not a URL');
+    app.remove();
+  });
+});
