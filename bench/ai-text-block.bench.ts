@@ -40,7 +40,7 @@ async function perToken(tokens: number): Promise<number> {
     }
     const container = document.getElementById('out') as HTMLElement;
     container.replaceChildren();
-    const view = new (window as unknown as { markdownBench: { StreamingMarkdownView: new (element: HTMLElement) => { append(text: string): void; flush(): void; end(): void } } }).markdownBench.StreamingMarkdownView(container);
+    const view = new (window as unknown as { markdownBench: { renderMarkdownBlock: (source: string) => string; StreamingMarkdownView: new (element: HTMLElement, options: { render: (source: string) => string }) => { append(text: string): void; flush(): void; end(): void } } }).markdownBench.StreamingMarkdownView(container, { render: (window as unknown as { markdownBench: { renderMarkdownBlock: (source: string) => string } }).markdownBench.renderMarkdownBlock });
     const started = performance.now();
     for (const piece of pieces.slice(0, count)) {
       view.append(piece);

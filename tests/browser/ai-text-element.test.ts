@@ -1,9 +1,11 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { Entity } from '@blockprotocol/graph';
 import { buildSubgraph } from '@blockprotocol/graph/stdlib';
 import AiTextBlock from '@ai-blocks/block-ai-text';
 
 customElements.define('test-ai-text-block', AiTextBlock);
+// The Markdown renderer loads from the runtime assets (as on a page that embeds the block).
+(globalThis as { AI_BLOCKS_ASSET_BASE_URL?: string }).AI_BLOCKS_ASSET_BASE_URL = new URL('/dist/runtime-assets/', location.href).href;
 
 const entity: Entity = {
   metadata: {
@@ -40,6 +42,9 @@ describe('AI Text block element (standalone, graph set by hand)', () => {
       ),
     };
     await el.updateComplete;
+    // Plain text at once, Markdown once the renderer has loaded.
+    expect(el.shadowRoot?.querySelector('.kept')?.textContent).to.contain('Hello from the');
+    await waitUntil(() => el.shadowRoot?.querySelector('.kept strong') !== null, 'the Markdown renderer to load');
     expect(el.shadowRoot?.querySelector('.kept strong')?.textContent).to.equal('graph');
     expect(el.shadowRoot?.querySelector('.prompt-line')?.textContent).to.contain('Say hello');
   });

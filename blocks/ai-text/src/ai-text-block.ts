@@ -9,30 +9,18 @@ import {
   type TextBlockView,
   type TextOutput,
 } from '@ai-blocks/persistence';
-import {
-  importModule,
-  isModelCached,
-  runtimeAssetUrl,
-  MODEL_CACHE_NAME,
-  selectEngine,
-  streamText,
-  type EngineId,
-  type EngineSelection,
-  type LoadProgress,
-  type TextEngine,
-} from '@ai-blocks/runtime';
-import { createLazyHighlighter, GenerationController, GenerationStatus, renderErrorNotice, StreamingMarkdownView, type HighlighterModule, type ErrorAction, type GenerationOutcome, type GenerationTiming } from '@ai-blocks/ui';
+import { importModule, runtimeAssetUrl, streamText, type BlockEngineSettings, type LoadProgress, type TextEngine } from '@ai-blocks/runtime';
+import { createLazyHighlighter, EngineChoiceController, loadMarkdownRenderer, GenerationController, GenerationStatus, renderEnginePicker, renderErrorNotice, StreamingMarkdownView, type HighlighterModule, type ErrorAction, type GenerationOutcome, type GenerationTiming } from '@ai-blocks/ui';
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { html, nothing, type PropertyValues } from 'lit';
 import { aiTextBlockStyles } from './ai-text-block.styles.js';
-import { createEngine, defaultWasmModel, EMPTY_PROBE, ENGINE_LABELS, selectionConfig, type AiTextSettings } from './engine-choice.js';
 
 type Mode = 'view' | 'compose' | 'edit';
 
 // Code highlighting loads from the runtime assets the first time a code block appears.
 const highlighter = createLazyHighlighter(() => importModule<HighlighterModule>(runtimeAssetUrl('highlight.js')));
-
-const ENGINE_ORDER: EngineId[] = ['service-module', 'wasm', 'openai-compatible', 'anthropic', 'webllm'];
+// The Markdown renderer is a runtime asset too (it would double the main file).
+const loadMarkdown = () => loadMarkdownRenderer(() => importModule(runtimeAssetUrl('markdown.js')));
 
 /**
  * AI Text: write a prompt, watch the answer stream in as Markdown, and keep it as the
@@ -58,8 +46,6 @@ export class AiTextBlock extends BlockElementBase {
     systemPrompt: { state: true },
     temperature: { state: true },
     maxOutputTokens: { state: true },
-    engineChoice: { state: true },
-    selection: { state: true },
     loadProgress: { state: true },
     saveState: { state: true },
     standalone: { state: true },
@@ -67,15 +53,13 @@ export class AiTextBlock extends BlockElementBase {
   };
 
   /** Engine settings from the host or the person (keys stay in memory, never in the graph). */
-  settings: AiTextSettings = {};
+  settings: BlockEngineSettings = {};
 
   protected mode: Mode = 'compose';
   protected prompt = '';
   protected systemPrompt = '';
   protected temperature = 0.7;
   protected maxOutputTokens = 1024;
-  protected engineChoice: EngineId | 'auto' = 'auto';
-  protected selection: EngineSelection | undefined;
   protected loadProgress: LoadProgress | undefined;
   protected saveState: SaveState = { status: 'idle', failures: 0 };
   protected standalone = false;
@@ -83,8 +67,8 @@ export class AiTextBlock extends BlockElementBase {
 
   private view: TextBlockView = readTextBlock(undefined);
   private lastEntityJson = '';
-  private hostAnswersService: 'yes' | 'no' | 'unknown' = 'unknown';
-  private engines = new Map<string, TextEngine>();
+  /** Engine and model choice, with the reasons and the model picker's state. */
+  private readonly engines = new EngineChoiceController(this, () => this.settings);
   private markdown: StreamingMarkdownView | undefined;
   private keptMarkdown: StreamingMarkdownView | undefined;
   private lastOutcome: { outcome: GenerationOutcome; timing: GenerationTiming; engine: TextEngine; prompt: string } | undefined;
@@ -114,22 +98,17 @@ export class AiTextBlock extends BlockElementBase {
   });
 
   override connectedCallback(): void {
-    // The host's initResponse says which modules it offers: remember whether `service` is one.
-    // Listen first: the handshake can complete inside super.connectedCallback().
-    this.addEventListener('blockprotocolmessage', this.handleProtocolMessage);
     super.connectedCallback();
+    void loadMarkdown();
     this.embedderWatch.start();
     this.addEventListener('keydown', this.handleKeydown);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('blockprotocolmessage', this.handleProtocolMessage);
     this.removeEventListener('keydown', this.handleKeydown);
     this.embedderWatch.stop();
     this.saver.dispose();
-    for (const engine of this.engines.values()) void engine.dispose?.();
-    this.engines.clear();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -151,7 +130,7 @@ export class AiTextBlock extends BlockElementBase {
         }
       }
     }
-    if (changed.has('graph') || changed.has('settings') || changed.has('engineChoice')) void this.refreshSelection();
+    if (changed.has('settings')) void this.engines.refresh();
   }
 
   protected override updated(): void {
@@ -178,14 +157,6 @@ export class AiTextBlock extends BlockElementBase {
     return rootEntity((this.graph as typeof this.graph | undefined)?.blockEntitySubgraph);
   }
 
-  private readonly handleProtocolMessage = (event: Event): void => {
-    const detail = (event as CustomEvent<{ messageName?: string; source?: string; data?: Record<string, unknown> }>).detail;
-    if (detail.source === 'embedder' && detail.messageName === 'initResponse') {
-      this.hostAnswersService = detail.data && 'service' in detail.data ? 'yes' : 'no';
-      void this.refreshSelection();
-    }
-  };
-
   private readonly handleKeydown = (event: KeyboardEvent): void => {
     if (event.key === 'Escape' && this.generation.busy) {
       event.preventDefault();
@@ -193,38 +164,16 @@ export class AiTextBlock extends BlockElementBase {
     }
   };
 
-  private selectionRun = 0;
-
-  private async refreshSelection(): Promise<void> {
-    const run = ++this.selectionRun;
-    const wasmUrl = this.settings.wasmModelUrl ?? defaultWasmModel().url;
-    const cached = await isModelCached(wasmUrl, MODEL_CACHE_NAME).catch(() => false);
-    // A newer refresh (e.g. after the host's initResponse) supersedes this one.
-    if (run !== this.selectionRun) return;
-    const probe = { ...EMPTY_PROBE, crossOriginIsolated: globalThis.crossOriginIsolated, hostServiceModule: this.hostAnswersService };
-    this.selection = selectEngine({ engineId: this.engineChoice }, probe, selectionConfig(this.settings, cached));
-  }
-
-  private engineFor(engineId: EngineId): TextEngine {
-    const key = `${engineId}:${JSON.stringify(engineId === 'wasm' ? this.settings.wasmModelUrl ?? '' : engineId === 'openai-compatible' ? this.settings.openaiCompatible ?? {} : '')}`;
-    let engine = this.engines.get(key);
-    if (!engine) {
-      engine = createEngine(engineId, this, this.settings);
-      this.engines.set(key, engine);
-    }
-    return engine;
-  }
-
   private async generate(): Promise<void> {
     const prompt = this.prompt.trim();
-    const engineId = this.selection?.choice;
+    const engineId = this.engines.selection?.choice;
     if (!prompt || !engineId || this.isReadonly) return;
     this.mode = 'compose';
     this.lastOutcome = undefined;
     this.markdown?.clear();
     this.loadProgress = undefined;
     await this.generation.start(async (signal) => {
-      const engine = this.engineFor(engineId);
+      const engine = this.engines.engine(engineId);
       this.pendingRun = { engine, prompt };
       if (engine.load) {
         await engine.load({ abortSignal: signal, onProgress: (progress) => (this.loadProgress = progress) });
@@ -337,19 +286,10 @@ export class AiTextBlock extends BlockElementBase {
   private renderComposer() {
     const status = this.generation.status;
     const busy = this.generation.busy;
-    const selection = this.selection;
-    const choice = selection?.choice;
+    const choice = this.engines.selection?.choice;
     const outcome = this.generation.outcome;
-    const download = selection?.pendingDownloadBytes;
     return html`<div class="composer">
-      <div class="row">
-        <label for="engine">Engine</label>
-        <select id="engine" .value=${this.engineChoice} ?disabled=${busy} @change=${(event: Event) => { this.engineChoice = (event.target as HTMLSelectElement).value as EngineId | 'auto'; }}>
-          <option value="auto" ?selected=${this.engineChoice === 'auto'}>Automatic${choice ? ` (${ENGINE_LABELS[choice]})` : ''}</option>
-          ${ENGINE_ORDER.map((engineId) => html`<option value=${engineId} ?selected=${engineId === this.engineChoice} ?disabled=${!canRun(selection, engineId)}>${ENGINE_LABELS[engineId]}</option>`)}
-        </select>
-      </div>
-      ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}</p>` : nothing}
+      ${renderEnginePicker(this.engines, { busy })}
       <label for="prompt">Prompt</label>
       <textarea id="prompt" part="prompt" .value=${this.prompt} placeholder="What should the AI write?" aria-describedby="prompt-hint"
         @input=${(event: Event) => { this.prompt = (event.target as HTMLTextAreaElement).value; }}
@@ -375,7 +315,7 @@ export class AiTextBlock extends BlockElementBase {
       </details>
       <div class="row">
         <button type="button" class="primary" part="button" data-action="generate" ?disabled=${busy || !this.prompt.trim() || !choice} @click=${() => void this.generate()}>
-          ${outcome ? 'Regenerate' : 'Generate'}${download ? ` (downloads ${(download / 1e6).toFixed(1)} MB once)` : ''}
+          ${outcome ? 'Regenerate' : 'Generate'}
         </button>
         ${busy ? html`<button type="button" part="button" data-action="stop" @click=${() => { this.generation.stop(); }}>Stop</button>` : nothing}
       </div>
@@ -427,11 +367,4 @@ export class AiTextBlock extends BlockElementBase {
       ${state.status === 'unsaved' && !state.nextRetryAt ? html`<button type="button" part="button" @click=${() => { this.saver.retryNow(); }}>Retry now</button>` : nothing}
     </p>`;
   }
-}
-
-/** Whether an engine may be picked: chosen, available, or waiting for a model download. */
-function canRun(selection: EngineSelection | undefined, engineId: EngineId): boolean {
-  if (!selection) return false;
-  const reason = selection.reasons[engineId];
-  return reason === undefined || reason.startsWith('Available') || reason.startsWith('Its model');
 }

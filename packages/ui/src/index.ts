@@ -2,3 +2,5 @@
 export * from './markdown/index.js';
 export * from './generation/index.js';
 export * from './errors/index.js';
+export { blockBaseStyles } from './styles/block-styles.js';
+export * from './engine-picker/index.js';

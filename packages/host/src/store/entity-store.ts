@@ -1,6 +1,6 @@
 import type { Entity, EntityPropertiesObject, EntityRootType, GraphResolveDepths, LinkData, MultiFilter, MultiSort, Subgraph } from '@blockprotocol/graph';
-import { buildSubgraph } from '@blockprotocol/graph/stdlib';
 import { buildSubgraph as buildTemporalSubgraph } from '@blockprotocol/graph/temporal/stdlib';
+import { buildEntitySubgraph } from './build-subgraph.js';
 import { queryEntities } from './query.js';
 
 /** What the store keeps per entity (non-temporal shape plus when it was written). */
@@ -152,7 +152,7 @@ export class EntityStore {
     const entities = [...included].map((id) => this.records.get(id)).filter((record): record is StoredEntity => record !== undefined);
     const roots = rootIds.map((id) => this.records.get(id)?.entity.metadata.recordId).filter((recordId) => recordId !== undefined);
     if (!options.temporal) {
-      return buildSubgraph({ entities: entities.map(({ entity }) => entity), entityTypes: [], propertyTypes: [], dataTypes: [] }, roots, resolveDepths);
+      return buildEntitySubgraph(entities.map(({ entity }) => entity), roots, resolveDepths);
     }
     const now = this.now().toISOString();
     const temporalEntities = entities.map(({ entity, updatedAt }) => ({

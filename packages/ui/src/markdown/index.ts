@@ -3,3 +3,4 @@ export { createLazyHighlighter, type HighlighterModule } from './highlight-code.
 export { markdownStyles } from './markdown-styles.js';
 export { renderMarkdownBlock } from './render-markdown.js';
 export { StreamingMarkdownView, type CodeBlockHook } from './streaming-markdown-view.js';
+export { loadMarkdownRenderer, markdownRender, plainTextHtml, setMarkdownRenderer, whenMarkdownRendererReady, type MarkdownRender } from './markdown-renderer.js';

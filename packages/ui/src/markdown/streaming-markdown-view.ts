@@ -1,5 +1,5 @@
 import { MarkdownBlockSplitter } from './block-splitter.js';
-import { renderMarkdownBlock } from './render-markdown.js';
+import { markdownRender, plainTextHtml, whenMarkdownRendererReady, type MarkdownRender } from './markdown-renderer.js';
 
 /** Called with each finished block element that contains code, e.g. to highlight it lazily. */
 export type CodeBlockHook = (block: HTMLElement) => void;
@@ -15,10 +15,12 @@ export class StreamingMarkdownView {
   private frame: number | undefined;
   private pendingBlocks: string[] = [];
   private text = '';
+  private ended = false;
+  private waitingForRenderer: (() => void) | undefined;
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly options: { onCodeBlock?: CodeBlockHook; schedule?: (callback: () => void) => number; cancel?: (handle: number) => void } = {},
+    private readonly options: { onCodeBlock?: CodeBlockHook; schedule?: (callback: () => void) => number; cancel?: (handle: number) => void; render?: MarkdownRender } = {},
   ) {}
 
   /** The element the view renders into. */
@@ -48,6 +50,7 @@ export class StreamingMarkdownView {
 
   /** Marks the stream finished and renders what is left now. */
   end(): void {
+    this.ended = true;
     this.pendingBlocks.push(...this.splitter.finish());
     this.flush(true);
   }
@@ -60,6 +63,7 @@ export class StreamingMarkdownView {
     this.pendingBlocks = [];
     this.tailElement = undefined;
     this.text = '';
+    this.ended = false;
     this.container.replaceChildren();
   }
 
@@ -67,9 +71,10 @@ export class StreamingMarkdownView {
   flush(final = false): void {
     if (this.frame !== undefined) (this.options.cancel ?? cancelAnimationFrame)(this.frame);
     this.frame = undefined;
+    const render = this.renderer();
     for (const source of this.pendingBlocks) {
       const element = this.takeTailElement();
-      element.innerHTML = renderMarkdownBlock(source);
+      element.innerHTML = render(source);
       element.classList.remove('md-open');
       if (element.querySelector('pre code')) this.options.onCodeBlock?.(element);
     }
@@ -82,7 +87,21 @@ export class StreamingMarkdownView {
     }
     this.tailElement ??= this.newBlockElement();
     this.tailElement.classList.add('md-open');
-    this.tailElement.innerHTML = renderMarkdownBlock(tail);
+    this.tailElement.innerHTML = render(tail);
+  }
+
+  /** The renderer, or plain text until it loads (then everything is rendered again, once). */
+  private renderer(): MarkdownRender {
+    const render = this.options.render ?? markdownRender();
+    if (render) return render;
+    this.waitingForRenderer ??= whenMarkdownRendererReady(() => {
+      this.waitingForRenderer = undefined;
+      const { text, ended } = this;
+      this.clear();
+      this.append(text);
+      if (ended) this.end();
+    });
+    return plainTextHtml;
   }
 
   private scheduleFlush(): void {

@@ -1,13 +1,29 @@
 import { expect } from '@open-wc/testing';
-import { renderMarkdownBlock, StreamingMarkdownView } from '@ai-blocks/ui';
+import { markdownRender, renderMarkdownBlock, setMarkdownRenderer, StreamingMarkdownView } from '@ai-blocks/ui';
 
 function mount(): { container: HTMLElement; view: StreamingMarkdownView } {
   const container = document.createElement('div');
   document.body.append(container);
-  return { container, view: new StreamingMarkdownView(container) };
+  return { container, view: new StreamingMarkdownView(container, { render: renderMarkdownBlock }) };
 }
 
 describe('StreamingMarkdownView', () => {
+  it('shows escaped plain text until the renderer is installed, then renders the Markdown once', () => {
+    expect(markdownRender()).to.equal(undefined); // this test runs first: nothing installed yet
+    const container = document.createElement('div');
+    document.body.append(container);
+    const view = new StreamingMarkdownView(container);
+    view.setText('# Title\n\n<img src=x onerror="window.pwned = 1">**bold**');
+    expect(container.querySelector('h1')).to.equal(null);
+    expect(container.textContent).to.contain('# Title');
+    expect(container.querySelector('img')).to.equal(null);
+    setMarkdownRenderer(renderMarkdownBlock);
+    expect(container.querySelector('h1')?.textContent).to.equal('Title');
+    expect(container.querySelector('strong')?.textContent).to.equal('bold');
+    expect((window as { pwned?: number }).pwned).to.equal(undefined);
+    container.remove();
+  });
+
   it('renders headings, lists, tables and code from streamed chunks', () => {
     const { container, view } = mount();
     const answer = '# Plan\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```ts\nlet x = 1;\n```\n';
