@@ -44,10 +44,12 @@ if (blocks.includes('image')) {
 if (blocks.includes('chat')) {
   const chat = page.locator('ai-blocks-ai-chat');
   await chat.locator('#engine').selectOption('wasm');
-  for (const message of ['Hello! Can you recite the alphabet?', 'Once more, please.']) {
+  const messages = ['Hello! Can you recite the alphabet?', 'Once more, please.'];
+  for (const [index, message] of messages.entries()) {
     await chat.locator('#message').fill(message);
     await chat.locator('button[data-action="send"]').click();
-    await chat.locator('button[data-action="send"]:not([disabled])').or(chat.locator('[data-save="saved"]')).first().waitFor();
+    await chat.locator(`article[data-role="assistant"]:not([data-streaming]) >> nth=${index}`).waitFor();
+    await chat.locator('[data-streaming]').waitFor({ state: 'detached' });
     await chat.locator('[data-save="saved"]').waitFor();
   }
   await chat.scrollIntoViewIfNeeded();

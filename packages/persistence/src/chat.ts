@@ -111,15 +111,17 @@ export async function appendChatTurn(client: GraphClient, turn: ChatTurn, ids: T
     requestId = turn.request.existingRequestId;
   } else {
     requestId = await ensureMessage(client, ids, 'ai-chat-request-message', turn.request, {});
+    // Siblings (edits, regenerations) are ordered by when they were made: the link order says so,
+    // since a host's subgraph need not keep creation order.
     if (turn.after.kind === 'root') {
-      await ensureLink(client, ids.entityType['rooted-at'], blockId, requestId);
+      await ensureLink(client, ids.entityType['rooted-at'], blockId, requestId, {}, Date.now());
     } else {
-      await ensureLink(client, ids.entityType['followed-by'], turn.after.responseId, requestId);
+      await ensureLink(client, ids.entityType['followed-by'], turn.after.responseId, requestId, {}, Date.now());
     }
     await ensureLink(client, ids.entityType['has-message'], blockId, requestId);
   }
   const responseId = await ensureMessage(client, ids, 'ai-chat-response-message', turn.response, provenanceToProperties(ids, turn.response.provenance));
-  await ensureLink(client, ids.entityType['has-response'], requestId, responseId);
+  await ensureLink(client, ids.entityType['has-response'], requestId, responseId, {}, Date.now());
   await ensureLink(client, ids.entityType['has-message'], blockId, responseId);
   return { requestId, responseId };
 }
@@ -144,8 +146,8 @@ async function ensureMessage(
   return created.metadata.recordId.entityId;
 }
 
-/** Creates a link unless one of this type between these two entities exists. */
-export async function ensureLink(client: GraphClient, linkTypeId: string, leftEntityId: string, rightEntityId: string, properties: Record<string, unknown> = {}): Promise<string> {
+/** Creates a link unless one of this type between these two entities exists; `order` sets its left-to-right order. */
+export async function ensureLink(client: GraphClient, linkTypeId: string, leftEntityId: string, rightEntityId: string, properties: Record<string, unknown> = {}, order?: number): Promise<string> {
   const existing = await findOne(client, [
     { field: ['metadata', 'entityTypeId'], operator: 'EQUALS', value: linkTypeId },
     { field: ['linkData', 'leftEntityId'], operator: 'EQUALS', value: leftEntityId },
@@ -155,7 +157,7 @@ export async function ensureLink(client: GraphClient, linkTypeId: string, leftEn
   const created = await client.createEntity({
     entityTypeId: linkTypeId as VersionedUrl,
     properties: properties as Entity['properties'],
-    linkData: { leftEntityId, rightEntityId },
+    linkData: { leftEntityId, rightEntityId, ...(order !== undefined ? { leftToRightOrder: order } : {}) },
   });
   return created.metadata.recordId.entityId;
 }

@@ -4,6 +4,8 @@
  * path that never loses the latest output.
  */
 export * from './chat.js';
+export * from './chat-settings.js';
+export * from './chat-turn-queue.js';
 export * from './embedder-watch.js';
 export * from './graph-client.js';
 export * from './graph-error.js';

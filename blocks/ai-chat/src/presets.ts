@@ -1,0 +1,34 @@
+/** Built-in system prompts a person can choose from (or write their own). */
+export interface SystemPromptPreset {
+  id: string;
+  label: string;
+  prompt: string;
+}
+
+export const SYSTEM_PROMPT_PRESETS: readonly SystemPromptPreset[] = [
+  { id: 'helpful', label: 'Helpful assistant', prompt: 'You are a helpful assistant. Answer clearly and say when you are not sure.' },
+  { id: 'concise', label: 'Concise', prompt: 'You are a concise assistant. Answer in as few words as the question allows.' },
+  { id: 'tutor', label: 'Patient tutor', prompt: 'You are a patient tutor. Explain step by step, check understanding, and give small examples.' },
+  { id: 'editor', label: 'Writing editor', prompt: 'You are an editor. Improve the clarity and flow of the text you are given and explain your main changes.' },
+];
+
+/** The id stored when the person wrote their own system prompt. */
+export const CUSTOM_PRESET_ID = 'custom';
+
+export function presetPrompt(id: string | undefined): string | undefined {
+  return SYSTEM_PROMPT_PRESETS.find((preset) => preset.id === id)?.prompt;
+}
+
+/** Context windows of models whose size we know; others get a conservative default. */
+export const CONTEXT_WINDOWS: Readonly<Record<string, number>> = {
+  'gpt-4o': 128_000,
+  'gpt-4o-mini': 128_000,
+  'gpt-4.1': 1_000_000,
+  'gpt-4.1-mini': 1_000_000,
+  'claude-sonnet-4-5': 200_000,
+  'claude-haiku-4-5': 200_000,
+};
+
+export const DEFAULT_CONTEXT_WINDOW = 8_192;
+/** The Wasm engine loads models with this context size (its default). */
+export const WASM_CONTEXT_WINDOW = 2_048;

@@ -1,0 +1,175 @@
+import type { Provenance } from './provenance.js';
+import type { NewMessage, WrittenTurn } from './chat.js';
+import { GraphError, isGraphError } from './graph-error.js';
+import type { SaveState } from './saver.js';
+
+/**
+ * A turn as the block knows it: messages by key (their client id, or the entity id of a
+ * message read from the graph), so a turn can be queued before the turn it follows is written.
+ */
+export interface QueuedTurn {
+  request: (NewMessage & { afterResponseKey: string | undefined }) | { existingRequestKey: string };
+  response: NewMessage & { provenance: Provenance };
+}
+
+/** A queued turn with its keys resolved to entity ids, ready for `appendChatTurn`. */
+export interface ResolvedTurn {
+  after: { kind: 'root' } | { kind: 'response'; responseId: string };
+  request: NewMessage | { existingRequestId: string };
+  response: NewMessage & { provenance: Provenance };
+}
+
+export interface ChatSaveState extends SaveState {
+  /** Turns not yet written. */
+  pending: number;
+}
+
+export interface ChatTurnQueueOptions {
+  /** Writes one resolved turn (idempotent: `appendChatTurn`). */
+  write: (turn: ResolvedTurn) => Promise<WrittenTurn>;
+  /** Entity id of a message already in the graph, by key. */
+  resolveKey: (key: string) => string | undefined;
+  onChange?: (state: ChatSaveState) => void;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  maxAutomaticRetries?: number;
+  timers?: { setTimeout: (callback: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void; now: () => number };
+}
+
+/**
+ * Writes completed chat turns in order, each once. A failed write keeps the turn (and every
+ * later one) queued and retries with exponential backoff; because each write is idempotent, a
+ * retry after a write that did land creates no duplicate. Later turns wait for earlier ones,
+ * since a turn links to the response before it.
+ */
+export class ChatTurnQueue {
+  private readonly queue: QueuedTurn[] = [];
+  private readonly written = new Map<string, string>();
+  private running = false;
+  private retryHandle: unknown;
+  private disposed = false;
+  private current: ChatSaveState = { status: 'idle', failures: 0, pending: 0 };
+  private readonly timers: NonNullable<ChatTurnQueueOptions['timers']>;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: ChatTurnQueueOptions) {
+    this.timers = options.timers ?? {
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>); },
+      now: () => Date.now(),
+    };
+  }
+
+  get state(): ChatSaveState {
+    return this.current;
+  }
+
+  /** Whether a message key was written by this queue or is queued to be. */
+  knows(key: string): boolean {
+    return this.written.has(key) || this.queue.some((turn) => turn.response.clientId === key || ('clientId' in turn.request && turn.request.clientId === key));
+  }
+
+  /** Entity id of a message this queue wrote. */
+  entityIdOf(key: string): string | undefined {
+    return this.written.get(key);
+  }
+
+  enqueue(turn: QueuedTurn): void {
+    this.queue.push(turn);
+    this.setState({ ...this.current, pending: this.queue.length });
+    if (!this.retryHandle) void this.run();
+  }
+
+  /** Retries now instead of waiting for the next automatic retry. */
+  retryNow(): void {
+    this.cancelRetry();
+    void this.run();
+  }
+
+  /** Resolves when nothing is queued or the queue is waiting for a retry. */
+  settled(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelRetry();
+  }
+
+  private async run(): Promise<void> {
+    if (this.running || this.disposed) return;
+    this.running = true;
+    try {
+      // `disposed` may change while a write is awaited.
+      while (this.queue.length > 0 && !this.isDisposed()) {
+        const turn = this.queue[0] as QueuedTurn;
+        this.setState({ ...this.current, status: 'saving' });
+        try {
+          const written = await this.options.write(this.resolve(turn));
+          if ('clientId' in turn.request) this.written.set(turn.request.clientId, written.requestId);
+          this.written.set(turn.response.clientId, written.responseId);
+          this.queue.shift();
+          this.current = { status: this.queue.length ? 'saving' : 'saved', failures: 0, pending: this.queue.length };
+          this.setState(this.current);
+        } catch (error) {
+          this.fail(error);
+          return;
+        }
+      }
+    } finally {
+      this.running = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  private resolve(turn: QueuedTurn): ResolvedTurn {
+    const id = (key: string): string => {
+      const entityId = this.written.get(key) ?? this.options.resolveKey(key);
+      if (!entityId) throw new GraphError('INTERNAL_ERROR', `The message this turn follows (${key}) is not in the graph yet.`);
+      return entityId;
+    };
+    if ('existingRequestKey' in turn.request) {
+      return { after: { kind: 'root' }, request: { existingRequestId: id(turn.request.existingRequestKey) }, response: turn.response };
+    }
+    const { afterResponseKey, clientId, text } = turn.request;
+    return {
+      after: afterResponseKey === undefined ? { kind: 'root' } : { kind: 'response', responseId: id(afterResponseKey) },
+      request: { clientId, text },
+      response: turn.response,
+    };
+  }
+
+  private fail(error: unknown): void {
+    const graphError = isGraphError(error) ? error : new GraphError('INTERNAL_ERROR', error instanceof Error ? error.message : String(error), { cause: error });
+    if (graphError.code === 'READONLY' || graphError.code === 'NO_EMBEDDER') {
+      this.setState({ status: graphError.code === 'READONLY' ? 'readonly' : 'offline', failures: this.current.failures + 1, lastError: graphError, pending: this.queue.length });
+      return;
+    }
+    const failures = this.current.failures + 1;
+    const state: ChatSaveState = { status: 'unsaved', failures, lastError: graphError, pending: this.queue.length };
+    if (failures <= (this.options.maxAutomaticRetries ?? 5)) {
+      const delay = Math.min((this.options.initialDelayMs ?? 500) * 2 ** (failures - 1), this.options.maxDelayMs ?? 15_000);
+      state.nextRetryAt = this.timers.now() + delay;
+      this.retryHandle = this.timers.setTimeout(() => {
+        this.retryHandle = undefined;
+        void this.run();
+      }, delay);
+    }
+    this.setState(state);
+  }
+
+  private cancelRetry(): void {
+    if (this.retryHandle !== undefined) this.timers.clearTimeout(this.retryHandle);
+    this.retryHandle = undefined;
+  }
+
+  private setState(state: ChatSaveState): void {
+    this.current = state;
+    this.options.onChange?.(state);
+  }
+}
