@@ -15,7 +15,7 @@ import {
   type SaveState,
 } from '@ai-blocks/persistence';
 import { importModule, runtimeAssetUrl, streamText, type BlockEngineSettings, type ChatMessage, type EngineId, type LoadProgress, type TextEngine } from '@ai-blocks/runtime';
-import { EngineChoiceController, GenerationController, GenerationStatus, loadMarkdownRenderer, markdownRender, plainTextHtml, renderEnginePicker, renderErrorNotice, StreamingMarkdownView, type ErrorAction, type GenerationOutcome, type GenerationTiming } from '@ai-blocks/ui';
+import { EngineChoiceController, GenerationController, GenerationStatus, loadMarkdownRenderer, runProvenance, markdownRender, plainTextHtml, renderEnginePicker, renderErrorNotice, StreamingMarkdownView, type ErrorAction, type GenerationOutcome, type GenerationTiming } from '@ai-blocks/ui';
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
@@ -199,6 +199,9 @@ export class AiChatBlock extends BlockElementBase {
 
   private applyStoredSettings(settings: ChatSettings): void {
     if (settings.engineId && ENGINE_IDS.has(settings.engineId)) this.engines.setEngine(settings.engineId as EngineId);
+    // The conversation's in-browser model, when it is one of the catalogue's (it downloads only when used).
+    const model = this.engines.models.find((candidate) => candidate.id === settings.modelId);
+    if (model && model.engine === settings.engineId) this.engines.chooseModel(model);
     if (settings.presetSystemPromptId) this.presetId = settings.presetSystemPromptId;
     if (settings.systemPrompt !== undefined && settings.presetSystemPromptId === CUSTOM_PRESET_ID) this.customSystemPrompt = settings.systemPrompt;
     if (settings.temperature !== undefined) this.temperature = settings.temperature;
@@ -345,15 +348,7 @@ export class AiChatBlock extends BlockElementBase {
       this.rebuildThread();
       return;
     }
-    const provenance: Provenance = {
-      ...(run.engine ? { engineId: run.engine.engineId, modelId: run.engine.modelId } : {}),
-      startedAt: new Date(Date.now() - (performance.now() - timing.startedAt)).toISOString(),
-      durationMs: Math.round((timing.finishedAt ?? timing.startedAt) - timing.startedAt),
-      ...(timing.firstTokenAt !== undefined ? { timeToFirstTokenMs: Math.round(timing.firstTokenAt - timing.startedAt) } : {}),
-      ...(outcome.usage ? { inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens } : {}),
-      completionStatus: outcome.status === 'complete' ? 'complete' : outcome.status === 'aborted' ? 'stopped' : 'error',
-      ...(outcome.finishReason ? { finishReason: outcome.finishReason } : {}),
-    };
+    const provenance: Provenance = runProvenance(run.engine, outcome, timing);
     response.text = outcome.text;
     response.provenance = provenance;
     if (outcome.status === 'error') this.failure = { requestKey: run.requestKey, outcome };

@@ -10,7 +10,7 @@ import {
   type TextOutput,
 } from '@ai-blocks/persistence';
 import { importModule, runtimeAssetUrl, streamText, type BlockEngineSettings, type LoadProgress, type TextEngine } from '@ai-blocks/runtime';
-import { createLazyHighlighter, EngineChoiceController, loadMarkdownRenderer, GenerationController, GenerationStatus, renderEnginePicker, renderErrorNotice, StreamingMarkdownView, type HighlighterModule, type ErrorAction, type GenerationOutcome, type GenerationTiming } from '@ai-blocks/ui';
+import { createLazyHighlighter, EngineChoiceController, loadMarkdownRenderer, runProvenance, GenerationController, GenerationStatus, renderEnginePicker, renderErrorNotice, StreamingMarkdownView, type HighlighterModule, type ErrorAction, type GenerationOutcome, type GenerationTiming } from '@ai-blocks/ui';
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { html, nothing, type PropertyValues } from 'lit';
 import { aiTextBlockStyles } from './ai-text-block.styles.js';
@@ -199,16 +199,7 @@ export class AiTextBlock extends BlockElementBase {
       text: outcome.text,
       temperature: this.temperature,
       maxOutputTokens: this.maxOutputTokens,
-      provenance: {
-        engineId: engine.engineId,
-        modelId: engine.modelId,
-        startedAt: new Date(Date.now() - (performance.now() - timing.startedAt)).toISOString(),
-        durationMs: Math.round((timing.finishedAt ?? timing.startedAt) - timing.startedAt),
-        ...(timing.firstTokenAt !== undefined ? { timeToFirstTokenMs: Math.round(timing.firstTokenAt - timing.startedAt) } : {}),
-        ...(outcome.usage ? { inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens } : {}),
-        completionStatus: outcome.status === 'complete' ? 'complete' : outcome.status === 'aborted' ? 'stopped' : 'error',
-        ...(outcome.finishReason ? { finishReason: outcome.finishReason } : {}),
-      },
+      provenance: runProvenance(engine, outcome, timing),
     };
     if (this.systemPrompt.trim()) output.systemPrompt = this.systemPrompt.trim();
     // Show the kept text at once; the saver writes it (and retries) in the background.

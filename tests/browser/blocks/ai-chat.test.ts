@@ -1,61 +1,20 @@
 import { BP, entityPropertiesSchema, LEGACY_HASH, TYPE_IDS } from '@ai-blocks/block-metadata';
 import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
-import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
-import { AiBlocksHostApp, type HostConfig } from '../../../packages/host/src/page/host-app.js';
-
-interface TestServers {
-  fault: string;
-  slowModel?: string;
-}
-
-if (!customElements.get('ai-blocks-host-app')) customElements.define('ai-blocks-host-app', AiBlocksHostApp);
-(globalThis as { AI_BLOCKS_ASSET_BASE_URL?: string }).AI_BLOCKS_ASSET_BASE_URL = new URL('/dist/runtime-assets/', location.href).href;
+import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
+import { blockIn, button, chooseEngine, mountHost, shadow, testServers, until, type BlockElement, type TestServers } from '../../helpers/host-page.js';
 
 let servers: TestServers;
 before(async () => {
-  servers = await executeServerCommand<TestServers, undefined>('test-servers');
+  servers = await testServers();
 });
 
-async function mountHost(config: Partial<Omit<HostConfig, 'mode'>> & { mode?: Partial<HostConfig['mode']> } = {}): Promise<AiBlocksHostApp> {
-  const app = new AiBlocksHostApp();
-  app.config = {
-    dbName: `ai-chat-test-${Math.random().toString(36).slice(2)}`,
-    blocksBase: new URL('/dist/blocks/', location.href).href,
-    serviceBase: `${servers.fault.replace('SCENARIO', 'service-ok').replace(/\/v1$/, '')}/api/service/`,
-    ...config,
-    mode: { readonly: false, hubPreview: false, temporal: false, ...config.mode },
-  };
-  document.body.append(app);
-  await app.ready;
-  return app;
-}
-
-async function until(condition: () => boolean, what: string | (() => string), timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-type ChatBlock = HTMLElement & { settings: Record<string, unknown>; updateComplete: Promise<boolean> };
-const chatBlock = (app: AiBlocksHostApp) => app.slots.get('ai-chat')?.element as ChatBlock;
-const shadow = (block: HTMLElement) => block.shadowRoot as ShadowRoot;
-const button = (block: HTMLElement, action: string) => shadow(block).querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
+type ChatBlock = BlockElement;
+const chatBlock = (app: AiBlocksHostApp): ChatBlock => blockIn(app, 'ai-chat');
 const messages = (block: HTMLElement) => [...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming])')].map((item) => `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`);
 const ofType = (app: AiBlocksHostApp, typeId: string) => app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === typeId).map(({ entity }) => entity);
 const writes = (app: AiBlocksHostApp) => app.log.entries.filter((entry) => entry.block === 'ai-chat' && entry.source === 'block' && ['createEntity', 'updateEntity', 'deleteEntity', 'uploadFile'].includes(entry.messageName)).length;
 const alphabet = TINY_MODEL_EXPECTED.chatReply;
-
-async function chooseEngine(block: ChatBlock, engine: string): Promise<void> {
-  await block.updateComplete;
-  const select = shadow(block).querySelector<HTMLSelectElement>('#engine');
-  if (!select) throw new Error('no engine picker');
-  await until(() => [...select.options].some((option) => option.value === engine && !option.disabled), `${engine} to be offered`);
-  select.value = engine;
-  select.dispatchEvent(new Event('change'));
-}
 
 async function send(block: ChatBlock, text: string): Promise<void> {
   const textarea = shadow(block).querySelector<HTMLTextAreaElement>('#message');
