@@ -98,6 +98,7 @@ export async function startFaultServer(): Promise<FaultServer> {
 
       if (path.startsWith('/api/service/')) {
         // Plays an embedding host's service-module proxy (the host page POSTs HASH payloads here).
+        if (request.method === 'GET') return json(response, 200, { configured: scenario !== 'service-forbidden' });
         if (scenario === 'service-forbidden') return json(response, 200, { errors: [{ code: 'FORBIDDEN', message: 'The host has no AI service configured.' }] });
         if (path.endsWith('/openaiCreateImage')) {
           const n = typeof body['n'] === 'number' ? body['n'] : 1;

@@ -114,13 +114,27 @@ export class AiImageBlock extends BlockElementBase {
     },
   });
 
+  /** Whether the host offers the service module (its initResponse says); 'unknown' until then. */
+  private hostOffersService: 'yes' | 'no' | 'unknown' = 'unknown';
+
+  private readonly handleProtocolMessage = (event: Event): void => {
+    const detail = (event as CustomEvent<{ messageName?: string; source?: string; data?: Record<string, unknown> }>).detail;
+    if (detail.source === 'embedder' && detail.messageName === 'initResponse') {
+      this.hostOffersService = detail.data && 'service' in detail.data ? 'yes' : 'no';
+      this.requestUpdate();
+    }
+  };
+
   override connectedCallback(): void {
+    // Listen before the handshake, which can complete inside super.connectedCallback().
+    this.addEventListener('blockprotocolmessage', this.handleProtocolMessage);
     super.connectedCallback();
     this.embedderWatch.start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('blockprotocolmessage', this.handleProtocolMessage);
     this.abortController?.abort();
     this.embedderWatch.stop();
     this.saver.dispose();
@@ -174,7 +188,7 @@ export class AiImageBlock extends BlockElementBase {
     }, 1000);
     let engine: ImageEngine;
     try {
-      engine = createImageEngine(this.engineId, this, this.settings);
+      engine = createImageEngine(this.engineId, this, this.settings, this.hostOffersService);
     } catch (error) {
       clearInterval(this.timer);
       this.phase = 'error';

@@ -36,8 +36,10 @@ export const IMAGE_ENGINE_LABELS: Record<ImageEngineId, string> = {
 };
 
 /** Creates the image engine for a choice, or explains why it cannot run. */
-export function createImageEngine(engineId: ImageEngineId, element: HTMLElement, settings: AiImageSettings): ImageEngine {
+export function createImageEngine(engineId: ImageEngineId, element: HTMLElement, settings: AiImageSettings, hostOffersService: 'yes' | 'no' | 'unknown' = 'unknown'): ImageEngine {
   if (engineId === 'service-module') {
+    // Without the module nobody would answer: say so now instead of waiting for a timeout.
+    if (hostOffersService === 'no') throw Object.assign(new Error('This page’s host offers no AI service. The host can set one up, or this block can be given an OpenAI-compatible image API in its settings.'), { code: 'ENGINE_UNAVAILABLE' });
     return createServiceModuleEngine({ transport: elementServiceTransport(element), model: settings.serviceModel ?? 'dall-e-3', timeoutMs: 180_000 });
   }
   const config = settings.openaiCompatible;

@@ -113,6 +113,15 @@ describe('AI Image block in the host', () => {
     app.remove();
   });
 
+  it('says at once that no engine is set up when the host offers no AI service', async () => {
+    const app = await mountHost({ serviceBase: `${faultUrl('service-forbidden').replace(/\/v1$/, '')}/api/service/` });
+    const block = imageBlock(app);
+    await generate(block, 'A lighthouse');
+    await until(() => shadow(block).querySelector('.error-notice') !== null, 'an error notice', 3000);
+    expect(shadow(block).querySelector('.error-notice')?.textContent).to.contain('offers no AI service');
+    app.remove();
+  });
+
   it('cancels while waiting', async () => {
     const app = await mountHost();
     const block = imageBlock(app);

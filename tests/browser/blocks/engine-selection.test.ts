@@ -1,7 +1,7 @@
 import type { CapabilityProbe } from '@ai-blocks/runtime';
 import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
 import { expect } from '@open-wc/testing';
-import { blockIn, button, chooseEngine, engineSummary, mountHost, shadow, until } from '../../helpers/host-page.js';
+import { blockIn, button, chooseEngine, engineSummary, mountHost, shadow, testServers, until } from '../../helpers/host-page.js';
 
 // A real, f16-capable GPU as a probe would report it (none exists on these machines).
 const F16_GPU: CapabilityProbe = {
@@ -15,6 +15,16 @@ const modelState = (block: HTMLElement, id: string) => shadow(block).querySelect
 const option = (block: HTMLElement, value: string) => shadow(block).querySelector<HTMLOptionElement>(`#engine option[value="${value}"]`);
 
 describe('engine selection in a real browser (Chromium without WebGPU)', () => {
+  it('on a host without an AI service (as `npm start` offline), the automatic choice is the in-browser CPU model', async () => {
+    const { fault } = await testServers();
+    const app = await mountHost({ serviceBase: `${fault.replace('SCENARIO', 'service-forbidden').replace(/\/v1$/, '')}/api/service/` });
+    const block = blockIn(app, 'ai-chat');
+    await until(() => option(block, 'service-module')?.textContent.includes('does not offer') === true, () => `the service to be unavailable (got "${option(block, 'service-module')?.textContent ?? ''}")`);
+    expect(engineSummary(block)).to.match(/CPU model/);
+    expect(shadow(block).querySelector<HTMLSelectElement>('#engine')?.selectedOptions[0]?.textContent).to.contain('Automatic (In browser — CPU');
+    app.remove();
+  });
+
   it('picks the CPU engine, says there is no WebGPU, and each GPU model says why it cannot run', async function () {
     this.timeout(60_000);
     expect('gpu' in navigator && (await navigator.gpu.requestAdapter()) !== null).to.equal(false);

@@ -68,6 +68,17 @@ describe('host server', () => {
       const answer = await post(new URL('api/service/openaiCompleteChat', server.url).href, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
       expect(answer.errors).toEqual([{ code: 'FORBIDDEN', message: NOT_CONFIGURED_MESSAGE }]);
       expect(answer.errors?.[0]?.message).toContain('AI_BLOCKS_OPENAI_BASE_URL');
+      // The page asks first, and then does not offer the service module at all.
+      expect(await (await fetch(new URL('api/service/', server.url))).json()).toEqual({ configured: false });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('says the AI service is configured when it is', async () => {
+    const server = await startHostServer({ distDir, service: { baseUrl: 'http://127.0.0.1:9/v1' } });
+    try {
+      expect(await (await fetch(new URL('api/service/', server.url))).json()).toEqual({ configured: true });
     } finally {
       await server.close();
     }

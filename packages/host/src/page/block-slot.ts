@@ -21,6 +21,8 @@ export interface BlockSlotOptions {
   log: MessageLog;
   /** Answers a service-module call (the host page forwards it to its server). */
   callService: (method: string, payload: unknown) => Promise<{ data?: unknown; errors?: { code: string; message: string }[] }>;
+  /** Whether to offer the service module at all (not when the host's server has no AI service). */
+  offerService?: boolean;
   onWrite?: () => void;
 }
 
@@ -35,7 +37,7 @@ export class BlockSlot {
   readonly wrapper: HTMLElement;
   readonly element: BlockElement;
   private readonly graphHandler: GraphEmbedderHandler;
-  private readonly serviceHandler: ServiceEmbedderHandler;
+  private readonly serviceHandler: ServiceEmbedderHandler | undefined;
 
   constructor(private readonly options: BlockSlotOptions) {
     this.wrapper = document.createElement('div');
@@ -68,7 +70,7 @@ export class BlockSlot {
       }
       return options.callService(method, data);
     };
-    this.serviceHandler = new ServiceEmbedderHandler({
+    this.serviceHandler = options.offerService === false ? undefined : new ServiceEmbedderHandler({
       element: this.wrapper,
       callbacks: { openaiCompleteChat: service('openaiCompleteChat'), openaiCreateImage: service('openaiCreateImage') },
     });
@@ -88,7 +90,7 @@ export class BlockSlot {
 
   destroy(): void {
     this.graphHandler.destroy();
-    this.serviceHandler.destroy();
+    this.serviceHandler?.destroy();
     this.wrapper.remove();
   }
 

@@ -133,6 +133,7 @@ export class AiBlocksHostApp extends LitElement {
         await this.store.load();
       }
       const blocksBase = new URL(this.config.blocksBase);
+      const offerService = await this.serviceConfigured();
       for (const name of BLOCK_NAMES) {
         const blockEntityId = `${name}-block`;
         if (!this.store.get(blockEntityId)) {
@@ -153,6 +154,7 @@ export class AiBlocksHostApp extends LitElement {
             mode: () => this.mode,
             log: this.log,
             callService: (method, payload) => this.callService(method, payload),
+            offerService,
             onWrite: () => { this.revision += 1; },
           }),
         );
@@ -163,6 +165,18 @@ export class AiBlocksHostApp extends LitElement {
       this.markReady();
     } catch (error) {
       this.status = `The host could not start: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  /** Asks the host's server whether it has an AI service; without one, blocks are not offered the module. */
+  private async serviceConfigured(): Promise<boolean> {
+    try {
+      const response = await fetch(this.config.serviceBase);
+      if (!response.ok) return true; // an older server: offer it, and each call says what is missing
+      const status = (await response.json()) as { configured?: unknown };
+      return status.configured !== false;
+    } catch {
+      return false;
     }
   }
 

@@ -33,13 +33,21 @@ async function readBody(request: IncomingMessage, limit = 1_000_000): Promise<st
 
 /**
  * The host's HTTP server: the page, the built blocks (with CORS, so a page on another origin
- * can load them too), and POST /api/service/<method> for the service module's proxy.
+ * can load them too), POST /api/service/<method> for the service module's proxy, and
+ * GET /api/service/ saying whether an AI service is configured.
  */
 export function startHostServer(options: HostServerOptions): Promise<RunningHostServer> {
   const service = options.service ?? serviceConfigFromEnv(process.env);
   const server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://host.invalid');
+      if (url.pathname === '/api/service/' && request.method === 'GET') {
+        // The page asks first: a host without an AI service does not offer the service module,
+        // so blocks pick an in-browser model instead of failing on every call.
+        response.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+        response.end(JSON.stringify({ configured: Boolean(service.baseUrl) }));
+        return;
+      }
       if (url.pathname.startsWith('/api/service/') && request.method === 'POST') {
         const method = url.pathname.slice('/api/service/'.length);
         let payload: unknown;
