@@ -195,7 +195,18 @@ export class AiChatBlock extends BlockElementBase {
       this.streamingView = new StreamingMarkdownView(streaming);
       this.streamingView.setText(this.generation.text);
     }
+    // Follow the conversation as it grows, unless the person scrolled up to read.
+    const thread = this.renderRoot.querySelector<HTMLElement>('.thread');
+    if (thread && this.followThread) thread.scrollTop = thread.scrollHeight;
   }
+
+  /** Whether the thread stays scrolled to its newest message (until the person scrolls up). */
+  private followThread = true;
+
+  private readonly handleThreadScroll = (event: Event): void => {
+    const thread = event.currentTarget as HTMLElement;
+    this.followThread = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 48;
+  };
 
   private applyStoredSettings(settings: ChatSettings): void {
     if (settings.engineId && ENGINE_IDS.has(settings.engineId)) this.engines.setEngine(settings.engineId as EngineId);
@@ -405,7 +416,7 @@ export class AiChatBlock extends BlockElementBase {
       ${this.standalone ? html`<p class="status" role="status">This block is not connected to a page that saves it: the conversation stays here until you leave.</p>` : nothing}
       ${readonly ? nothing : this.renderSettings()}
       ${this.path.length === 0 ? this.renderEmpty(readonly) : nothing}
-      <div class="thread" part="thread" role="log" aria-label="Conversation" aria-busy=${busy ? 'true' : 'false'}>
+      <div class="thread" part="thread" role="log" aria-label="Conversation" aria-busy=${busy ? 'true' : 'false'} @scroll=${this.handleThreadScroll}>
         ${guard([this.threadVersion, this.editingKey, readonly, busy], () => repeat(shown, (node) => node.key, (node) => this.renderMessage(node, readonly, busy)))}
         ${streamingKey ? this.renderStreaming() : nothing}
       </div>

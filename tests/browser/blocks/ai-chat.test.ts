@@ -234,6 +234,29 @@ describe('AI Chat block in the host', () => {
     app.remove();
   });
 
+  it('opens a long conversation scrolled to its newest message', async () => {
+    const setup = await mountHost();
+    const store = setup.store;
+    let previous: string | undefined;
+    for (let index = 0; index < 20; index += 1) {
+      const request = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-request-message'], properties: { [BP.property.textualContent]: `Question ${String(index)}` } as never })).metadata.recordId.entityId;
+      const response = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-response-message'], properties: { [BP.property.textualContent]: `Answer ${String(index)}\n\n- one\n- two` } as never })).metadata.recordId.entityId;
+      await store.create({ entityTypeId: previous ? TYPE_IDS.entityType['followed-by'] : TYPE_IDS.entityType['rooted-at'], properties: {} as never, linkData: { leftEntityId: previous ?? 'ai-chat-block', rightEntityId: request } });
+      await store.create({ entityTypeId: TYPE_IDS.entityType['has-response'], properties: {} as never, linkData: { leftEntityId: request, rightEntityId: response } });
+      previous = response;
+    }
+    const dbName = setup.config.dbName;
+    setup.remove();
+    const app = await mountHost({ dbName });
+    const block = chatBlock(app);
+    await until(() => messages(block).length === 40, 'the conversation');
+    const thread = shadow(block).querySelector<HTMLElement>('.thread');
+    if (!thread) throw new Error('no thread');
+    await until(() => thread.scrollHeight > thread.clientHeight && thread.scrollHeight - thread.scrollTop - thread.clientHeight < 2, 'the newest message in view');
+    expect(messages(block).at(-1)).to.contain('Answer 19');
+    app.remove();
+  });
+
   it('shows an example conversation and makes no AI call in the hub preview', async () => {
     const app = await mountHost({ mode: { hubPreview: true } });
     const block = chatBlock(app);

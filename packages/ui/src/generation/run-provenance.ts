@@ -24,7 +24,9 @@ export function runProvenance(engine: { engineId: string; modelId: string } | un
     startedAt: new Date(Date.now() - (performance.now() - timing.startedAt)).toISOString(),
     durationMs: Math.round((timing.finishedAt ?? timing.startedAt) - timing.startedAt),
     ...(timing.firstTokenAt !== undefined ? { timeToFirstTokenMs: Math.round(timing.firstTokenAt - timing.startedAt) } : {}),
-    ...(outcome.usage ? { inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens } : {}),
+    // A prompt is never 0 tokens: 0 means the engine could not count it (wllama), so leave it out.
+    ...(outcome.usage && outcome.usage.inputTokens > 0 ? { inputTokens: outcome.usage.inputTokens } : {}),
+    ...(outcome.usage ? { outputTokens: outcome.usage.outputTokens } : {}),
     completionStatus: outcome.status === 'complete' ? 'complete' : outcome.status === 'aborted' ? 'stopped' : 'error',
     ...(outcome.finishReason ? { finishReason: outcome.finishReason } : {}),
   };
