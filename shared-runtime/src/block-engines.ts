@@ -48,7 +48,7 @@ export function defaultWasmModel(): { url: string; bytes: number } {
 /** The CPU engine's model: what the settings name, as a URL or a file. */
 export function wasmModelSource(settings: BlockEngineSettings): { model: string | Blob; modelId: string; bytes: number } {
   const chosen = settings.wasmModel;
-  if (chosen?.file) return { model: chosen.file, modelId: chosen.id, bytes: 0 };
+  if (chosen?.file) return { model: chosen.file, modelId: chosen.name, bytes: 0 };
   const chosenUrl = chosen ? modelUrl(chosen) : undefined;
   if (chosen && chosenUrl) return { model: chosenUrl, modelId: chosen.testModel ? 'ai-blocks-tiny' : chosen.id, bytes: chosen.downloadBytes };
   const url = settings.wasmModelUrl ?? defaultWasmModel().url;

@@ -327,7 +327,11 @@ export class AiChatBlock extends BlockElementBase {
     await this.generation.start(async (signal) => {
       const engine = this.engines.engine(engineId);
       run.engine = engine;
-      if (engine.load) await engine.load({ abortSignal: signal, onProgress: (progress) => (this.loadProgress = progress) });
+      if (engine.load) {
+        await engine.load({ abortSignal: signal, onProgress: (progress) => (this.loadProgress = progress) });
+        // The model may have been downloaded just now: other pickers on the page should say so.
+        this.engines.announceModelsChanged();
+      }
       const system = this.systemPrompt();
       const messages: ChatMessage[] = history.map((node) => ({ role: node.role, content: node.text }));
       const budget = this.contextWindow(engine) - this.maxOutputTokens - estimateTokens(system) - 16;

@@ -177,6 +177,8 @@ export class AiTextBlock extends BlockElementBase {
       this.pendingRun = { engine, prompt };
       if (engine.load) {
         await engine.load({ abortSignal: signal, onProgress: (progress) => (this.loadProgress = progress) });
+        // The model may have been downloaded just now: other pickers on the page should say so.
+        this.engines.announceModelsChanged();
       }
       return streamText({
         engine,

@@ -1,3 +1,4 @@
+import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
 import { expect } from '@open-wc/testing';
 import { blockIn, button, chooseEngine, mountHost, shadow, testServers, until, type BlockElement } from '../../helpers/host-page.js';
 
@@ -64,6 +65,37 @@ describe('the model picker (in AI Text, in the host)', () => {
     await addByUrl(block, 'not a url');
     expect(shadow(block).querySelectorAll('[data-model]').length).to.equal(before);
     expect(shadow(block).querySelector<HTMLInputElement>('#model-url')?.validationMessage).to.contain('not a URL');
+    app.remove();
+  });
+
+  it('runs a GGUF the person opens from their disk, read in place (no upload, no download)', async () => {
+    const app = await mountHost();
+    const block = blockIn(app, 'ai-text');
+    await chooseEngine(block, 'wasm');
+    const bytes = await (await fetch('/dist/runtime-assets/models/ai-blocks-tiny.gguf')).arrayBuffer();
+    const file = new File([bytes], 'my-own-model.gguf', { type: 'application/octet-stream' });
+    const picker = shadow(block).querySelector<HTMLDetailsElement>('details.model-picker');
+    if (picker) picker.open = true;
+    const input = shadow(block).querySelector<HTMLInputElement>('#model-file');
+    if (!input) throw new Error('no file input');
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    input.files = transfer.files;
+    input.dispatchEvent(new Event('change'));
+    const id = `file:my-own-model.gguf:${String(file.size)}`;
+    await until(() => rowState(block, id) === 'ready', 'the opened model');
+    expect(modelRow(block, id)?.textContent).to.contain('From your disk');
+    const writesBefore = app.log.writeRequests;
+    const prompt = shadow(block).querySelector<HTMLTextAreaElement>('#prompt');
+    if (!prompt) throw new Error('no prompt');
+    prompt.value = 'Hi';
+    prompt.dispatchEvent(new Event('input'));
+    await block.updateComplete;
+    button(block, 'generate')?.click();
+    await until(() => button(block, 'keep') !== null, 'the answer');
+    expect(shadow(block).querySelector('.generated')?.textContent.trim()).to.equal(TINY_MODEL_EXPECTED.chatReply);
+    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain('my-own-model');
+    expect(app.log.writeRequests).to.equal(writesBefore); // nothing of the file went to the graph
     app.remove();
   });
 });

@@ -30,6 +30,8 @@ export interface ModelDownload {
 }
 
 const CUSTOM_MODELS_KEY = 'ai-blocks:custom-models';
+/** Told on the page when a block downloaded, loaded or deleted a model, so every picker shows it. */
+const MODELS_CHANGED_EVENT = 'ai-blocks-models-changed';
 
 /**
  * The engine and model choice of a block: probes the page once, asks the host whether it offers
@@ -76,11 +78,22 @@ export class EngineChoiceController implements ReactiveController {
     this.models = [...builtInCatalogue(), ...loadCustomModels()];
   }
 
+  private readonly handleModelsChanged = (): void => {
+    void this.refresh();
+  };
+
   hostConnected(): void {
+    globalThis.addEventListener(MODELS_CHANGED_EVENT, this.handleModelsChanged);
     void this.refresh();
   }
 
+  /** Tells every picker on the page that a model's state may have changed (e.g. after a generation loaded it). */
+  announceModelsChanged(): void {
+    globalThis.dispatchEvent(new Event(MODELS_CHANGED_EVENT));
+  }
+
   hostDisconnected(): void {
+    globalThis.removeEventListener(MODELS_CHANGED_EVENT, this.handleModelsChanged);
     this.download?.abort.abort();
     for (const engine of this.engines.values()) void engine.dispose?.();
     this.engines.clear();
@@ -194,7 +207,7 @@ export class EngineChoiceController implements ReactiveController {
       if (!abort.signal.aborted) this.downloadError = `${model.name} could not be downloaded: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       this.download = undefined;
-      await this.refresh();
+      this.announceModelsChanged();
     }
   }
 
@@ -211,7 +224,7 @@ export class EngineChoiceController implements ReactiveController {
         this.engines.delete(key);
       }
     }
-    await this.refresh();
+    this.announceModelsChanged();
   }
 
   /** Adds a GGUF by URL (kept for next visits) and chooses it. Returns an error message, if any. */
