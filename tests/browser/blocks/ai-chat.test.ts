@@ -239,10 +239,10 @@ describe('AI Chat block in the host', () => {
     const store = setup.store;
     let previous: string | undefined;
     for (let index = 0; index < 20; index += 1) {
-      const request = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-request-message'], properties: { [BP.property.textualContent]: `Question ${String(index)}` } as never })).metadata.recordId.entityId;
-      const response = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-response-message'], properties: { [BP.property.textualContent]: `Answer ${String(index)}\n\n- one\n- two` } as never })).metadata.recordId.entityId;
-      await store.create({ entityTypeId: previous ? TYPE_IDS.entityType['followed-by'] : TYPE_IDS.entityType['rooted-at'], properties: {} as never, linkData: { leftEntityId: previous ?? 'ai-chat-block', rightEntityId: request } });
-      await store.create({ entityTypeId: TYPE_IDS.entityType['has-response'], properties: {} as never, linkData: { leftEntityId: request, rightEntityId: response } });
+      const request = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-request-message'], properties: { [BP.property.textualContent]: `Question ${String(index)}` } })).metadata.recordId.entityId;
+      const response = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-response-message'], properties: { [BP.property.textualContent]: `Answer ${String(index)}\n\n- one\n- two` } })).metadata.recordId.entityId;
+      await store.create({ entityTypeId: previous ? TYPE_IDS.entityType['followed-by'] : TYPE_IDS.entityType['rooted-at'], properties: {}, linkData: { leftEntityId: previous ?? 'ai-chat-block', rightEntityId: request } });
+      await store.create({ entityTypeId: TYPE_IDS.entityType['has-response'], properties: {}, linkData: { leftEntityId: request, rightEntityId: response } });
       previous = response;
     }
     const dbName = setup.config.dbName;
