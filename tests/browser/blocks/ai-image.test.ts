@@ -1,47 +1,17 @@
 import { BP, TYPE_IDS } from '@ai-blocks/block-metadata';
-import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
-import { AiBlocksHostApp, type HostConfig } from '../../../packages/host/src/page/host-app.js';
-
-interface TestServers {
-  fault: string;
-}
-
-if (!customElements.get('ai-blocks-host-app')) customElements.define('ai-blocks-host-app', AiBlocksHostApp);
+import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
+import { button, mountHost, shadow, testServers, until, type TestServers } from '../../helpers/host-page.js';
 
 let servers: TestServers;
 before(async () => {
-  servers = await executeServerCommand<TestServers, undefined>('test-servers');
+  servers = await testServers();
 });
 
 const faultUrl = (scenario: string) => servers.fault.replace('SCENARIO', scenario);
 
-async function mountHost(config: Partial<Omit<HostConfig, 'mode'>> & { mode?: Partial<HostConfig['mode']> } = {}): Promise<AiBlocksHostApp> {
-  const app = new AiBlocksHostApp();
-  app.config = {
-    dbName: `ai-image-test-${Math.random().toString(36).slice(2)}`,
-    blocksBase: new URL('/dist/blocks/', location.href).href,
-    serviceBase: `${faultUrl('service-ok').replace(/\/v1$/, '')}/api/service/`,
-    ...config,
-    mode: { readonly: false, hubPreview: false, temporal: false, ...config.mode },
-  };
-  document.body.append(app);
-  await app.ready;
-  return app;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 type ImageBlock = HTMLElement & { settings: Record<string, unknown>; updateComplete: Promise<boolean> };
 const imageBlock = (app: AiBlocksHostApp) => app.slots.get('ai-image')?.element as ImageBlock;
-const shadow = (block: HTMLElement) => block.shadowRoot as ShadowRoot;
-const button = (block: HTMLElement, action: string) => shadow(block).querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
 
 async function generate(block: ImageBlock, prompt: string, options: { engine?: string; count?: string; size?: string } = {}): Promise<void> {
   await block.updateComplete;

@@ -1,46 +1,15 @@
 import { BLOCK_METADATA, entityPropertiesSchema, LEGACY_HASH, BP, TYPE_IDS } from '@ai-blocks/block-metadata';
 import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
-import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
-import { AiBlocksHostApp, type HostConfig } from '../../../packages/host/src/page/host-app.js';
-
-interface TestServers {
-  fault: string;
-  slowModel?: string;
-  model?: string;
-}
-
-if (!customElements.get('ai-blocks-host-app')) customElements.define('ai-blocks-host-app', AiBlocksHostApp);
-(globalThis as { AI_BLOCKS_ASSET_BASE_URL?: string }).AI_BLOCKS_ASSET_BASE_URL = new URL('/dist/runtime-assets/', location.href).href;
+import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
+import { button, mountHost, shadow, testServers, until, type TestServers } from '../../helpers/host-page.js';
 
 let servers: TestServers;
 before(async () => {
-  servers = await executeServerCommand<TestServers, undefined>('test-servers');
+  servers = await testServers();
 });
 
 const faultUrl = (scenario: string) => servers.fault.replace('SCENARIO', scenario);
-
-async function mountHost(config: Partial<Omit<HostConfig, 'mode'>> & { mode?: Partial<HostConfig['mode']> } = {}): Promise<AiBlocksHostApp> {
-  const app = new AiBlocksHostApp();
-  app.config = {
-    dbName: `ai-text-test-${Math.random().toString(36).slice(2)}`,
-    blocksBase: new URL('/dist/blocks/', location.href).href,
-    serviceBase: `${faultUrl('service-ok').replace(/\/v1$/, '')}/api/service/`,
-    ...config,
-    mode: { readonly: false, hubPreview: false, temporal: false, ...config.mode },
-  };
-  document.body.append(app);
-  await app.ready;
-  return app;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 type TextBlock = HTMLElement & { settings: Record<string, unknown>; updateComplete: Promise<boolean> };
 
@@ -50,8 +19,6 @@ function textBlock(app: AiBlocksHostApp): TextBlock {
   return element as TextBlock;
 }
 
-const shadow = (block: HTMLElement) => block.shadowRoot as ShadowRoot;
-const button = (block: HTMLElement, action: string) => shadow(block).querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
 
 async function compose(block: TextBlock, prompt: string, engine: string): Promise<void> {
   await block.updateComplete;
