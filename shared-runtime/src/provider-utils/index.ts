@@ -5,3 +5,4 @@ export * from './sse.js';
 export * from './bytes.js';
 export * from './assets.js';
 export * from './model-download.js';
+export { singleFlight } from './single-flight.js';

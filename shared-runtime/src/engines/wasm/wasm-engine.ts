@@ -1,6 +1,6 @@
 import type { Availability, FinishReason, LoadOptions, LoadProgress, TextCallOptions, TextEngine, TextStreamPart } from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
-import { downloadModel, importModule, runtimeAssetBaseUrl } from '../../provider-utils/index.js';
+import { downloadModel, importModule, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
 
 /** The part of wllama's API this engine uses (tests may pass a fake). */
 interface WllamaLike {
@@ -65,7 +65,6 @@ function nameOf(model: string | Blob): string {
  */
 export function createWasmEngine(settings: WasmEngineSettings): WasmEngine {
   let instance: WllamaLike | undefined;
-  let loading: Promise<void> | undefined;
   let threads = 1;
   let loadedFromCache = false;
   let cacheError: AiError | undefined;
@@ -134,6 +133,9 @@ export function createWasmEngine(settings: WasmEngineSettings): WasmEngine {
     monotonic({ fraction: 1, text: threads > 1 ? `Ready (${threads} threads)` : 'Ready (1 thread)' });
   }
 
+  // One load at a time; a failed or aborted load can be retried.
+  const loadOnce = singleFlight(loadNow);
+
   const engine: WasmEngine = {
     specificationVersion: 'v1',
     engineId: 'wasm',
@@ -156,11 +158,7 @@ export function createWasmEngine(settings: WasmEngineSettings): WasmEngine {
 
     load(options: LoadOptions = {}): Promise<void> {
       if (instance) return Promise.resolve();
-      // One load at a time; a failed or aborted load can be retried.
-      loading ??= loadNow(options).finally(() => {
-        loading = undefined;
-      });
-      return loading;
+      return loadOnce(options);
     },
 
     async doStream(options: TextCallOptions): Promise<ReadableStream<TextStreamPart>> {

@@ -1,6 +1,6 @@
 import type { Availability, FinishReason, LoadOptions, LoadProgress, TextCallOptions, TextEngine, TextStreamPart, Usage } from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
-import { importModule, runtimeAssetBaseUrl } from '../../provider-utils/index.js';
+import { importModule, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
 import { toWebLLMError, workerError } from './webllm-errors.js';
 import { absoluteAppConfig, type WebLLMAppConfig } from './webllm-models.js';
 
@@ -222,7 +222,6 @@ export function createWebLLMEngine(settings: WebLLMEngineSettings): WebLLMEngine
   const moduleUrl = () => moduleUrlFor(settings.assetBaseUrl);
   let instance: Created | undefined;
   let inWorker = false;
-  let loading: Promise<void> | undefined;
   let generation: Generation | undefined;
   let module: Promise<WebLLMModuleLike> | undefined;
   // Aborted by dispose(), so that a load under way stops instead of installing its model after.
@@ -318,6 +317,9 @@ export function createWebLLMEngine(settings: WebLLMEngineSettings): WebLLMEngine
     void release(created);
   }
 
+  // One load at a time; a failed or aborted load can be retried.
+  const loadOnce = singleFlight(loadNow);
+
   const engine: WebLLMEngine = {
     specificationVersion: 'v1',
     engineId: 'webllm',
@@ -340,11 +342,7 @@ export function createWebLLMEngine(settings: WebLLMEngineSettings): WebLLMEngine
 
     load(options: LoadOptions = {}): Promise<void> {
       if (instance) return Promise.resolve();
-      // One load at a time; a failed or aborted load can be retried.
-      loading ??= loadNow(options).finally(() => {
-        loading = undefined;
-      });
-      return loading;
+      return loadOnce(options);
     },
 
     async doStream(options: TextCallOptions): Promise<ReadableStream<TextStreamPart>> {
