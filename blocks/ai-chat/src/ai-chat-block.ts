@@ -15,7 +15,7 @@ import {
   type SaveState,
 } from '@ai-blocks/persistence';
 import { importModule, runtimeAssetUrl, streamText, type BlockEngineSettings, type ChatMessage, type EngineId, type LoadProgress, type TextEngine } from '@ai-blocks/runtime';
-import { EngineChoiceController, GenerationController, GenerationStatus, loadMarkdownRenderer, runProvenance, markdownRender, plainTextHtml, renderEnginePicker, renderErrorNotice, StreamingMarkdownView, type ErrorAction, type GenerationOutcome, type GenerationTiming } from '@ai-blocks/ui';
+import { createLazyHighlighter, EngineChoiceController, GenerationController, GenerationStatus, loadMarkdownRenderer, runProvenance, markdownRender, plainTextHtml, renderEnginePicker, renderErrorNotice, StreamingMarkdownView, type ErrorAction, type GenerationOutcome, type GenerationTiming, type HighlighterModule } from '@ai-blocks/ui';
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
@@ -43,6 +43,8 @@ const newKey = (): string => crypto.randomUUID();
 
 // The Markdown renderer is a runtime asset, loaded on first use (it would double the main file).
 const loadMarkdown = () => loadMarkdownRenderer(() => importModule(runtimeAssetUrl('markdown.js')));
+// Code highlighting loads from the runtime assets the first time a reply contains code.
+const highlighter = createLazyHighlighter(() => importModule<HighlighterModule>(runtimeAssetUrl('highlight.js')));
 
 /**
  * AI Chat: a conversation that lives in the page's graph. Every message is an entity and every
@@ -189,11 +191,16 @@ export class AiChatBlock extends BlockElementBase {
     if (changed.has('settings')) void this.engines.refresh();
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues): void {
     const streaming = this.renderRoot.querySelector<HTMLElement>('.streaming');
     if (streaming && this.streamingView?.element !== streaming) {
-      this.streamingView = new StreamingMarkdownView(streaming);
+      this.streamingView = new StreamingMarkdownView(streaming, { onCodeBlock: highlighter });
       this.streamingView.setText(this.generation.text);
+    }
+    // Replies shown anew may hold code: highlight what is not yet (only when the thread changed).
+    if (changed.has('threadVersion')) {
+      const thread = this.renderRoot.querySelector<HTMLElement>('.thread');
+      if (thread?.querySelector('pre code:not([data-highlighted])')) highlighter(thread);
     }
     // Follow the conversation as it grows, unless the person scrolled up to read.
     const thread = this.renderRoot.querySelector<HTMLElement>('.thread');

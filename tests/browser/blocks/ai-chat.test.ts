@@ -234,13 +234,13 @@ describe('AI Chat block in the host', () => {
     app.remove();
   });
 
-  it('opens a long conversation scrolled to its newest message', async () => {
+  it('opens a long conversation scrolled to its newest message, with code highlighted', async () => {
     const setup = await mountHost();
     const store = setup.store;
     let previous: string | undefined;
     for (let index = 0; index < 20; index += 1) {
       const request = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-request-message'], properties: { [BP.property.textualContent]: `Question ${String(index)}` } })).metadata.recordId.entityId;
-      const response = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-response-message'], properties: { [BP.property.textualContent]: `Answer ${String(index)}\n\n- one\n- two` } })).metadata.recordId.entityId;
+      const response = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-response-message'], properties: { [BP.property.textualContent]: `Answer ${String(index)}\n\n- one\n- two\n\n\`\`\`js\nconst n = ${String(index)};\n\`\`\`` } })).metadata.recordId.entityId;
       await store.create({ entityTypeId: previous ? TYPE_IDS.entityType['followed-by'] : TYPE_IDS.entityType['rooted-at'], properties: {}, linkData: { leftEntityId: previous ?? 'ai-chat-block', rightEntityId: request } });
       await store.create({ entityTypeId: TYPE_IDS.entityType['has-response'], properties: {}, linkData: { leftEntityId: request, rightEntityId: response } });
       previous = response;
@@ -254,6 +254,8 @@ describe('AI Chat block in the host', () => {
     if (!thread) throw new Error('no thread');
     await until(() => thread.scrollHeight > thread.clientHeight && thread.scrollHeight - thread.scrollTop - thread.clientHeight < 2, 'the newest message in view');
     expect(messages(block).at(-1)).to.contain('Answer 19');
+    // Code in replies is highlighted once the highlighter has loaded.
+    await until(() => shadow(block).querySelector('article.message pre code.hljs .hljs-keyword') !== null, 'highlighted code');
     app.remove();
   });
 

@@ -30,6 +30,7 @@ describe('the model picker (in AI Text, in the host)', () => {
     await until(() => rowState(block, id) === 'ready', 'the download to finish');
     expect(modelRow(block, id)?.textContent).to.contain('Downloaded');
     expect(shadow(block).querySelector('[data-storage]')?.textContent).to.match(/Storage used by this site: [\d.]+ MB of/);
+    await expect(block).to.be.accessible(); // with the model list open
     modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="delete-model"]')?.click();
     await until(() => rowState(block, id) === 'download', 'the model to be deleted');
     app.remove();
