@@ -8,6 +8,8 @@ export interface BuiltBlock {
 export interface BuildOptions {
   outDir?: string;
   minify?: boolean;
+  /** Absolute URL of the published runtime assets, fixed into the build (default: $AI_BLOCKS_ASSET_BASE_URL). */
+  assetBaseUrl?: string;
 }
 export declare function listBlocks(): Promise<string[]>;
 export declare function buildBlock(name: string, options?: BuildOptions): Promise<BuiltBlock>;

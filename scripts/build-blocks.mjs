@@ -17,7 +17,13 @@ export async function listBlocks() {
  * Builds one block into `<outDir>/blocks/<name>/`.
  * @returns {Promise<{ name: string, metadataPath: string, sourcePath: string, bytes: number }>}
  */
-export async function buildBlock(name, { outDir = join(rootDir, 'dist'), minify = true } = {}) {
+/**
+ * Builds one block. `assetBaseUrl` (default: $AI_BLOCKS_ASSET_BASE_URL) is where the published
+ * runtime assets live; it is fixed into the build, so a block loaded by HASH or the hub finds
+ * them. Without it the block looks for `/runtime-assets/` on the embedding page's origin (as
+ * `npm start`'s host serves them); a host can still override either at run time.
+ */
+export async function buildBlock(name, { outDir = join(rootDir, 'dist'), minify = true, assetBaseUrl = process.env.AI_BLOCKS_ASSET_BASE_URL } = {}) {
   const blockDir = join(rootDir, 'blocks', name);
   const target = join(outDir, 'blocks', name);
   await mkdir(target, { recursive: true });
@@ -35,7 +41,7 @@ export async function buildBlock(name, { outDir = join(rootDir, 'dist'), minify 
     minify,
     legalComments: 'eof',
     conditions: ['browser', 'production'],
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': '"production"', ...(assetBaseUrl ? { __AI_BLOCKS_ASSET_BASE__: JSON.stringify(new URL(assetBaseUrl).href) } : {}) },
     outfile: join(target, sourceFile),
     metafile: true,
     logLevel: 'warning',
