@@ -15,13 +15,25 @@ const modelState = (block: HTMLElement, id: string) => shadow(block).querySelect
 const option = (block: HTMLElement, value: string) => shadow(block).querySelector<HTMLOptionElement>(`#engine option[value="${value}"]`);
 
 describe('engine selection in a real browser (Chromium without WebGPU)', () => {
-  it('on a host without an AI service (as `npm start` offline), the automatic choice is the in-browser CPU model', async () => {
+  it('on a host without an AI service (as `npm start` offline), the automatic choice is the in-browser CPU model, and it answers', async function () {
+    this.timeout(40_000);
     const { fault } = await testServers();
     const app = await mountHost({ serviceBase: `${fault.replace('SCENARIO', 'service-forbidden').replace(/\/v1$/, '')}/api/service/` });
     const block = blockIn(app, 'ai-chat');
     await until(() => option(block, 'service-module')?.textContent.includes('does not offer') === true, () => `the service to be unavailable (got "${option(block, 'service-module')?.textContent ?? ''}")`);
     expect(engineSummary(block)).to.match(/CPU model/);
     expect(shadow(block).querySelector<HTMLSelectElement>('#engine')?.selectedOptions[0]?.textContent).to.contain('Automatic (In browser — CPU');
+    // And the automatic choice works offline: AI Text answers with the bundled model.
+    const text = blockIn(app, 'ai-text');
+    await until(() => engineSummary(text).includes('CPU model'), 'AI Text to choose the CPU model');
+    const prompt = shadow(text).querySelector<HTMLTextAreaElement>('#prompt');
+    if (!prompt) throw new Error('no prompt');
+    prompt.value = 'Hello';
+    prompt.dispatchEvent(new Event('input'));
+    await text.updateComplete;
+    button(text, 'generate')?.click();
+    await until(() => button(text, 'keep') !== null, 'the answer');
+    expect(shadow(text).querySelector('.generated')?.textContent.trim()).to.equal(TINY_MODEL_EXPECTED.chatReply);
     app.remove();
   });
 
