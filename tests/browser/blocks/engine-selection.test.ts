@@ -34,6 +34,9 @@ describe('engine selection in a real browser (Chromium without WebGPU)', () => {
     button(text, 'generate')?.click();
     await until(() => button(text, 'keep') !== null, 'the answer');
     expect(shadow(text).querySelector('.generated')?.textContent.trim()).to.equal(TINY_MODEL_EXPECTED.chatReply);
+    // This test page is not cross-origin isolated: one thread, and the block says why.
+    await until(() => shadow(text).querySelector('[data-threads]') !== null, 'the thread count');
+    expect(shadow(text).querySelector('[data-threads]')?.textContent).to.contain('runs on 1 thread: this page is not cross-origin isolated');
     app.remove();
   });
 

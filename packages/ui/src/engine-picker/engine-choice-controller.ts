@@ -188,6 +188,19 @@ export class EngineChoiceController implements ReactiveController {
     return engine;
   }
 
+  /** After the CPU engine has loaded: how many threads it runs on, and why not more. */
+  threadsNote(): string | undefined {
+    for (const [key, engine] of this.engines) {
+      const threads = (engine as { threads?: unknown }).threads;
+      if (!key.startsWith('wasm:') || typeof threads !== 'number' || threads < 1) continue;
+      const plural = threads === 1 ? 'thread' : 'threads';
+      return this.probe.crossOriginIsolated || threads > 1
+        ? `The CPU model runs on ${String(threads)} ${plural}.`
+        : `The CPU model runs on 1 thread: this page is not cross-origin isolated (COOP/COEP), which several threads need.`;
+    }
+    return undefined;
+  }
+
   /** Downloads a model into the browser's cache, with progress and cancel. */
   async downloadModel(model: CatalogueModel): Promise<void> {
     if (this.download || !this.manager) return;

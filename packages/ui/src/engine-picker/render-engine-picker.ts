@@ -42,6 +42,7 @@ export function renderEnginePicker(controller: EngineChoiceController, options: 
     </div>
     ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${download && !selection.summary.includes('download') ? ` The model needs a one-time ${megabytes(download)} download.` : ''}</p>` : nothing}
     ${controller.fallbackNotice ? html`<p class="status" role="status" data-notice="fallback">${controller.fallbackNotice}</p>` : nothing}
+    ${choice === 'wasm' && controller.threadsNote() ? html`<p class="hint" data-threads>${controller.threadsNote()}</p>` : nothing}
     ${local ? renderModelPicker(controller, options.busy) : nothing}
   </div>`;
 }
