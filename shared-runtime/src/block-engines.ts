@@ -12,6 +12,7 @@ import { builtInCatalogue, modelUrl, TEST_MODEL_BYTES, type CatalogueModel } fro
 import { probeCapabilities, type CapabilityProbe } from './probe-capabilities.js';
 import { runtimeAssetUrl } from './provider-utils/assets.js';
 import type { EngineId, EngineSelection, SelectionConfig } from './select-engine.js';
+import { sharedLocalEngine } from './shared-engine.js';
 
 /** Engine settings a host or a person provides (never stored in the graph: keys live here). */
 export interface BlockEngineSettings {
@@ -107,7 +108,8 @@ export function createBlockEngine(engineId: EngineId, element: HTMLElement, sett
       return createServiceModuleEngine({ transport: elementServiceTransport(element), ...(settings.serviceModel ? { model: settings.serviceModel } : {}) });
     case 'wasm': {
       const { model, modelId } = wasmModelSource(settings);
-      return createWasmEngine({ model, modelId });
+      // Blocks on one page that use the same model file share one loaded copy.
+      return typeof model === 'string' ? sharedLocalEngine(`wasm:${model}`, () => createWasmEngine({ model, modelId })) : createWasmEngine({ model, modelId });
     }
     case 'openai-compatible': {
       const config = settings.openaiCompatible;

@@ -2,6 +2,7 @@
 export * from './interface/index.js';
 export { blockSelectionConfig, canPickEngine, createBlockEngine, defaultWasmModel, EMPTY_PROBE, ENGINE_LABELS, modelNameFromUrl, pageCapabilities, wasmModelSource, webllmModelFor, type BlockEngineSettings, type CachedModels, type CreateBlockEngineOptions } from './block-engines.js';
 export { builtInCatalogue, customModelFromFile, customModelFromUrl, modelSupport, modelUrl, TEST_MODEL_BYTES, type CatalogueModel, type LocalEngineId } from './model-catalogue.js';
+export { sharedLocalEngine } from './shared-engine.js';
 export { createModelManager, type ModelManager, type ModelManagerOptions, type ModelState, type WebLLMCache } from './model-manager.js';
 export { createOpenAICompatibleEngine, type OpenAICompatibleEngine, type OpenAICompatibleSettings } from './engines/openai-compatible/openai-compatible-engine.js';
 export { generateImage, type GenerateImageOptions, type ImageOutcome } from './generate-image.js';
