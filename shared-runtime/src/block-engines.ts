@@ -70,8 +70,7 @@ export interface CachedModels {
 }
 
 /** What `selectEngine` needs to know about the configured engines. */
-export function blockSelectionConfig(settings: BlockEngineSettings, cached: CachedModels | boolean, probe: CapabilityProbe = EMPTY_PROBE): SelectionConfig {
-  const state = typeof cached === 'boolean' ? { wasm: cached, webllm: false } : cached;
+export function blockSelectionConfig(settings: BlockEngineSettings, state: CachedModels, probe: CapabilityProbe): SelectionConfig {
   const wasm = wasmModelSource(settings);
   const webllm = webllmModelFor(settings, probe);
   const config: SelectionConfig = {

@@ -13,7 +13,7 @@ export { elementServiceTransport, ServiceBlockHandler } from './engines/service-
 export { createServiceModuleEngine, type ServiceModuleSettings, type ServiceTransport } from './engines/service-module/service-module-engine.js';
 export { ApiKeyStore, type KeyStorage } from './key-store.js';
 export { probeCapabilities, type CapabilityProbe, type ProbeOptions } from './probe-capabilities.js';
-export { DEFAULT_ENGINE_ORDER, selectEngine, type EngineId, type EnginePreference, type EngineSelection, type LocalModelState, type SelectionConfig } from './select-engine.js';
+export { DEFAULT_ENGINE_ORDER, formatBytes, selectEngine, type EngineId, type EnginePreference, type EngineSelection, type LocalModelState, type SelectionConfig } from './select-engine.js';
 export { createWasmEngine, MODEL_CACHE_NAME, type WasmEngine, type WasmEngineSettings } from './engines/wasm/wasm-engine.js';
 export { deleteCachedModel, downloadModel, isModelCached, type DownloadOptions, type DownloadResult } from './provider-utils/model-download.js';
 export { importModule, runtimeAssetBaseUrl, runtimeAssetUrl, setRuntimeAssetBaseUrl } from './provider-utils/assets.js';

@@ -54,7 +54,8 @@ function lowerFirst(text: string): string {
   return /^(WebGPU|GPU|CPU)/.test(text) ? text : `${text[0]?.toLowerCase() ?? ''}${text.slice(1)}`;
 }
 
-function megabytes(bytes: number): string {
+/** A size for people: "0.4 MB", "386 MB", "1.1 GB". */
+export function formatBytes(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
   return bytes < 10e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${String(Math.round(bytes / 1e6))} MB`;
 }
@@ -72,7 +73,7 @@ function whyUnsupported(engineId: EngineId, probe: CapabilityProbe, config: Sele
       if (!probe.webgpu.shaderF16) return 'This GPU lacks shader-f16, which the GPU models need.';
       const needed = config.webllm?.vramBytes;
       const available = probe.webgpu.maxBufferSize;
-      if (needed !== undefined && available !== undefined && needed > available * 4) return `The GPU model needs about ${megabytes(needed)} of GPU memory; this GPU allows less.`;
+      if (needed !== undefined && available !== undefined && needed > available * 4) return `The GPU model needs about ${formatBytes(needed)} of GPU memory; this GPU allows less.`;
       if (!config.webllm) return 'No GPU model is available for this browser.';
       return undefined;
     }
@@ -134,7 +135,7 @@ export function selectEngine(preference: EnginePreference, probe: CapabilityProb
     if (ready(engineId)) {
       for (const other of supported) {
         const model = localModel(other, config);
-        if (other !== engineId && model && !ready(other)) reasons[other] = `Its model needs a ${megabytes(model.downloadBytes)} download first; choose it to download.`;
+        if (other !== engineId && model && !ready(other)) reasons[other] = `Its model needs a ${formatBytes(model.downloadBytes)} download first; choose it to download.`;
       }
       const why = engineId === 'wasm' && reasons.webllm ? `: ${lowerFirst(reasons.webllm.replace(/\.$/, ''))}` : '';
       return finish(engineId, `${note}Using ${NAMES[engineId]}${why}.`);
@@ -144,7 +145,7 @@ export function selectEngine(preference: EnginePreference, probe: CapabilityProb
   if (firstLocal) {
     const model = localModel(firstLocal, config);
     const why = firstLocal === 'wasm' && reasons.webllm ? ` (not the GPU model: ${lowerFirst(reasons.webllm.replace(/\.$/, ''))})` : '';
-    return finish(firstLocal, `${note}${NAMES[firstLocal][0]?.toUpperCase() ?? ''}${NAMES[firstLocal].slice(1)} is free and private, after a one-time ${megabytes(model?.downloadBytes ?? 0)} download${why}.`);
+    return finish(firstLocal, `${note}${NAMES[firstLocal][0]?.toUpperCase() ?? ''}${NAMES[firstLocal].slice(1)} is free and private, after a one-time ${formatBytes(model?.downloadBytes ?? 0)} download${why}.`);
   }
   return finish(undefined, `${note}No engine can run here: set up an AI service on the host, or use a browser with WebAssembly.`);
 }

@@ -14,7 +14,7 @@ import {
   type Provenance,
   type SaveState,
 } from '@ai-blocks/persistence';
-import { importModule, runtimeAssetUrl, streamText, type BlockEngineSettings, type ChatMessage, type EngineId, type LoadProgress, type TextEngine } from '@ai-blocks/runtime';
+import { DEFAULT_ENGINE_ORDER, importModule, runtimeAssetUrl, streamText, type BlockEngineSettings, type ChatMessage, type EngineId, type LoadProgress, type TextEngine } from '@ai-blocks/runtime';
 import { createLazyHighlighter, EngineChoiceController, GenerationController, GenerationStatus, loadMarkdownRenderer, runProvenance, markdownRender, plainTextHtml, renderEnginePicker, renderErrorNotice, StreamingMarkdownView, type ErrorAction, type GenerationOutcome, type GenerationTiming, type HighlighterModule } from '@ai-blocks/ui';
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { html, nothing, type PropertyValues } from 'lit';
@@ -25,7 +25,7 @@ import { aiChatBlockStyles } from './ai-chat-block.styles.js';
 import { CONTEXT_WINDOWS, CUSTOM_PRESET_ID, DEFAULT_CONTEXT_WINDOW, presetPrompt, SYSTEM_PROMPT_PRESETS, WASM_CONTEXT_WINDOW } from './presets.js';
 import { activePath, entityIdsByKey, estimateTokens, fitHistory, mergeThread, ROOT, siblingsOf, threadFromTree, type Thread, type ThreadNode } from './thread.js';
 
-const ENGINE_IDS = new Set<string>(['service-module', 'wasm', 'webllm', 'openai-compatible', 'anthropic']);
+const ENGINE_IDS = new Set<string>(DEFAULT_ENGINE_ORDER);
 
 /** Engine settings from the host or the person, plus the model's context window where known. */
 export type AiChatSettings = BlockEngineSettings & { contextWindow?: number };

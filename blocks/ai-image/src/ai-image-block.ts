@@ -1,6 +1,6 @@
 import { createGraphClient, EmbedderWatch, keepImage, readKeptImages, rootEntity, Saver, type ImageToKeep, type KeptImage, type SaveState } from '@ai-blocks/persistence';
 import { generateImage, type GeneratedImage, type ImageEngine } from '@ai-blocks/runtime';
-import { renderErrorNotice, type ErrorAction } from '@ai-blocks/ui';
+import { listenForHostService, renderErrorNotice, type ErrorAction } from '@ai-blocks/ui';
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { createImageEngine, IMAGE_ENGINE_LABELS, optionsForModel, type AiImageSettings, type ImageEngineId } from './image-models.js';
@@ -117,24 +117,21 @@ export class AiImageBlock extends BlockElementBase {
   /** Whether the host offers the service module (its initResponse says); 'unknown' until then. */
   private hostOffersService: 'yes' | 'no' | 'unknown' = 'unknown';
 
-  private readonly handleProtocolMessage = (event: Event): void => {
-    const detail = (event as CustomEvent<{ messageName?: string; source?: string; data?: Record<string, unknown> }>).detail;
-    if (detail.source === 'embedder' && detail.messageName === 'initResponse') {
-      this.hostOffersService = detail.data && 'service' in detail.data ? 'yes' : 'no';
-      this.requestUpdate();
-    }
-  };
+  private stopListening: (() => void) | undefined;
 
   override connectedCallback(): void {
     // Listen before the handshake, which can complete inside super.connectedCallback().
-    this.addEventListener('blockprotocolmessage', this.handleProtocolMessage);
+    this.stopListening = listenForHostService(this, (offered) => {
+      this.hostOffersService = offered ? 'yes' : 'no';
+      this.requestUpdate();
+    });
     super.connectedCallback();
     this.embedderWatch.start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('blockprotocolmessage', this.handleProtocolMessage);
+    this.stopListening?.();
     this.abortController?.abort();
     this.embedderWatch.stop();
     this.saver.dispose();

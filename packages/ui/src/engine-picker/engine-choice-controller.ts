@@ -21,6 +21,7 @@ import {
   webllmModelFor,
 } from '@ai-blocks/runtime';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { listenForHostService } from './host-service.js';
 
 /** A model download in progress. */
 export interface ModelDownload {
@@ -44,8 +45,8 @@ export class EngineChoiceController implements ReactiveController {
   engineChoice: EngineId | 'auto' = 'auto';
   selection: EngineSelection | undefined;
   probe: CapabilityProbe = EMPTY_PROBE;
-  /** Built-in models plus the ones the person added. */
-  models: CatalogueModel[] = builtInCatalogue();
+  /** Built-in models plus the ones the person added (by URL on an earlier visit, or now). */
+  models: CatalogueModel[] = [...builtInCatalogue(), ...loadCustomModels()];
   readonly states = new Map<string, ModelState>();
   /** Chosen models, by engine. */
   wasmModelId = 'ai-blocks-tiny';
@@ -67,15 +68,11 @@ export class EngineChoiceController implements ReactiveController {
     private readonly settings: () => BlockEngineSettings,
   ) {
     host.addController(this);
-    // The host's initResponse says whether it offers `service`; listen before the handshake.
-    host.addEventListener('blockprotocolmessage', (event) => {
-      const detail = (event as CustomEvent<{ messageName?: string; source?: string; data?: Record<string, unknown> }>).detail;
-      if (detail.source === 'embedder' && detail.messageName === 'initResponse') {
-        this.hostAnswersService = detail.data && 'service' in detail.data ? 'yes' : 'no';
-        void this.refresh();
-      }
+    // Listen from the start: the handshake can complete before the host connects the controller.
+    listenForHostService(host, (offered) => {
+      this.hostAnswersService = offered ? 'yes' : 'no';
+      void this.refresh();
     });
-    this.models = [...builtInCatalogue(), ...loadCustomModels()];
   }
 
   private readonly handleModelsChanged = (): void => {
@@ -138,11 +135,12 @@ export class EngineChoiceController implements ReactiveController {
     const run = ++this.refreshRun;
     const given = this.settings().probe;
     const probe = { ...(given ?? (await pageCapabilities())), hostServiceModule: this.serviceState() };
-    this.manager ??= createModelManager({ probe });
-    const manager = given ? createModelManager({ probe }) : this.manager;
+    // Cheap to create; made from each probe, so an injected probe is used for downloads too.
+    const manager = createModelManager({ probe });
     const states = await Promise.all(this.models.map(async (model) => [model.id, await manager.state(model).catch((): ModelState => ({ kind: 'download', bytes: model.downloadBytes }))] as const));
     const storage = await manager.storage();
     if (run !== this.refreshRun) return;
+    this.manager = manager;
     this.probe = probe;
     this.states.clear();
     for (const [id, state] of states) this.states.set(id, state);
@@ -161,7 +159,8 @@ export class EngineChoiceController implements ReactiveController {
     const probe = { ...this.probe, hostServiceModule: this.serviceState() };
     const settings = this.effectiveSettings();
     const wasmId = settings.wasmModel?.id ?? 'ai-blocks-tiny';
-    const webllmId = settings.webllmModel?.id ?? this.models.find((model) => model.engine === 'webllm' && this.states.get(model.id)?.kind !== 'unsupported')?.id;
+    // The same model the GPU engine would be created with.
+    const webllmId = webllmModelFor(settings, probe)?.id;
     const cached = {
       wasm: settings.wasmModelUrl && !settings.wasmModel ? false : this.states.get(wasmId)?.kind === 'ready',
       webllm: webllmId !== undefined && this.states.get(webllmId)?.kind === 'ready',

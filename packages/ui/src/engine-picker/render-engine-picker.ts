@@ -1,18 +1,14 @@
-import { canPickEngine, ENGINE_LABELS, type CatalogueModel, type EngineId, type ModelState } from '@ai-blocks/runtime';
+import { canPickEngine, ENGINE_LABELS, formatBytes, type CatalogueModel, type EngineId, type ModelState } from '@ai-blocks/runtime';
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { EngineChoiceController } from './engine-choice-controller.js';
 
 const ENGINE_ORDER: EngineId[] = ['service-module', 'wasm', 'webllm', 'openai-compatible', 'anthropic'];
 
-function megabytes(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`;
-}
-
 /** A model's state in words: cached, needs N MB, or not available here and why. */
 export function describeModelState(state: ModelState | undefined): string {
   if (!state) return 'Checking…';
   if (state.kind === 'ready') return state.source === 'file' ? 'From your disk' : 'Downloaded';
-  if (state.kind === 'download') return state.bytes > 0 ? `Needs a ${megabytes(state.bytes)} download` : 'Downloads when first used';
+  if (state.kind === 'download') return state.bytes > 0 ? `Needs a ${formatBytes(state.bytes)} download` : 'Downloads when first used';
   return `Not available here: ${state.reason}`;
 }
 
@@ -26,6 +22,7 @@ export function renderEnginePicker(controller: EngineChoiceController, options: 
   const choice = selection?.choice;
   const local = choice === 'wasm' || choice === 'webllm' || engineChoice === 'wasm' || engineChoice === 'webllm';
   const download = selection?.pendingDownloadBytes;
+  const threads = choice === 'wasm' ? controller.threadsNote() : undefined;
   return html`<div class="engine-picker">
     <div class="row">
       <label for="engine">Engine</label>
@@ -40,9 +37,9 @@ export function renderEnginePicker(controller: EngineChoiceController, options: 
         })}
       </select>
     </div>
-    ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${download && !selection.summary.includes('download') ? ` The model needs a one-time ${megabytes(download)} download.` : ''}</p>` : nothing}
+    ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${download && !selection.summary.includes('download') ? ` The model needs a one-time ${formatBytes(download)} download.` : ''}</p>` : nothing}
     ${controller.fallbackNotice ? html`<p class="status" role="status" data-notice="fallback">${controller.fallbackNotice}</p>` : nothing}
-    ${choice === 'wasm' && controller.threadsNote() ? html`<p class="hint" data-threads>${controller.threadsNote()}</p>` : nothing}
+    ${threads ? html`<p class="hint" data-threads>${threads}</p>` : nothing}
     ${local ? renderModelPicker(controller, options.busy) : nothing}
   </div>`;
 }
@@ -59,12 +56,12 @@ function renderModelPicker(controller: EngineChoiceController, busy: boolean): T
     ${downloading
       ? html`<div role="status" class="download">
           <progress max="1" .value=${downloading.progress.fraction} aria-label="Downloading the model"></progress>
-          <span class="hint">${downloading.progress.text}${downloading.progress.totalBytes ? ` — ${megabytes(downloading.progress.loadedBytes ?? 0)} of ${megabytes(downloading.progress.totalBytes)}` : ''}</span>
+          <span class="hint">${downloading.progress.text}${downloading.progress.totalBytes ? ` — ${formatBytes(downloading.progress.loadedBytes ?? 0)} of ${formatBytes(downloading.progress.totalBytes)}` : ''}</span>
           <button type="button" part="button" data-action="cancel-download" @click=${() => { controller.cancelDownload(); }}>Cancel download</button>
         </div>`
       : nothing}
     ${controller.downloadError ? html`<p class="status" role="alert">${controller.downloadError}</p>` : nothing}
-    ${storage ? html`<p class="hint" data-storage>Storage used by this site: ${megabytes(storage.usage)} of ${megabytes(storage.quota)}.</p>` : nothing}
+    ${storage ? html`<p class="hint" data-storage>Storage used by this site: ${formatBytes(storage.usage)} of ${formatBytes(storage.quota)}.</p>` : nothing}
     <div class="row add-model">
       <label for="model-url">Add a GGUF by URL</label>
       <input id="model-url" type="url" placeholder="https://…/model.gguf" @keydown=${(event: KeyboardEvent) => { if (event.key === 'Enter') { event.preventDefault(); addUrl(controller, event.target as HTMLInputElement); } }} />
@@ -91,7 +88,7 @@ function renderModel(controller: EngineChoiceController, model: CatalogueModel, 
   return html`<div class="model" data-model=${model.id} data-state=${state?.kind ?? 'checking'}>
     <input type="radio" id=${id} name="model" .checked=${chosen} ?disabled=${unsupported || busy} @change=${() => { controller.chooseModel(model); }} />
     <label for=${id}>${model.name} <span class="hint">(${model.engine === 'webllm' ? 'GPU' : 'CPU'})</span></label>
-    <span class="hint model-state">${describeModelState(state)}${model.memoryBytes ? ` · needs ≈ ${megabytes(model.memoryBytes)} memory` : ''} · ${model.licence}</span>
+    <span class="hint model-state">${describeModelState(state)}${model.memoryBytes ? ` · needs ≈ ${formatBytes(model.memoryBytes)} memory` : ''} · ${model.licence}</span>
     ${state?.kind === 'download' && !unsupported && !downloading
       ? html`<button type="button" part="button" data-action="download-model" ?disabled=${Boolean(controller.download) || busy} @click=${() => void controller.downloadModel(model)}>Download</button>`
       : nothing}
