@@ -1,6 +1,7 @@
 // Writes the runtime's heavy assets into dist/runtime-assets/, served beside the blocks and
-// loaded only when needed: wllama's module and wasm, web-llm's module, the Markdown renderer,
-// the highlighter, and the bundled tiny test model (the offline default of the CPU engine).
+// loaded only when needed: wllama's module and wasm, web-llm's module, onnxruntime-web, the
+// Markdown renderer, the highlighter, and the bundled tiny test models (the offline defaults of
+// the CPU text engine and the image engine).
 import { build } from 'esbuild';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,8 +38,18 @@ export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}
     outfile: join(target, 'markdown.js'),
     logLevel: 'warning',
   });
+  // onnxruntime-web for the image engine's worker: its ES modules and the plain (CPU) and
+  // asyncify (WebGPU) WebAssembly builds, fetched only when an image model loads.
+  const ort = join(rootDir, 'node_modules/onnxruntime-web/dist');
+  await mkdir(join(target, 'onnxruntime-web'), { recursive: true });
+  for (const file of ['ort.wasm.min.mjs', 'ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) {
+    await copyFile(join(ort, file), join(target, 'onnxruntime-web', file));
+  }
   const { generateLlamaGguf } = await tsImport('../packages/test-models/src/index.ts', import.meta.url);
   await mkdir(join(target, 'models'), { recursive: true });
   await writeFile(join(target, 'models', 'ai-blocks-tiny.gguf'), generateLlamaGguf());
+  // The tiny image model (manifest, ONNX parts, tokenizer), the image engine's offline default.
+  const { writeTinyDiffusion } = await tsImport('../packages/test-models/src/node.ts', import.meta.url);
+  writeTinyDiffusion(join(target, 'models', 'ai-blocks-tiny-diffusion'));
   return target;
 }

@@ -1,7 +1,8 @@
-// `npm test`: lint, typecheck, the Node tests, the build, and the browser tests (plain,
-// WebGPU and cross-origin isolated). Every step runs even when an earlier one fails, so one
+// `npm test`: lint, typecheck, the Node tests, the build, the browser tests (plain,
+// WebGPU and cross-origin isolated) and the reliability suite's figures. Every step runs even when an earlier one fails, so one
 // run shows everything that is wrong; the exit code is non-zero if any step failed.
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const steps = [
   ['chromium', 'node', ['scripts/ensure-chromium.mjs']],
@@ -12,7 +13,12 @@ const steps = [
   ['build', 'node', ['scripts/build.mjs']],
   ['browser tests', 'npx', ['web-test-runner']],
   ['isolated browser tests', 'npx', ['web-test-runner', '--config', 'web-test-runner.isolated.config.mjs']],
+  // The figures the reliability suite's tests recorded, checked against their targets.
+  ['reliability figures', 'node', ['scripts/reliability-summary.mjs']],
 ];
+
+// Figures from an earlier run must not stand in for this one's.
+rmSync('test-results/reliability', { recursive: true, force: true });
 
 const results = [];
 for (const [name, command, args] of steps) {

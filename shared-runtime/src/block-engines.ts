@@ -8,9 +8,10 @@ import { createServiceModuleEngine } from './engines/service-module/service-modu
 import { createWasmEngine } from './engines/wasm/wasm-engine.js';
 import { createWebLLMEngine } from './engines/webllm/webllm-engine.js';
 import type { AiError, TextEngine } from './interface/index.js';
-import { builtInCatalogue, modelUrl, TEST_MODEL_BYTES, type CatalogueModel } from './model-catalogue.js';
+import { builtInCatalogue, downloadCap, fileName, modelUrl, TEST_MODEL_BYTES, type CatalogueModel } from './model-catalogue.js';
 import { probeCapabilities, type CapabilityProbe } from './probe-capabilities.js';
 import { runtimeAssetUrl } from './provider-utils/assets.js';
+import { capForSize } from './provider-utils/model-download.js';
 import type { EngineId, EngineSelection, SelectionConfig } from './select-engine.js';
 import { sharedLocalEngine } from './shared-engine.js';
 
@@ -46,14 +47,23 @@ export function defaultWasmModel(): { url: string; bytes: number } {
   return { url: typeof fromHost === 'string' ? fromHost : runtimeAssetUrl('models/ai-blocks-tiny.gguf'), bytes: TEST_MODEL_BYTES };
 }
 
-/** The CPU engine's model: what the settings name, as a URL or a file. */
-export function wasmModelSource(settings: BlockEngineSettings): { model: string | Blob; modelId: string; bytes: number } {
+/**
+ * The CPU engine's model: what the settings name, as a URL or a file, with the most its
+ * download may reach (`maxBytes`, absent when nothing is known about its size).
+ */
+export function wasmModelSource(settings: BlockEngineSettings): { model: string | Blob; modelId: string; bytes: number; maxBytes?: number } {
   const chosen = settings.wasmModel;
   if (chosen?.file) return { model: chosen.file, modelId: chosen.name, bytes: 0 };
   const chosenUrl = chosen ? modelUrl(chosen) : undefined;
-  if (chosen && chosenUrl) return { model: chosenUrl, modelId: chosen.testModel ? 'ai-blocks-tiny' : chosen.id, bytes: chosen.downloadBytes };
-  const url = settings.wasmModelUrl ?? defaultWasmModel().url;
-  return { model: url, modelId: modelNameFromUrl(url), bytes: settings.wasmModelUrl ? settings.wasmModelBytes ?? 0 : defaultWasmModel().bytes };
+  if (chosen && chosenUrl) return { model: chosenUrl, modelId: chosen.testModel ? 'ai-blocks-tiny' : chosen.id, bytes: chosen.downloadBytes, maxBytes: downloadCap(chosen) };
+  if (settings.wasmModelUrl) {
+    const bytes = settings.wasmModelBytes ?? 0;
+    return { model: settings.wasmModelUrl, modelId: modelNameFromUrl(settings.wasmModelUrl), bytes, ...(bytes > 0 ? { maxBytes: capForSize(bytes, 1) } : {}) };
+  }
+  const fallback = defaultWasmModel();
+  // The bundled test model's size is measured; a host's own default model's is not known.
+  const bundled = typeof (globalThis as { AI_BLOCKS_DEFAULT_WASM_MODEL?: unknown }).AI_BLOCKS_DEFAULT_WASM_MODEL !== 'string';
+  return { model: fallback.url, modelId: modelNameFromUrl(fallback.url), bytes: fallback.bytes, ...(bundled ? { maxBytes: capForSize(TEST_MODEL_BYTES) } : {}) };
 }
 
 /** The GPU engine's model: the chosen one, else the catalogue's first that can run on this GPU. */
@@ -82,8 +92,15 @@ export function blockSelectionConfig(settings: BlockEngineSettings, state: Cache
   return config;
 }
 
+/** A model's name from its URL: the file name, without query or fragment (which may carry a token). */
 export function modelNameFromUrl(url: string): string {
-  return decodeURIComponent(url.split('/').pop() ?? 'model').replace(/\.gguf$/i, '');
+  let pathname: string;
+  try {
+    pathname = new URL(url, 'http://x/').pathname;
+  } catch {
+    pathname = url.split(/[?#]/)[0] ?? '';
+  }
+  return fileName(pathname).replace(/\.gguf$/i, '');
 }
 
 let probed: Promise<CapabilityProbe> | undefined;
@@ -106,9 +123,10 @@ export function createBlockEngine(engineId: EngineId, element: HTMLElement, sett
     case 'service-module':
       return createServiceModuleEngine({ transport: elementServiceTransport(element), ...(settings.serviceModel ? { model: settings.serviceModel } : {}) });
     case 'wasm': {
-      const { model, modelId } = wasmModelSource(settings);
+      const { model, modelId, bytes, maxBytes } = wasmModelSource(settings);
+      const limits = { ...(maxBytes !== undefined ? { maxBytes } : {}), ...(bytes > 0 ? { expectedBytes: bytes } : {}) };
       // Blocks on one page that use the same model file share one loaded copy.
-      return typeof model === 'string' ? sharedLocalEngine(`wasm:${model}`, () => createWasmEngine({ model, modelId })) : createWasmEngine({ model, modelId });
+      return typeof model === 'string' ? sharedLocalEngine(`wasm:${model}`, () => createWasmEngine({ model, modelId, ...limits })) : createWasmEngine({ model, modelId });
     }
     case 'openai-compatible': {
       const config = settings.openaiCompatible;

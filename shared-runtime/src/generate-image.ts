@@ -12,6 +12,8 @@ export interface GenerateImageOptions {
   style?: string;
   abortSignal?: AbortSignal;
   onProgress?: (progress: { step: number; totalSteps: number }) => void;
+  seed?: number;
+  steps?: number;
 }
 
 export interface ImageOutcome {
@@ -33,6 +35,8 @@ export async function generateImage(options: GenerateImageOptions): Promise<Imag
       ...(options.style !== undefined ? { style: options.style } : {}),
       ...(signal ? { abortSignal: signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.steps !== undefined ? { steps: options.steps } : {}),
     });
     if (signal?.aborted) return { status: 'aborted', images: [] };
     return { status: 'complete', images };

@@ -3,13 +3,16 @@
 import { createWebLLMEngine, deleteWebLLMModel, isWebLLMModelCached } from './engines/webllm/webllm-engine.js';
 import { MODEL_CACHE_NAME } from './engines/wasm/wasm-engine.js';
 import type { LoadProgress } from './interface/index.js';
-import { modelSupport, modelUrl, type CatalogueModel } from './model-catalogue.js';
+import { downloadCap, modelSupport, modelUrl, type CatalogueModel } from './model-catalogue.js';
 import type { CapabilityProbe } from './probe-capabilities.js';
-import { deleteCachedModel, downloadModel, isModelCached } from './provider-utils/model-download.js';
+import { deleteCachedModel, downloadModel, isModelCached, modelIntegrityWarning, type CacheStorageLike } from './provider-utils/model-download.js';
 
-/** What a model needs before it can run here. */
+/**
+ * What a model needs before it can run here. A cached model's `warning` says its file
+ * changed since it was first downloaded from the same URL (the picker can show it).
+ */
 export type ModelState =
-  | { kind: 'ready'; source: 'cache' | 'file' }
+  | { kind: 'ready'; source: 'cache' | 'file'; warning?: string }
   | { kind: 'download'; bytes: number }
   | { kind: 'unsupported'; reason: string };
 
@@ -26,12 +29,30 @@ export interface ModelManagerOptions {
   cacheName?: string;
   fetch?: typeof fetch;
   webllm?: WebLLMCache;
+  /** Milliseconds without a byte after which a download stops (default 30 s). */
+  idleTimeoutMs?: number;
+  /** Where caches live (default: the browser's `caches`; tests pass a fake). */
+  caches?: CacheStorageLike;
+  /** The origin's storage use and quota (default: `navigator.storage.estimate()`). */
+  estimate?: () => Promise<{ usage: number; quota: number } | undefined>;
+}
+
+/** What a finished download found out about the file. */
+export interface ModelDownload {
+  /** SHA-256 of the downloaded file (GGUFs). */
+  sha256?: string;
+  /** Set when the file differs from the one first downloaded from the same URL. */
+  warning?: string;
 }
 
 export interface ModelManager {
   state(model: CatalogueModel): Promise<ModelState>;
-  /** Downloads a model into the browser's cache, with progress; abortable. */
-  download(model: CatalogueModel, options?: { abortSignal?: AbortSignal; onProgress?: (progress: LoadProgress) => void }): Promise<void>;
+  /**
+   * Downloads a model into the browser's cache, with progress; abortable. Streams to storage,
+   * stops past the model's size cap or after a stall, and fails with STORAGE_FULL up front
+   * when the browser says there is no room.
+   */
+  download(model: CatalogueModel, options?: { abortSignal?: AbortSignal; onProgress?: (progress: LoadProgress) => void }): Promise<ModelDownload>;
   /** Deletes a model's cached files. */
   remove(model: CatalogueModel): Promise<void>;
   /** The origin's storage use and quota, where the browser says. */
@@ -66,24 +87,33 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       }
       const url = modelUrl(model);
       if (!url) return { kind: 'unsupported', reason: 'This model has no file to download.' };
-      const cached = await isModelCached(url, cacheName).catch(() => false);
-      return cached ? { kind: 'ready', source: 'cache' } : { kind: 'download', bytes: model.downloadBytes };
+      const cached = await isModelCached(url, cacheName, options.caches).catch(() => false);
+      if (!cached) return { kind: 'download', bytes: model.downloadBytes };
+      const warning = await modelIntegrityWarning(url, cacheName, options.caches).catch(() => undefined);
+      return { kind: 'ready', source: 'cache', ...(warning ? { warning } : {}) };
     },
     async download(model, downloadOptions = {}) {
       if (model.engine === 'webllm') {
         await webllm.download(model.id, downloadOptions);
-        return;
+        return {};
       }
       const url = modelUrl(model);
-      if (!url) return;
-      await downloadModel({
+      if (!url) return {};
+      const result = await downloadModel({
         url,
         cacheName,
+        requireCache: true,
+        maxBytes: downloadCap(model),
+        ...(model.downloadBytes > 0 ? { expectedBytes: model.downloadBytes } : {}),
         ...(model.sha256 ? { sha256: model.sha256 } : {}),
+        ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+        ...(options.caches ? { caches: options.caches } : {}),
+        ...(options.estimate ? { estimate: options.estimate } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(downloadOptions.abortSignal ? { abortSignal: downloadOptions.abortSignal } : {}),
         ...(downloadOptions.onProgress ? { onProgress: downloadOptions.onProgress } : {}),
       });
+      return { ...(result.sha256 ? { sha256: result.sha256 } : {}), ...(result.integrityWarning ? { warning: result.integrityWarning } : {}) };
     },
     async remove(model) {
       if (model.engine === 'webllm') {
@@ -91,7 +121,7 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
         return;
       }
       const url = modelUrl(model);
-      if (url) await deleteCachedModel(url, cacheName);
+      if (url) await deleteCachedModel(url, cacheName, options.caches);
     },
     async storage() {
       const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimate> } } }).navigator?.storage;

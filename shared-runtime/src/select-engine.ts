@@ -1,4 +1,5 @@
 import type { CapabilityProbe } from './probe-capabilities.js';
+import { formatBytes } from './provider-utils/bytes.js';
 
 /** The engines a block can use. */
 export type EngineId = 'service-module' | 'webllm' | 'wasm' | 'openai-compatible' | 'anthropic';
@@ -54,11 +55,7 @@ function lowerFirst(text: string): string {
   return /^(WebGPU|GPU|CPU)/.test(text) ? text : `${text[0]?.toLowerCase() ?? ''}${text.slice(1)}`;
 }
 
-/** A size for people: "0.4 MB", "386 MB", "1.1 GB". */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  return bytes < 10e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${String(Math.round(bytes / 1e6))} MB`;
-}
+export { formatBytes };
 
 /** Why an engine cannot run here at all (undefined when it can). */
 function whyUnsupported(engineId: EngineId, probe: CapabilityProbe, config: SelectionConfig): string | undefined {

@@ -1,6 +1,6 @@
 import type { GraphModuleLike } from '@ai-blocks/persistence';
 import { EntityStore } from '../../packages/host/src/store/entity-store.js';
-import { createGraphCallbacks } from '../../packages/host/src/store/graph-callbacks.js';
+import { createGraphCallbacks, type HostFaults } from '../../packages/host/src/store/graph-callbacks.js';
 
 type Method = 'createEntity' | 'updateEntity' | 'deleteEntity' | 'getEntity' | 'queryEntities' | 'uploadFile';
 
@@ -20,7 +20,12 @@ export class FakeGraphModule {
   readonly store = new EntityStore();
   readonly calls: { method: Method; data: unknown }[] = [];
   private readonly faults = new Map<Method, Fault[]>();
-  private readonly callbacks = createGraphCallbacks({ store: this.store });
+  private readonly callbacks: ReturnType<typeof createGraphCallbacks>;
+
+  /** `hostFaults` are the host's own fault modes (e.g. how it answers queryEntities); tests may change them later. */
+  constructor(readonly hostFaults: HostFaults = {}) {
+    this.callbacks = createGraphCallbacks({ store: this.store, faults: () => this.hostFaults });
+  }
 
   /** Queues faults for the next calls of `method`, in order. */
   fail(method: Method, ...faults: Fault[]): this {

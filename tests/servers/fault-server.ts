@@ -36,6 +36,13 @@ function chatChunk(content: string | null, finish: string | null = null): string
 }
 const USAGE_CHUNK = JSON.stringify({ id: 'chatcmpl-fault', object: 'chat.completion.chunk', created: 1, model: 'fault', choices: [], usage: { prompt_tokens: 7, completion_tokens: 4, total_tokens: 11 } });
 
+/** The bytes of the `big-model` scenario: byte i is i mod 251 (tests recompute them). */
+export function patternBytes(offset: number, length: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  for (let index = 0; index < length; index += 1) bytes[index] = (offset + index) % 251;
+  return bytes;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -108,9 +115,56 @@ export async function startFaultServer(): Promise<FaultServer> {
       }
 
       if (path.endsWith('.gguf')) {
-        // Model files: `/<scenario>/v1/…/x.gguf` with scenario ok, truncated, slow-model or missing.
+        // Model files: `/<scenario>/v1/…/x.gguf` with scenario ok, truncated, slow-model, missing,
+        // or one of the download faults below.
         if (scenario === 'missing') return json(response, 404, { error: 'not found' });
         tinyModel ??= Buffer.from(generateLlamaGguf());
+        const octets = { 'content-type': 'application/octet-stream', ...CORS };
+        const pour = async (total: number, piece: (offset: number, length: number) => Buffer) => {
+          for (let offset = 0; offset < total && !response.destroyed; offset += 65_536) {
+            if (!response.write(piece(offset, Math.min(65_536, total - offset)))) await new Promise((resolve) => response.once('drain', resolve));
+          }
+        };
+        if (scenario === 'big-model') {
+          // `…/<bytes>.gguf`: that many bytes of patternBytes, declared.
+          const size = Number(/(\d+)\.gguf$/.exec(path)?.[1] ?? '0');
+          response.writeHead(200, { ...octets, 'content-length': String(size) });
+          await pour(size, patternBytes);
+          response.end();
+          return;
+        }
+        if (scenario === 'unsized-model') {
+          // No content-length (chunked) and far more than the file: five copies of the tiny model.
+          response.writeHead(200, octets);
+          const body = Buffer.concat([tinyModel, tinyModel, tinyModel, tinyModel, tinyModel]);
+          await pour(body.length, (offset, length) => body.subarray(offset, offset + length));
+          response.end();
+          return;
+        }
+        if (scenario === 'huge-declared') {
+          // Announces 10 GB, then trickles.
+          response.writeHead(200, { ...octets, 'content-length': String(10e9) });
+          response.write(tinyModel.subarray(0, 4096));
+          await sleep(5000);
+          response.socket?.destroy();
+          return;
+        }
+        if (scenario === 'stall-model') {
+          // Headers and 4 KB, then nothing for a minute.
+          response.writeHead(200, { ...octets, 'content-length': String(tinyModel.length) });
+          response.write(tinyModel.subarray(0, 4096));
+          await sleep(60_000);
+          response.socket?.destroy();
+          return;
+        }
+        if (scenario === 'changing-model') {
+          // A mutable URL: each download's last byte differs.
+          const changed = Buffer.from(tinyModel);
+          changed[changed.length - 1] = (changed.at(-1) ?? 0) ^ count(scenario);
+          response.writeHead(200, { ...octets, 'content-length': String(changed.length) });
+          response.end(changed);
+          return;
+        }
         response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(tinyModel.length), ...CORS });
         if (scenario === 'truncated') {
           response.write(tinyModel.subarray(0, tinyModel.length / 2));
@@ -130,6 +184,18 @@ export async function startFaultServer(): Promise<FaultServer> {
       }
 
       if (path.endsWith('/images/generations')) {
+        if (scenario === 'images-500') return json(response, 500, { error: { message: 'The server had an error while processing your request.', type: 'server_error' } });
+        if (scenario === 'images-429-then-ok' && count(scenario) === 1) return json(response, 429, { error: { message: 'Rate limit reached for images', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after-ms': '30' });
+        if (scenario === 'images-429-no-wait') return json(response, 429, { error: { message: 'Rate limit reached for images', type: 'requests', code: 'rate_limit_exceeded' } });
+        if (scenario === 'images-stall-body') {
+          // Headers at once, then the body never comes.
+          response.writeHead(200, { 'content-type': 'application/json', ...CORS });
+          response.write('{"created": 1, "data": [');
+          await sleep(60_000);
+          response.end(']}');
+          return;
+        }
+        if (scenario === 'images-url-missing') return json(response, 200, { created: 1, data: [{ url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/${scenario}/v1/files/gone.png` }] });
         if (scenario === 'images-policy') return json(response, 400, { error: { message: 'Your request was rejected as a result of our safety system.', type: 'invalid_request_error', code: 'content_policy_violation' } });
         if (scenario === 'images-ratelimit') return json(response, 429, { error: { message: 'Rate limit reached for images', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '30' });
         if (scenario === 'images-size') return json(response, 400, { error: { message: "Invalid value: '333x333'. Supported values are: '256x256', '512x512', and '1024x1024'.", type: 'invalid_request_error', param: 'size' } });
@@ -168,6 +234,14 @@ export async function startFaultServer(): Promise<FaultServer> {
           startSse(response);
           await sendText(FAULT_TEXT);
           return finishStream();
+        case 'finish-tostring':
+          // A finish reason named like an Object.prototype member (review #7).
+          startSse(response);
+          await sendText(FAULT_TEXT);
+          response.write(`data: ${chatChunk(null, 'toString')}\n\n`);
+          response.write('data: [DONE]\n\n');
+          response.end();
+          return;
         case 'auth':
           return json(response, 401, { error: { message: 'Incorrect API key provided: sk-te***', type: 'invalid_request_error', code: 'invalid_api_key' } });
         case 'rate-limit-then-ok':

@@ -2,13 +2,14 @@
 // ports, so browser calls to them are real cross-origin requests with CORS) and tells tests
 // their URLs through the `test-servers` command (`executeServerCommand('test-servers')`).
 // Servers start lazily, on the first test that asks, and stop with the test runner.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
 export function testServersPlugin() {
   let started;
+  let tinyDiffusion;
   const servers = [];
   async function start() {
     const { startFaultServer } = await tsImport('./fault-server.ts', import.meta.url);
@@ -41,6 +42,14 @@ export function testServersPlugin() {
         started ??= start();
         return started;
       }
+      if (command === 'reliability-figures') {
+        // Figures of the reliability suite; scripts/reliability-summary.mjs prints them.
+        const dir = join(process.cwd(), 'test-results', 'reliability');
+        await mkdir(dir, { recursive: true });
+        const suite = String(payload.suite).replace(/[^a-z0-9-]/gi, '_');
+        await writeFile(join(dir, `${suite}.json`), JSON.stringify(payload, null, 2));
+        return true;
+      }
       if (command === 'test-server-requests') {
         // Requests the fault server saw for a scenario (tests assert on downloads).
         await (started ??= start());
@@ -49,16 +58,25 @@ export function testServersPlugin() {
       return undefined;
     },
     // Runtime assets the way a build lays them out: /runtime-assets/wllama/… is wllama's ESM build,
-    // /runtime-assets/webllm/… web-llm's self-contained ESM bundle.
+    // /runtime-assets/webllm/… web-llm's self-contained ESM bundle, /runtime-assets/onnxruntime-web/…
+    // onnxruntime-web's dist, /runtime-assets/models/ai-blocks-tiny-diffusion/… the tiny image model.
     async serve(context) {
-      const packages = { '/runtime-assets/wllama/': '@wllama/wllama/esm/', '/runtime-assets/webllm/': '@mlc-ai/web-llm/lib/' };
+      const diffusionPrefix = '/runtime-assets/models/ai-blocks-tiny-diffusion/';
+      if (context.path.startsWith(diffusionPrefix)) {
+        tinyDiffusion ??= tsImport('../../packages/test-models/src/node.ts', import.meta.url).then((module) => module.tinyDiffusionWithChecksums().files);
+        const body = (await tinyDiffusion).get(context.path.slice(diffusionPrefix.length));
+        return body ? { body: Buffer.from(body), type: context.path.endsWith('.json') ? 'json' : context.path.endsWith('.txt') ? 'text' : 'application/octet-stream' } : undefined;
+      }
+      const packages = { '/runtime-assets/wllama/': '@wllama/wllama/esm/', '/runtime-assets/webllm/': '@mlc-ai/web-llm/lib/', '/runtime-assets/onnxruntime-web/': 'onnxruntime-web/dist/' };
       const prefix = Object.keys(packages).find((candidate) => context.path.startsWith(candidate));
       if (!prefix) return undefined;
       const { readFile } = await import('node:fs/promises');
       const file = new URL(`../../node_modules/${packages[prefix]}${context.path.slice(prefix.length)}`, import.meta.url);
       try {
         const body = await readFile(file);
-        return { body, type: context.path.endsWith('.wasm') ? 'application/wasm' : 'js' };
+        // onnxruntime-web goes out as text/javascript, which the dev server does not rewrite: its
+        // import resolution would fail on the Node-only `import("module")` inside.
+        return { body, type: context.path.endsWith('.wasm') ? 'application/wasm' : prefix === '/runtime-assets/onnxruntime-web/' ? 'text/javascript' : 'js' };
       } catch {
         return undefined;
       }

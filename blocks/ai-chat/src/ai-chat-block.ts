@@ -3,8 +3,10 @@ import {
   ChatTurnQueue,
   createGraphClient,
   EmbedderWatch,
+  guardUnload,
   readChatSettings,
   readChatTree,
+  releaseUnload,
   rootEntity,
   Saver,
   saveChatSettings,
@@ -15,10 +17,11 @@ import {
   type SaveState,
 } from '@ai-blocks/persistence';
 import { DEFAULT_ENGINE_ORDER, importModule, runtimeAssetUrl, streamText, type BlockEngineSettings, type ChatMessage, type EngineId, type LoadProgress, type TextEngine } from '@ai-blocks/runtime';
-import { createLazyHighlighter, EngineChoiceController, GenerationController, GenerationStatus, loadMarkdownRenderer, runProvenance, markdownRender, plainTextHtml, renderEnginePicker, renderErrorNotice, StreamingMarkdownView, type ErrorAction, type GenerationOutcome, type GenerationTiming, type HighlighterModule } from '@ai-blocks/ui';
+import { createLazyHighlighter, EngineChoiceController, GenerationController, GenerationStatus, loadMarkdownRenderer, MarkdownHtmlCache, runProvenance, renderEnginePicker, renderErrorNotice, StreamingMarkdownView, type ErrorAction, type GenerationOutcome, type GenerationTiming, type HighlighterModule } from '@ai-blocks/ui';
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
+import { createRef, ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { aiChatBlockStyles } from './ai-chat-block.styles.js';
@@ -111,7 +114,14 @@ export class AiChatBlock extends BlockElementBase {
   private settingsLoaded = false;
   /** Engine and model choice, with the reasons and the model picker's state. */
   private readonly engines = new EngineChoiceController(this, () => this.settings);
-  private readonly markdownCache = new Map<string, { text: string; html: string }>();
+  /** Rendered replies on the branch shown (pruned as it changes); long ones render in the background. */
+  private readonly markdownCache = new MarkdownHtmlCache({
+    onRendered: () => {
+      this.threadVersion += 1;
+    },
+  });
+  /** The element the reply being written streams into (a ref: reply content cannot pose as it). */
+  private readonly streamingBody = createRef<HTMLElement>();
   private streamingView: StreamingMarkdownView | undefined;
   private run: Run | undefined;
 
@@ -156,14 +166,22 @@ export class AiChatBlock extends BlockElementBase {
     });
     this.embedderWatch.start();
     this.addEventListener('keydown', this.handleKeydown);
+    // Attached again (moved, re-rendered): write what is still queued; ask before the page is left meanwhile.
+    this.turns.resume();
+    this.settingsSaver.resume();
+    guardUnload(this.turns);
+    guardUnload(this.settingsSaver);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.handleKeydown);
     this.embedderWatch.stop();
+    // Pauses only: a block that comes back carries on (resume in connectedCallback).
     this.turns.dispose();
     this.settingsSaver.dispose();
+    releaseUnload(this.turns);
+    releaseUnload(this.settingsSaver);
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -192,13 +210,14 @@ export class AiChatBlock extends BlockElementBase {
   }
 
   protected override updated(changed: PropertyValues): void {
-    const streaming = this.renderRoot.querySelector<HTMLElement>('.streaming');
+    const streaming = this.streamingBody.value?.isConnected ? this.streamingBody.value : undefined;
     if (streaming && this.streamingView?.element !== streaming) {
       this.streamingView = new StreamingMarkdownView(streaming, { onCodeBlock: highlighter });
       this.streamingView.setText(this.generation.text);
     }
     // Replies shown anew may hold code: highlight what is not yet (only when the thread changed).
     if (changed.has('threadVersion')) {
+      this.markdownCache.retain(this.path.map((node) => node.key));
       const thread = this.renderRoot.querySelector<HTMLElement>('.thread');
       if (thread?.querySelector('pre code:not([data-highlighted])')) highlighter(thread);
     }
@@ -409,13 +428,7 @@ export class AiChatBlock extends BlockElementBase {
   }
 
   private markdown(node: ThreadNode): string {
-    const cached = this.markdownCache.get(node.key);
-    if (cached?.text === node.text) return cached.html;
-    const render = markdownRender();
-    if (!render) return plainTextHtml(node.text);
-    const rendered = render(node.text);
-    this.markdownCache.set(node.key, { text: node.text, html: rendered });
-    return rendered;
+    return this.markdownCache.html(node.key, node.text);
   }
 
   override render() {
@@ -518,7 +531,7 @@ export class AiChatBlock extends BlockElementBase {
       ${loading && this.loadProgress
         ? html`<div role="status"><progress max="1" .value=${this.loadProgress.fraction} aria-label="Loading the model"></progress> <span class="hint">${this.loadProgress.text}</span></div>`
         : nothing}
-      <div class="body markdown streaming"></div>
+      <div class="body markdown streaming" ${ref(this.streamingBody)}></div>
       <span class="visually-hidden" role="status">${loading ? 'Loading the model…' : 'Writing…'}</span>
     </article>`;
   }

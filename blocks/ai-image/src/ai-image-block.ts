@@ -1,6 +1,6 @@
-import { createGraphClient, EmbedderWatch, keepImage, readKeptImages, rootEntity, Saver, type ImageToKeep, type KeptImage, type SaveState } from '@ai-blocks/persistence';
+import { createGraphClient, EmbedderWatch, guardUnload, keepImage, releaseUnload, readKeptImages, rootEntity, Saver, type ImageToKeep, type KeptImage, type SaveState } from '@ai-blocks/persistence';
 import { generateImage, type GeneratedImage, type ImageEngine } from '@ai-blocks/runtime';
-import { listenForHostService, renderErrorNotice, type ErrorAction } from '@ai-blocks/ui';
+import { listenForHostService, renderErrorNotice, safeImageUrl, type ErrorAction } from '@ai-blocks/ui';
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { createImageEngine, IMAGE_ENGINE_LABELS, optionsForModel, type AiImageSettings, type ImageEngineId } from './image-models.js';
@@ -55,6 +55,7 @@ export class AiImageBlock extends BlockElementBase {
     figcaption { font-size: 0.8em; display: flex; justify-content: space-between; gap: 0.3rem; align-items: center; margin-top: 0.3rem; }
     dialog img { max-width: min(90vw, 1024px); max-height: 80vh; }
     .error-notice { border: 1px solid #c4362c; border-radius: 8px; padding: 0.5rem 0.75rem; margin-top: 0.6rem; }
+    .refused-image { margin: 0; padding: 1.5rem 0.5rem; text-align: center; border: 1px dashed var(--_border); border-radius: 4px; font-size: 0.85em; }
     progress { width: 100%; }
   `;
 
@@ -73,6 +74,7 @@ export class AiImageBlock extends BlockElementBase {
     saveState: { state: true },
     zoomed: { state: true },
     standalone: { state: true },
+    downloadNotice: { state: true },
   };
 
   /** Engine settings from the host or the person (keys stay in memory, never in the graph). */
@@ -90,6 +92,8 @@ export class AiImageBlock extends BlockElementBase {
   protected saveState: SaveState = { status: 'idle', failures: 0 };
   protected zoomed: { url: string; alt: string } | undefined;
   protected standalone = false;
+  /** Why the last download did not happen, if it did not. */
+  protected downloadNotice: string | undefined;
 
   private abortController: AbortController | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -127,6 +131,9 @@ export class AiImageBlock extends BlockElementBase {
     });
     super.connectedCallback();
     this.embedderWatch.start();
+    // Attached again (moved, re-rendered): write what is still unsaved; ask before the page is left meanwhile.
+    this.saver.resume();
+    guardUnload(this.saver);
   }
 
   override disconnectedCallback(): void {
@@ -135,6 +142,7 @@ export class AiImageBlock extends BlockElementBase {
     this.abortController?.abort();
     this.embedderWatch.stop();
     this.saver.dispose();
+    releaseUnload(this.saver);
     clearInterval(this.timer);
     for (const candidate of this.current?.candidates ?? []) URL.revokeObjectURL(candidate.url);
   }
@@ -275,8 +283,41 @@ export class AiImageBlock extends BlockElementBase {
     else this.renderRoot.querySelector<HTMLTextAreaElement>('#prompt')?.focus();
   }
 
+  /**
+   * Saves a kept image as a file. The stored URL is never bound to a link (a `javascript:` URL
+   * would run on the click): it is checked, fetched, and offered as a blob of image bytes.
+   */
+  private async download(url: string, fileName: string): Promise<void> {
+    this.downloadNotice = undefined;
+    const safe = safeImageUrl(url);
+    if (!safe) {
+      this.downloadNotice = 'This image’s address is not allowed, so it cannot be downloaded.';
+      return;
+    }
+    try {
+      const response = await fetch(safe, { credentials: 'omit', referrerPolicy: 'no-referrer' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const fetched = await response.blob();
+      // Whatever came back is saved as bytes (a same-origin blob with `download` never opens as a page).
+      const blob = fetched.type.startsWith('image/') ? fetched : new Blob([fetched], { type: 'application/octet-stream' });
+      const objectUrl = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = objectUrl;
+      link.download = fileName.replace(/[^\w.-]+/g, '_') || 'image.png';
+      link.click();
+      // The download has started by now; the URL is only needed for that.
+      setTimeout(() => {
+        URL.revokeObjectURL(objectUrl);
+      }, 10_000);
+    } catch {
+      this.downloadNotice = 'The image could not be downloaded: open it and save it from there.';
+    }
+  }
+
   private openLarge(url: string, alt: string): void {
-    this.zoomed = { url, alt };
+    const safe = safeImageUrl(url);
+    if (!safe) return;
+    this.zoomed = { url: safe, alt };
     void this.updateComplete.then(() => this.renderRoot.querySelector('dialog')?.showModal());
   }
 
@@ -369,17 +410,24 @@ export class AiImageBlock extends BlockElementBase {
       ${[...byPrompt.entries()].map(
         ([prompt, images]) => html`<h3 class="hint">${prompt || 'Untitled'}</h3>
           <div class="grid">
-            ${images.map(
-              (image) => html`<figure data-kept=${image.fileEntityId}>
-                <img src=${image.url} alt=${image.prompt} @click=${() => { this.openLarge(image.url, image.prompt); }} />
-                <figcaption>
-                  <span class="hint">${[image.size, image.provenance.modelId].filter(Boolean).join(' · ')}</span>
-                  <a href=${image.url} download=${image.fileName ?? 'image.png'}>Download</a>
-                </figcaption>
-              </figure>`,
-            )}
+            ${images.map((image) => this.renderKeptImage(image))}
           </div>`,
       )}
+      ${this.downloadNotice ? html`<p class="status" role="status" data-notice="download">${this.downloadNotice}</p>` : nothing}
     </section>`;
+  }
+
+  /** A kept image, or a placeholder when its stored address is not one an image may load from. */
+  private renderKeptImage(image: KeptImage) {
+    const src = safeImageUrl(image.url);
+    return html`<figure data-kept=${image.fileEntityId} ?data-refused=${!src}>
+      ${src
+        ? html`<img src=${src} alt=${image.prompt} @click=${() => { this.openLarge(src, image.prompt); }} />`
+        : html`<p class="refused-image" role="img" aria-label=${`${image.prompt || 'Image'}: not shown`}>This image’s address is not allowed.</p>`}
+      <figcaption>
+        <span class="hint">${[image.size, image.provenance.modelId].filter(Boolean).join(' · ')}</span>
+        ${src ? html`<button type="button" part="button" data-action="download" @click=${() => void this.download(src, image.fileName ?? 'image.png')}>Download</button>` : nothing}
+      </figcaption>
+    </figure>`;
   }
 }

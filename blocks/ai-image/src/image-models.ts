@@ -18,7 +18,8 @@ export const IMAGE_MODELS: Record<string, ImageModelOptions> = {
 const GENERIC: ImageModelOptions = { counts: [1, 2, 3, 4], sizes: ['256x256', '512x512', '1024x1024'] };
 
 export function optionsForModel(model: string): ImageModelOptions {
-  return IMAGE_MODELS[model] ?? GENERIC;
+  // The model name comes from settings or the graph: only the table's own entries count.
+  return Object.hasOwn(IMAGE_MODELS, model) ? IMAGE_MODELS[model] ?? GENERIC : GENERIC;
 }
 
 /** Engine settings from the host or the person (never stored in the graph). */
@@ -49,7 +50,9 @@ export function createImageEngine(engineId: ImageEngineId, element: HTMLElement,
     model: config.model,
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     timeouts: { connectMs: 180_000 },
-    // A person is waiting: a long server-requested wait becomes a "rate limited" message instead.
+    // The engine never repeats a generation that may have been billed (a timeout, a 5xx); it
+    // retries only a 429 that names its wait. A person is waiting: a long server-requested
+    // wait becomes a "rate limited" message instead.
     retry: { maxRetryAfterMs: 10_000 },
   });
 }

@@ -1,7 +1,9 @@
 import {
   createGraphClient,
   EmbedderWatch,
+  guardUnload,
   readTextBlock,
+  releaseUnload,
   rootEntity,
   Saver,
   saveTextOutput,
@@ -102,6 +104,9 @@ export class AiTextBlock extends BlockElementBase {
     void loadMarkdown();
     this.embedderWatch.start();
     this.addEventListener('keydown', this.handleKeydown);
+    // Attached again (moved, re-rendered): write what is still unsaved; ask before the page is left meanwhile.
+    this.saver.resume();
+    guardUnload(this.saver);
   }
 
   override disconnectedCallback(): void {
@@ -109,6 +114,7 @@ export class AiTextBlock extends BlockElementBase {
     this.removeEventListener('keydown', this.handleKeydown);
     this.embedderWatch.stop();
     this.saver.dispose();
+    releaseUnload(this.saver);
   }
 
   protected override willUpdate(changed: PropertyValues): void {

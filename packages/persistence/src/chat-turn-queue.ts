@@ -1,7 +1,8 @@
 import type { Provenance } from './provenance.js';
 import type { NewMessage, WrittenTurn } from './chat.js';
-import { GraphError, isGraphError } from './graph-error.js';
+import { GraphError, isGraphError, isRetryableCode } from './graph-error.js';
 import type { SaveState } from './saver.js';
+import { WriteLedger } from './write-ledger.js';
 
 /**
  * A turn as the block knows it: messages by key (their client id, or the entity id of a
@@ -17,6 +18,8 @@ export interface ResolvedTurn {
   after: { kind: 'root' } | { kind: 'response'; responseId: string };
   request: NewMessage | { existingRequestId: string };
   response: NewMessage & { provenance: Provenance };
+  /** What this queue's earlier attempts created: pass it on to `appendChatTurn`. */
+  ledger: WriteLedger;
 }
 
 export interface ChatSaveState extends SaveState {
@@ -38,16 +41,19 @@ export interface ChatTurnQueueOptions {
 
 /**
  * Writes completed chat turns in order, each once. A failed write keeps the turn (and every
- * later one) queued and retries with exponential backoff; because each write is idempotent, a
- * retry after a write that did land creates no duplicate. Later turns wait for earlier ones,
- * since a turn links to the response before it.
+ * later one) queued and retries with exponential backoff (only errors that may pass: a refusal
+ * stops at once and waits for `retryNow`); because each write is idempotent, a retry after a
+ * write that did land creates no duplicate. Later turns wait for earlier ones, since a turn
+ * links to the response before it. `dispose` pauses (the element was detached) and `resume`
+ * carries on (it was attached again); the state is never "saved" while a turn is queued.
  */
 export class ChatTurnQueue {
   private readonly queue: QueuedTurn[] = [];
   private readonly written = new Map<string, string>();
   private running = false;
   private retryHandle: unknown;
-  private disposed = false;
+  private paused = false;
+  private readonly ledger = new WriteLedger();
   private current: ChatSaveState = { status: 'idle', failures: 0, pending: 0 };
   private readonly timers: NonNullable<ChatTurnQueueOptions['timers']>;
   private idleWaiters: (() => void)[] = [];
@@ -74,9 +80,16 @@ export class ChatTurnQueue {
     return this.written.get(key);
   }
 
+  /** True while a turn is queued or being written (e.g. for an unload warning). */
+  get hasUnsaved(): boolean {
+    return this.queue.length > 0;
+  }
+
   enqueue(turn: QueuedTurn): void {
     this.queue.push(turn);
-    this.setState({ ...this.current, pending: this.queue.length });
+    // Never "saved" with a turn waiting: saving now, or still unsaved until a retry or resume.
+    const status = !this.running && (this.paused || this.retryHandle !== undefined) ? 'unsaved' : 'saving';
+    this.setState({ ...this.current, status, pending: this.queue.length });
     if (!this.retryHandle) void this.run();
   }
 
@@ -92,21 +105,33 @@ export class ChatTurnQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Pauses writing (the element was detached): no retries run; queued turns are kept. */
   dispose(): void {
-    this.disposed = true;
+    this.paused = true;
     this.cancelRetry();
+    if (this.current.nextRetryAt !== undefined) {
+      const state = { ...this.current };
+      delete state.nextRetryAt;
+      this.setState(state);
+    }
+  }
+
+  /** Carries on after `dispose` (the element was attached again): writes what is queued. */
+  resume(): void {
+    this.paused = false;
+    if (this.queue.length > 0) this.retryNow();
   }
 
   private async run(): Promise<void> {
-    if (this.running || this.disposed) return;
+    if (this.running || this.paused) return;
     this.running = true;
     try {
-      // `disposed` may change while a write is awaited.
-      while (this.queue.length > 0 && !this.isDisposed()) {
+      // `paused` may change while a write is awaited.
+      while (this.queue.length > 0 && !this.isPaused()) {
         const turn = this.queue[0] as QueuedTurn;
         this.setState({ ...this.current, status: 'saving' });
         try {
-          const written = await this.options.write(this.resolve(turn));
+          const written = await this.options.write({ ...this.resolve(turn), ledger: this.ledger });
           if ('clientId' in turn.request) this.written.set(turn.request.clientId, written.requestId);
           this.written.set(turn.response.clientId, written.responseId);
           this.queue.shift();
@@ -117,17 +142,19 @@ export class ChatTurnQueue {
           return;
         }
       }
+      // Paused between two turns: what is left waits for resume().
+      if (this.queue.length > 0 && this.current.status === 'saving') this.setState({ ...this.current, status: 'unsaved', pending: this.queue.length });
     } finally {
       this.running = false;
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 
-  private isDisposed(): boolean {
-    return this.disposed;
+  private isPaused(): boolean {
+    return this.paused;
   }
 
-  private resolve(turn: QueuedTurn): ResolvedTurn {
+  private resolve(turn: QueuedTurn): Omit<ResolvedTurn, 'ledger'> {
     const id = (key: string): string => {
       const entityId = this.written.get(key) ?? this.options.resolveKey(key);
       if (!entityId) throw new GraphError('INTERNAL_ERROR', `The message this turn follows (${key}) is not in the graph yet.`);
@@ -152,7 +179,8 @@ export class ChatTurnQueue {
     }
     const failures = this.current.failures + 1;
     const state: ChatSaveState = { status: 'unsaved', failures, lastError: graphError, pending: this.queue.length };
-    if (failures <= (this.options.maxAutomaticRetries ?? 5)) {
+    // A refusal answers the same way again: say so at once and wait for retryNow (or resume).
+    if (isRetryableCode(graphError.code) && !this.paused && failures <= (this.options.maxAutomaticRetries ?? 5)) {
       const delay = Math.min((this.options.initialDelayMs ?? 500) * 2 ** (failures - 1), this.options.maxDelayMs ?? 15_000);
       state.nextRetryAt = this.timers.now() + delay;
       this.retryHandle = this.timers.setTimeout(() => {

@@ -1,9 +1,12 @@
 import { LEGACY_HASH, typeIds, type TypeIds } from '@ai-blocks/block-metadata';
 import type { Entity, EntityRootType, Subgraph, VersionedUrl } from '@blockprotocol/graph';
+import type { EqualsFilter } from './entity-match.js';
+import { findEntity, type FindContext } from './find-entity.js';
 import type { GraphClient } from './graph-client.js';
 import { provenanceFromProperties, provenanceToProperties, type Provenance } from './provenance.js';
 import { readProperties } from './read-properties.js';
-import { byLinkOrder, outgoingLinks, rootEntity } from './subgraph.js';
+import { byLinkOrder, outgoingLinks } from './subgraph.js';
+import { WriteLedger } from './write-ledger.js';
 
 /** One message of a conversation tree. */
 export interface ChatMessageNode {
@@ -91,6 +94,8 @@ export interface ChatTurn {
   /** A new request, or an existing one (regenerating its reply adds a sibling response). */
   request: NewMessage | { existingRequestId: string };
   response: NewMessage & { provenance: Provenance };
+  /** What earlier attempts created (ChatTurnQueue passes its own, so retries duplicate nothing). */
+  ledger?: WriteLedger;
 }
 
 export interface WrittenTurn {
@@ -106,25 +111,29 @@ export interface WrittenTurn {
  */
 export async function appendChatTurn(client: GraphClient, turn: ChatTurn, ids: TypeIds = typeIds()): Promise<WrittenTurn> {
   const blockId = turn.blockEntity.metadata.recordId.entityId;
+  const context: LedgerContext = { ledger: turn.ledger ?? new WriteLedger(), scopeId: blockId };
   let requestId: string;
   if ('existingRequestId' in turn.request) {
     requestId = turn.request.existingRequestId;
   } else {
-    requestId = await ensureMessage(client, ids, 'ai-chat-request-message', turn.request, {});
+    requestId = await ensureMessage(client, ids, 'ai-chat-request-message', turn.request, {}, context);
     // Siblings (edits, regenerations) are ordered by when they were made: the link order says so,
     // since a host's subgraph need not keep creation order.
     if (turn.after.kind === 'root') {
-      await ensureLink(client, ids.entityType['rooted-at'], blockId, requestId, {}, Date.now());
+      await ensureLink(client, ids.entityType['rooted-at'], blockId, requestId, {}, Date.now(), context);
     } else {
-      await ensureLink(client, ids.entityType['followed-by'], turn.after.responseId, requestId, {}, Date.now());
+      await ensureLink(client, ids.entityType['followed-by'], turn.after.responseId, requestId, {}, Date.now(), context);
     }
-    await ensureLink(client, ids.entityType['has-message'], blockId, requestId);
+    await ensureLink(client, ids.entityType['has-message'], blockId, requestId, {}, undefined, context);
   }
-  const responseId = await ensureMessage(client, ids, 'ai-chat-response-message', turn.response, provenanceToProperties(ids, turn.response.provenance));
-  await ensureLink(client, ids.entityType['has-response'], requestId, responseId, {}, Date.now());
-  await ensureLink(client, ids.entityType['has-message'], blockId, responseId);
+  const responseId = await ensureMessage(client, ids, 'ai-chat-response-message', turn.response, provenanceToProperties(ids, turn.response.provenance), context);
+  await ensureLink(client, ids.entityType['has-response'], requestId, responseId, {}, Date.now(), context);
+  await ensureLink(client, ids.entityType['has-message'], blockId, responseId, {}, undefined, context);
   return { requestId, responseId };
 }
+
+/** Where lookups go and what earlier attempts created. */
+export type LedgerContext = FindContext & { ledger: WriteLedger };
 
 async function ensureMessage(
   client: GraphClient,
@@ -132,40 +141,53 @@ async function ensureMessage(
   slug: 'ai-chat-request-message' | 'ai-chat-response-message',
   message: NewMessage,
   extra: Record<string, string | number>,
+  context: LedgerContext,
 ): Promise<string> {
   const entityTypeId = ids.entityType[slug] as VersionedUrl;
-  const existing = await findOne(client, [
-    { field: ['metadata', 'entityTypeId'], operator: 'EQUALS', value: entityTypeId },
-    { field: ['properties', ids.property['client-id']], operator: 'EQUALS', value: message.clientId },
-  ]);
-  if (existing) return existing.metadata.recordId.entityId;
-  const created = await client.createEntity({
-    entityTypeId,
-    properties: { [ids.property.textualContent]: message.text, [ids.property['client-id']]: message.clientId, ...extra },
+  return context.ledger.ensure(client, `message:${entityTypeId}:${message.clientId}`, {
+    find: () =>
+      findEntity(client, [
+        { field: ['metadata', 'entityTypeId'], operator: 'EQUALS', value: entityTypeId },
+        { field: ['properties', ids.property['client-id']], operator: 'EQUALS', value: message.clientId },
+      ], context),
+    create: () =>
+      client.createEntity({
+        entityTypeId,
+        properties: { [ids.property.textualContent]: message.text, [ids.property['client-id']]: message.clientId, ...extra },
+      }),
   });
-  return created.metadata.recordId.entityId;
 }
 
-/** Creates a link unless one of this type between these two entities exists; `order` sets its left-to-right order. */
-export async function ensureLink(client: GraphClient, linkTypeId: string, leftEntityId: string, rightEntityId: string, properties: Record<string, unknown> = {}, order?: number): Promise<string> {
-  const existing = await findOne(client, [
-    { field: ['metadata', 'entityTypeId'], operator: 'EQUALS', value: linkTypeId },
-    { field: ['linkData', 'leftEntityId'], operator: 'EQUALS', value: leftEntityId },
-    { field: ['linkData', 'rightEntityId'], operator: 'EQUALS', value: rightEntityId },
-  ]);
-  if (existing) return existing.metadata.recordId.entityId;
-  const created = await client.createEntity({
-    entityTypeId: linkTypeId as VersionedUrl,
-    properties: properties as Entity['properties'],
-    linkData: { leftEntityId, rightEntityId, ...(order !== undefined ? { leftToRightOrder: order } : {}) },
+/**
+ * Creates a link unless one of this type between these two entities exists; `order` sets its
+ * left-to-right order. Without a context, lookups rely on queryEntities alone.
+ */
+export async function ensureLink(
+  client: GraphClient,
+  linkTypeId: string,
+  leftEntityId: string,
+  rightEntityId: string,
+  properties: Record<string, unknown> = {},
+  order?: number,
+  context: LedgerContext = { ledger: new WriteLedger() },
+): Promise<string> {
+  return context.ledger.ensure(client, `link:${linkTypeId}:${leftEntityId}:${rightEntityId}`, {
+    find: () =>
+      findEntity(client, [
+        { field: ['metadata', 'entityTypeId'], operator: 'EQUALS', value: linkTypeId },
+        { field: ['linkData', 'leftEntityId'], operator: 'EQUALS', value: leftEntityId },
+        { field: ['linkData', 'rightEntityId'], operator: 'EQUALS', value: rightEntityId },
+      ], context),
+    create: () =>
+      client.createEntity({
+        entityTypeId: linkTypeId as VersionedUrl,
+        properties: properties as Entity['properties'],
+        linkData: { leftEntityId, rightEntityId, ...(order !== undefined ? { leftToRightOrder: order } : {}) },
+      }),
   });
-  return created.metadata.recordId.entityId;
 }
 
-type Filter = { field: string[]; operator: 'EQUALS'; value: string };
-
-/** The first entity matching every filter, or undefined. */
-export async function findOne(client: GraphClient, filters: Filter[]): Promise<Entity | undefined> {
-  const results = await client.queryEntities({ operator: 'AND', filters });
-  return rootEntity(results);
+/** The first entity that really matches every filter (queryEntities results are checked), or undefined. */
+export function findOne(client: GraphClient, filters: EqualsFilter[]): Promise<Entity | undefined> {
+  return findEntity(client, filters);
 }

@@ -30,6 +30,8 @@ export interface UploadedFile {
  * Protocol code (or TIMEOUT). No caller looks at `{data, errors}`.
  */
 export interface GraphClient {
+  /** How long a call waits for an answer before failing with TIMEOUT. */
+  readonly timeoutMs: number;
   createEntity(data: { entityTypeId: VersionedUrl; properties: EntityPropertiesObject; linkData?: LinkData }): Promise<Entity>;
   updateEntity(data: { entityId: string; entityTypeId: VersionedUrl; properties: EntityPropertiesObject }): Promise<Entity>;
   deleteEntity(entityId: string): Promise<void>;
@@ -39,6 +41,11 @@ export interface GraphClient {
 }
 
 export const DEFAULT_GRAPH_TIMEOUT_MS = 10_000;
+const DETACH_POLL_MS = 200;
+
+function isDestroyed(module: GraphModuleLike): boolean {
+  return (module as { destroyed?: unknown }).destroyed === true;
+}
 
 /** Graph resolve depths that follow links `depth` steps in both directions. */
 export function linkDepths(depth: number): NonNullable<QueryEntitiesData['graphResolveDepths']> {
@@ -56,26 +63,42 @@ export function createGraphClient(module: GraphModuleLike, options: GraphClientO
     if (write && options.isReadonly?.()) {
       throw new GraphError('READONLY', `${method}: the block is read-only`);
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new GraphError('TIMEOUT', `${method}: the embedder did not answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-    });
-    try {
-      const response = await Promise.race([request(), timeout]);
+    const unwrap = (response: { data?: T; errors?: readonly { code?: unknown; message?: unknown }[] }): T => {
       if (response.errors?.length) throw GraphError.fromMessageErrors(method, response.errors);
       if (response.data === undefined) throw new GraphError('INTERNAL_ERROR', `${method}: the embedder answered without data`);
       return response.data;
+    };
+    // A synchronous throw (e.g. a destroyed module after the block was detached) becomes a rejection.
+    const pending = new Promise<{ data?: T; errors?: readonly { code?: unknown; message?: unknown }[] }>((resolve) => {
+      resolve(request());
+    });
+    // The request cannot be cancelled; whoever retries can still learn what a late answer says.
+    const late = () => pending.then(unwrap).catch(() => undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let watch: ReturnType<typeof setInterval> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new GraphError('TIMEOUT', `${method}: the embedder did not answer within ${timeoutMs} ms`, { late: late() }));
+      }, timeoutMs);
+      // A block detached mid-call has its module destroyed: Block Protocol drops the answer, so
+      // waiting out the timeout would only delay the retry.
+      watch = setInterval(() => {
+        if (isDestroyed(module)) reject(new GraphError('INTERNAL_ERROR', `${method}: the block was detached before the embedder answered`, { late: late() }));
+      }, DETACH_POLL_MS);
+    });
+    try {
+      return unwrap(await Promise.race([pending, timeout]));
     } catch (error) {
       if (error instanceof GraphError) throw error;
       throw new GraphError('INTERNAL_ERROR', `${method}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     } finally {
       clearTimeout(timer);
+      clearInterval(watch);
     }
   }
 
   return {
+    timeoutMs,
     createEntity: (data) => call('createEntity', () => module.createEntity({ data }), true),
     updateEntity: (data) => call('updateEntity', () => module.updateEntity({ data }), true),
     deleteEntity: async (entityId) => {

@@ -6,16 +6,25 @@ const knownCodes = new Set<string>(['FORBIDDEN', 'INVALID_INPUT', 'NOT_FOUND', '
 /** A failed graph call. `READONLY` means nothing was sent because the block is read-only. */
 export class GraphError extends Error {
   readonly code: GraphErrorCode;
+  /**
+   * For a TIMEOUT: the request itself, which may still be answered (Block Protocol cannot
+   * cancel it). Resolves to the late answer's data, or undefined if it failed; never rejects.
+   */
+  readonly late: Promise<unknown> | undefined;
 
-  constructor(code: GraphErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: GraphErrorCode, message: string, options?: { cause?: unknown; late?: Promise<unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GraphError';
     this.code = code;
+    this.late = options?.late;
   }
 
-  /** Whether trying again may help (a timeout or an embedder-side failure). */
+  /**
+   * Whether trying again may help (a timeout or an embedder-side failure). FORBIDDEN,
+   * INVALID_INPUT, NOT_FOUND and NOT_IMPLEMENTED answer the same way every time.
+   */
   get retryable(): boolean {
-    return this.code === 'TIMEOUT' || this.code === 'INTERNAL_ERROR';
+    return isRetryableCode(this.code);
   }
 
   /** Builds the error from a Block Protocol `errors` array. */
@@ -30,4 +39,9 @@ export class GraphError extends Error {
 /** True for a GraphError from any bundle's copy of this package. */
 export function isGraphError(value: unknown): value is GraphError {
   return value instanceof GraphError || (value instanceof Error && value.name === 'GraphError' && 'code' in value);
+}
+
+/** Whether an error with this code may pass on a retry (works for another bundle's GraphError too). */
+export function isRetryableCode(code: GraphErrorCode): boolean {
+  return code === 'TIMEOUT' || code === 'INTERNAL_ERROR';
 }

@@ -1,10 +1,12 @@
 import { BP, LEGACY_HASH, typeIds, type TypeIds } from '@ai-blocks/block-metadata';
 import type { Entity, EntityRootType, Subgraph } from '@blockprotocol/graph';
-import { ensureLink, findOne } from './chat.js';
+import { ensureLink } from './chat.js';
+import { findEntity } from './find-entity.js';
 import type { GraphClient } from './graph-client.js';
 import { provenanceFromProperties, provenanceToProperties, type Provenance } from './provenance.js';
 import { readProperties } from './read-properties.js';
 import { byLinkOrder, outgoingLinks } from './subgraph.js';
+import { WriteLedger } from './write-ledger.js';
 
 /** A kept image, read from a generated-image link and its file entity. */
 export interface KeptImage {
@@ -65,20 +67,33 @@ export interface ImageToKeep {
   provenance: Provenance;
 }
 
+// Each image being kept remembers what its attempts created: the block retries with the same object.
+const ledgers = new WeakMap<ImageToKeep, WriteLedger>();
+
 /**
  * Keeps one generated image: uploads it as a File (the embedder stores it and makes a file
  * entity) and links it to the block with a generated-image link carrying prompt and
  * provenance. Discarded candidates never reach this, so nothing is orphaned; a retry finds
- * the file and link an earlier attempt wrote instead of duplicating them.
+ * the file and link an earlier attempt wrote (or whose answer came late) instead of
+ * duplicating them, also on a host whose queryEntities ignores filters or is missing.
  */
 export async function keepImage(client: GraphClient, image: ImageToKeep, ids: TypeIds = typeIds()): Promise<{ fileEntityId: string; linkEntityId: string }> {
+  let ledger = ledgers.get(image);
+  if (!ledger) {
+    ledger = new WriteLedger();
+    ledgers.set(image, ledger);
+  }
+  const blockId = image.blockEntity.metadata.recordId.entityId;
+  const context = { ledger, scopeId: blockId };
   const extension = image.mediaType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
   const fileName = `ai-image-${image.clientId}.${extension}`;
-  let file = await findOne(client, [{ field: ['properties', BP.property.fileName], operator: 'EQUALS', value: fileName }]);
-  if (!file) {
-    const blob = new File([image.bytes.slice().buffer], fileName, { type: image.mediaType });
-    file = await client.uploadFile({ file: blob, name: fileName, description: image.prompt });
-  }
+  const fileEntityId = await ledger.ensure(client, `file:${fileName}`, {
+    find: () => findEntity(client, [{ field: ['properties', BP.property.fileName], operator: 'EQUALS', value: fileName }], context),
+    create: () => {
+      const blob = new File([image.bytes.slice().buffer], fileName, { type: image.mediaType });
+      return client.uploadFile({ file: blob, name: fileName, description: image.prompt });
+    },
+  });
   const properties: Record<string, unknown> = {
     [ids.property.prompt]: image.prompt,
     [ids.property['client-id']]: image.clientId,
@@ -87,7 +102,6 @@ export async function keepImage(client: GraphClient, image: ImageToKeep, ids: Ty
   if (image.size) properties[ids.property['image-size']] = image.size;
   if (image.quality) properties[ids.property['image-quality']] = image.quality;
   if (image.revisedPrompt) properties[ids.property['revised-prompt']] = image.revisedPrompt;
-  const fileEntityId = file.metadata.recordId.entityId;
-  const linkEntityId = await ensureLink(client, ids.entityType['generated-image'], image.blockEntity.metadata.recordId.entityId, fileEntityId, properties);
+  const linkEntityId = await ensureLink(client, ids.entityType['generated-image'], blockId, fileEntityId, properties, undefined, context);
   return { fileEntityId, linkEntityId };
 }

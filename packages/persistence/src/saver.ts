@@ -1,4 +1,4 @@
-import { GraphError, isGraphError } from './graph-error.js';
+import { GraphError, isGraphError, isRetryableCode } from './graph-error.js';
 
 /** Where the latest output stands. */
 export type SaveStatus = 'idle' | 'saving' | 'saved' | 'unsaved' | 'readonly' | 'offline';
@@ -71,9 +71,19 @@ export class Saver<T> {
     void this.pump();
   }
 
-  /** Stops retrying (the element went away); the value stays unsaved. */
+  /** Stops retrying (the element went away); the value stays unsaved and no retry is announced. */
   dispose(): void {
     this.cancelRetry();
+    if (this.current.nextRetryAt !== undefined) {
+      const state = { ...this.current };
+      delete state.nextRetryAt;
+      this.setState(state);
+    }
+  }
+
+  /** Writes an unsaved value again (the element came back); nothing happens when all is saved. */
+  resume(): void {
+    if (this.retryHandle === undefined) void this.pump();
   }
 
   private async pump(): Promise<void> {
@@ -102,7 +112,8 @@ export class Saver<T> {
       }
       const failures = this.current.failures + 1;
       const maxRetries = this.options.maxAutomaticRetries ?? 6;
-      if (failures > maxRetries) {
+      // A refusal (FORBIDDEN, INVALID_INPUT, NOT_FOUND, NOT_IMPLEMENTED) answers the same way again.
+      if (failures > maxRetries || !isRetryableCode(graphError.code)) {
         this.settle({ status: 'unsaved', failures, lastError: graphError });
         return;
       }

@@ -3,9 +3,10 @@
  * The package's main entry stays free of Node modules so it also runs in the browser.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { generateTinyDiffusion, type TinyDiffusionModel } from './tiny-diffusion.js';
 import { generateLlamaGguf, TINY_SHAPE, type LlamaShape } from './tiny-llama.js';
 
 /** Generates a model of `shape` (default: the tiny test model) and writes it to `path`; returns the byte count. */
@@ -25,4 +26,21 @@ export function writeTinyModelToTemp(): string {
 /** Hex SHA-256 of bytes, e.g. to compare a generated model with {@link TINY_MODEL_SHA256}. */
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The tiny diffusion model with each part's SHA-256 in its manifest (as the build and test servers serve it). */
+export function tinyDiffusionWithChecksums(): TinyDiffusionModel {
+  return generateTinyDiffusion({ sha256: sha256Hex });
+}
+
+/** Writes the tiny diffusion model's folder (`manifest.json`, the ONNX parts, the tokenizer) under `dir`; returns the byte count. */
+export function writeTinyDiffusion(dir: string): number {
+  let total = 0;
+  for (const [path, bytes] of tinyDiffusionWithChecksums().files) {
+    const target = join(dir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, bytes);
+    total += bytes.length;
+  }
+  return total;
 }

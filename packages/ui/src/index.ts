@@ -4,3 +4,4 @@ export * from './generation/index.js';
 export * from './errors/index.js';
 export { blockBaseStyles } from './styles/block-styles.js';
 export * from './engine-picker/index.js';
+export { safeImageUrl, safeLinkUrl } from './safe-url.js';

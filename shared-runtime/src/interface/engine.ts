@@ -81,12 +81,18 @@ export interface ImageCallOptions {
   abortSignal?: AbortSignal;
   /** Step progress for engines that can report it (in-browser diffusion). */
   onProgress?: (progress: { step: number; totalSteps: number }) => void;
+  /** Engines that sample locally: the same prompt, seed and model give the same image. */
+  seed?: number;
+  /** Denoising steps, for engines that run them (in-browser diffusion). */
+  steps?: number;
 }
 
 export interface GeneratedImage {
   bytes: Uint8Array;
   mediaType: string;
   revisedPrompt?: string;
+  /** The seed it was made with, where the engine samples locally (to make it again). */
+  seed?: number;
 }
 
 export interface ImageEngine extends EngineHeader {

@@ -15,3 +15,9 @@ export function sniffImageType(bytes: Uint8Array, fallback = 'image/png'): strin
   if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45) return 'image/webp';
   return fallback;
 }
+
+/** A size for people: "0.4 MB", "386 MB", "1.1 GB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  return bytes < 10e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${String(Math.round(bytes / 1e6))} MB`;
+}

@@ -5,4 +5,6 @@ export * from './sse.js';
 export * from './bytes.js';
 export * from './assets.js';
 export * from './model-download.js';
+export * from './read-body.js';
+export { ownValue } from './own-value.js';
 export { singleFlight } from './single-flight.js';

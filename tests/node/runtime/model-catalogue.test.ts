@@ -1,4 +1,4 @@
-import { builtInCatalogue, createModelManager, customModelFromUrl, EMPTY_PROBE, modelSupport, type CapabilityProbe, type WebLLMCache } from '@ai-blocks/runtime';
+import { AiError, builtInCatalogue, createModelManager, customModelFromUrl, DEFAULT_MAX_DOWNLOAD_BYTES, downloadCap, EMPTY_PROBE, modelNameFromUrl, modelSupport, TEST_MODEL_BYTES, wasmModelSource, type CapabilityProbe, type WebLLMCache } from '@ai-blocks/runtime';
 import { describe, expect, it } from 'vitest';
 
 const f16Gpu: CapabilityProbe = { ...EMPTY_PROBE, webgpu: { adapter: true, isFallbackAdapter: false, shaderF16: true, maxBufferSize: 2 ** 30 } };
@@ -64,5 +64,49 @@ describe('model manager', () => {
     expect(await manager.state(model)).toEqual({ kind: 'download', bytes: model.downloadBytes });
     expect(calls).toEqual([`download ${model.id}`, `remove ${model.id}`]);
     expect(await createModelManager({ probe: EMPTY_PROBE, webllm }).state(model)).toMatchObject({ kind: 'unsupported' });
+  });
+});
+
+describe('models added by URL (review #8: no secrets in the graph, https only)', () => {
+  it('keeps query, fragment and credentials out of the id, name and source, but downloads from the full URL', () => {
+    const model = customModelFromUrl('https://user:pw-SECRET@models.test/org/repo/resolve/main/tiny.gguf?token=SECRET123&x=1#frag');
+    expect(model.id).toBe('url:https://models.test/org/repo/resolve/main/tiny.gguf');
+    expect(model.sourceUrl).toBe('https://models.test/org/repo/resolve/main/tiny.gguf');
+    expect(model.name).toBe('tiny');
+    expect(JSON.stringify({ id: model.id, name: model.name, source: model.sourceUrl })).not.toMatch(/SECRET|pw-|token|frag/);
+    expect(model.url).toBe('https://user:pw-SECRET@models.test/org/repo/resolve/main/tiny.gguf?token=SECRET123&x=1#frag');
+    // The id the CPU engine reports (provenance `model-id`, chat settings) is that safe id.
+    expect(wasmModelSource({ wasmModel: model }).modelId).toBe('url:https://models.test/org/repo/resolve/main/tiny.gguf');
+  });
+
+  it('accepts https, and http only on this computer', () => {
+    for (const url of ['https://models.test/a.gguf', 'http://127.0.0.1:8787/a.gguf', 'http://localhost/a.gguf', 'http://[::1]:9000/a.gguf']) {
+      expect(customModelFromUrl(url).url, url).toBe(new URL(url).href);
+    }
+    for (const url of ['http://models.test/a.gguf', 'http://192.168.1.2/a.gguf', 'data:application/octet-stream;base64,AAAA', 'blob:https://models.test/1234', 'file:///etc/passwd', 'javascript:alert(1)', 'ftp://models.test/a.gguf']) {
+      let error: unknown;
+      try {
+        customModelFromUrl(url);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(AiError.isInstance(error) ? error.code : error, url).toBe('INVALID_REQUEST');
+    }
+  });
+
+  it('names a host-given model URL by its file, without query or fragment', () => {
+    expect(modelNameFromUrl('https://cdn.test/m/Tiny%20Model.gguf?sig=SECRET#x')).toBe('Tiny Model');
+    expect(wasmModelSource({ wasmModelUrl: 'https://cdn.test/m/tiny.gguf?sig=SECRET' }).modelId).toBe('tiny');
+    expect(modelNameFromUrl('https://cdn.test/m/bad%E0%A4%A.gguf')).toBe('bad%E0%A4%A');
+  });
+
+  it('caps downloads: a measured size +10 %, an estimate twice over, an unknown size at 4 GiB', () => {
+    const catalogue = builtInCatalogue();
+    const tiny = catalogue.find((model) => model.testModel);
+    const smol = catalogue.find((model) => model.id === 'smollm2-135m-instruct-q8_0');
+    if (!tiny || !smol) throw new Error('catalogue changed');
+    expect(downloadCap(tiny)).toBe(Math.ceil(TEST_MODEL_BYTES * 1.1));
+    expect(downloadCap(smol)).toBe(smol.downloadBytes * 2);
+    expect(downloadCap(customModelFromUrl('https://models.test/a.gguf'))).toBe(DEFAULT_MAX_DOWNLOAD_BYTES);
   });
 });

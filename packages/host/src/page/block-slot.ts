@@ -1,6 +1,6 @@
 import { GraphEmbedderHandler } from '@blockprotocol/graph';
 import type { EntityStore } from '../store/entity-store.js';
-import { createGraphCallbacks } from '../store/graph-callbacks.js';
+import { createGraphCallbacks, type HostFaults } from '../store/graph-callbacks.js';
 import type { MessageLog } from './message-log.js';
 import { ServiceEmbedderHandler } from './service-embedder-handler.js';
 
@@ -24,6 +24,8 @@ export interface BlockSlotOptions {
   /** Whether to offer the service module at all (not when the host's server has no AI service). */
   offerService?: boolean;
   onWrite?: () => void;
+  /** How badly to answer graph messages (tests of sloppy hosts). */
+  faults?: () => HostFaults | undefined;
 }
 
 type BlockElement = HTMLElement & { graph?: unknown };
@@ -57,6 +59,7 @@ export class BlockSlot {
         this.refresh();
         options.onWrite?.();
       },
+      ...(options.faults ? { faults: options.faults } : {}),
     });
     this.graphHandler = new GraphEmbedderHandler({
       element: this.wrapper,
@@ -74,6 +77,15 @@ export class BlockSlot {
       element: this.wrapper,
       callbacks: { openaiCompleteChat: service('openaiCompleteChat'), openaiCreateImage: service('openaiCreateImage') },
     });
+    // A block detached and attached again (moved, re-rendered) builds a new graph module, which
+    // says init again; Block Protocol core 0.1.3's embedder then throws "Already initialized"
+    // after answering. Let it answer a second init like the first.
+    this.wrapper.addEventListener('blockprotocolmessage', (event) => {
+      const detail = (event as CustomEvent<{ source?: string; module?: string; messageName?: string } | undefined>).detail;
+      if (detail?.source !== 'block' || detail.module !== 'core' || detail.messageName !== 'init') return;
+      const core = (this.graphHandler as unknown as { coreHandler?: { hasInitialized?: boolean } }).coreHandler;
+      if (core) core.hasInitialized = false;
+    }, { capture: true });
     this.element = document.createElement(options.tagName);
     this.element.graph = { blockEntitySubgraph: this.subgraph(), readonly: this.isReadonly() };
     this.wrapper.append(this.element);

@@ -1,6 +1,7 @@
 import { BLOCK_METADATA, type BlockName } from '@ai-blocks/block-metadata';
 import { css, html, LitElement, nothing } from 'lit';
 import { EntityStore } from '../store/entity-store.js';
+import type { HostFaults } from '../store/graph-callbacks.js';
 import { BlockSlot, type HostMode } from './block-slot.js';
 import { displayValue, renderEntityGraph, typeLabel } from './entity-graph-view.js';
 import { openIndexedDbPersistence } from './idb-persistence.js';
@@ -24,13 +25,25 @@ export interface HostConfig {
   blocksBase: string;
   /** Where POST <serviceBase><method> answers service-module calls. */
   serviceBase: string;
+  /** How badly the host answers graph messages (tests of sloppy hosts); a well-behaved host without it. */
+  faults?: HostFaults;
+}
+
+/**
+ * `?blocks=` may name another origin: loadBlock runs code only from the page's own origin and
+ * the server's allow-list, and the page says so otherwise. An unparsable value is kept as given,
+ * so the page reports it instead of failing to construct.
+ */
+function blocksBaseFrom(url: URL): string {
+  const blocks = url.searchParams.get('blocks') ?? '/blocks/';
+  return URL.canParse(blocks, url) ? new URL(blocks, url).href : blocks;
 }
 
 export function configFromUrl(url: URL): HostConfig {
   return {
     mode: modeFromUrl(url),
     dbName: url.searchParams.get('db') ?? 'ai-blocks-host',
-    blocksBase: new URL(url.searchParams.get('blocks') ?? '/blocks/', url).href,
+    blocksBase: blocksBaseFrom(url),
     serviceBase: new URL('/api/service/', url).href,
   };
 }
@@ -156,6 +169,7 @@ export class AiBlocksHostApp extends LitElement {
             callService: (method, payload) => this.callService(method, payload),
             offerService,
             onWrite: () => { this.revision += 1; },
+            faults: () => this.config.faults,
           }),
         );
       }

@@ -14,9 +14,15 @@ const contentTypes: Record<string, string> = {
   '.gguf': 'application/octet-stream',
 };
 
-/** The file under `root` that a URL path names, or undefined when it would leave `root`. */
+/** The file under `root` that a URL path names, or undefined when it would leave `root` or is not a valid escape. */
 export function safeJoin(root: string, urlPath: string): string | undefined {
-  const decoded = decodeURIComponent(urlPath);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined; // URIError: a malformed %-escape names no file
+  }
+  if (decoded.includes('\0')) return undefined;
   const path = normalize(join(root, decoded));
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep) ? path : undefined;
 }
@@ -30,4 +36,18 @@ export async function readStatic(path: string | undefined): Promise<{ body: Buff
   } catch {
     return undefined;
   }
+}
+
+const escapeAttribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Writes the origins the page may load blocks from (besides its own) into the page's
+ * `<meta name="ai-blocks-allowed-block-origins">` (index.html carries it empty), so the page
+ * knows them before it loads anything.
+ */
+export function injectAllowedBlockOrigins(html: string, origins: readonly string[]): string {
+  return html.replace(
+    /<meta name="ai-blocks-allowed-block-origins" content="[^"]*"\s*\/?>/,
+    `<meta name="ai-blocks-allowed-block-origins" content="${escapeAttribute(origins.join(' '))}" />`,
+  );
 }

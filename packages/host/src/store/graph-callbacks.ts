@@ -1,4 +1,4 @@
-import type { Entity, EntityRootType, GraphResolveDepths, Subgraph } from '@blockprotocol/graph';
+import type { Entity, EntityRootType, GraphResolveDepths, MultiFilter, MultiSort, Subgraph } from '@blockprotocol/graph';
 import { EntityStore, StoreError, depths as linkDepths } from './entity-store.js';
 
 const REMOTE_FILE_TYPE = 'https://blockprotocol.org/@blockprotocol/types/entity-type/remote-file/v/2';
@@ -16,6 +16,39 @@ export interface CallbackResult<T> {
 }
 type Handler = (message: { data?: unknown }) => Promise<CallbackResult<unknown>>;
 
+/** The graph messages a block sends that a host can be told to answer badly. */
+export type GraphMethod = 'createEntity' | 'updateEntity' | 'deleteEntity' | 'getEntity' | 'queryEntities' | 'uploadFile';
+
+/**
+ * How queryEntities is answered, like hosts that implement it to different degrees:
+ * `filtered` applies the filter; `unfiltered` answers every entity; `partial` applies only the
+ * filters on `metadata` (the type) and ignores those on properties and link ends;
+ * `not-implemented` answers NOT_IMPLEMENTED.
+ */
+export type QueryEntitiesMode = 'filtered' | 'unfiltered' | 'partial' | 'not-implemented';
+
+/** What the host does with one call. */
+export type HostFault =
+  /** Does the work, then answers only after `ms` (a write that lands after the block gave up). */
+  | { kind: 'late'; ms: number }
+  /** Waits `ms`, then does the work and answers (a slow host). */
+  | { kind: 'slow'; ms: number }
+  /** Answers this error without doing anything. */
+  | { kind: 'error'; code: ErrorCode; message?: string }
+  /** Does the work, then answers this error (a write that landed although the answer says not). */
+  | { kind: 'error-after-write'; code: ErrorCode; message?: string }
+  /** Never does the work nor answers (the page was left while the call was under way). */
+  | { kind: 'hang' };
+
+/** Faults a test host is told to have; read on every call, so a test may change them at any time. */
+export interface HostFaults {
+  queryEntities?: QueryEntitiesMode;
+  /** Faults for the next calls of a method, used up in order. */
+  next?: Partial<Record<GraphMethod, HostFault[]>>;
+  /** A fault for every call of a method (after `next` is used up). */
+  always?: Partial<Record<GraphMethod, HostFault>>;
+}
+
 export interface GraphCallbackOptions {
   store: EntityStore;
   /** Writes are refused with FORBIDDEN while this returns a reason (readonly, hub preview). */
@@ -26,6 +59,8 @@ export interface GraphCallbackOptions {
   onWrite?: (method: string) => void;
   /** Fetches a file the block asked to upload by URL (injected so tests need no network). */
   fetchFile?: (url: string) => Promise<Blob>;
+  /** Misbehaviour to show (tests of blocks against sloppy hosts); none by default. */
+  faults?: () => HostFaults | undefined;
 }
 
 /** Every graph message a block can send, each answered; the ones this host does not support answer NOT_IMPLEMENTED. */
@@ -117,8 +152,10 @@ export function createGraphCallbacks(options: GraphCallbackOptions): Record<(typ
     },
     queryEntities: ({ data }) => {
       if (!isRecord(data) || !isRecord(data['operation'])) return Promise.resolve(fail('INVALID_INPUT', 'queryEntities needs an operation'));
-      const operation = data['operation'] as { multiFilter?: never; multiSort?: never };
-      const matches = store.query(operation.multiFilter, operation.multiSort);
+      const operation = data['operation'] as { multiFilter?: MultiFilter | null; multiSort?: MultiSort | null };
+      const mode = options.faults?.()?.queryEntities ?? 'filtered';
+      if (mode === 'not-implemented') return Promise.resolve(fail('NOT_IMPLEMENTED', 'This host does not implement queryEntities.'));
+      const matches = store.query(sloppyFilter(operation.multiFilter, mode), operation.multiSort);
       const results = subgraphOf(matches.map((entity) => entity.metadata.recordId.entityId), data['graphResolveDepths'] as Partial<GraphResolveDepths> | undefined);
       return Promise.resolve({ data: { results, operation } });
     },
@@ -142,7 +179,48 @@ export function createGraphCallbacks(options: GraphCallbackOptions): Record<(typ
       });
     },
   };
-  return Object.fromEntries(GRAPH_MESSAGE_NAMES.map((name) => [name, handlers[name] ?? notImplemented])) as Record<(typeof GRAPH_MESSAGE_NAMES)[number], Handler>;
+  const withFaults = (method: string, handler: Handler): Handler => {
+    if (!(FAULTY_METHODS as readonly string[]).includes(method)) return handler;
+    return async (message) => {
+      const fault = nextFault(options.faults?.(), method as GraphMethod);
+      if (!fault) return handler(message);
+      switch (fault.kind) {
+        case 'error':
+          return fail(fault.code, fault.message ?? `${method} failed (host fault)`);
+        case 'slow':
+          await sleep(fault.ms);
+          return handler(message);
+        case 'late': {
+          const result = await handler(message);
+          await sleep(fault.ms);
+          return result;
+        }
+        case 'error-after-write':
+          await handler(message);
+          return fail(fault.code, fault.message ?? `${method} failed (host fault)`);
+        case 'hang':
+          return new Promise<never>(() => undefined);
+      }
+    };
+  };
+  return Object.fromEntries(GRAPH_MESSAGE_NAMES.map((name) => [name, withFaults(name, handlers[name] ?? notImplemented)])) as Record<(typeof GRAPH_MESSAGE_NAMES)[number], Handler>;
+}
+
+const FAULTY_METHODS = ['createEntity', 'updateEntity', 'deleteEntity', 'getEntity', 'queryEntities', 'uploadFile'] as const satisfies readonly GraphMethod[];
+
+function nextFault(faults: HostFaults | undefined, method: GraphMethod): HostFault | undefined {
+  return faults?.next?.[method]?.shift() ?? faults?.always?.[method];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The filter a sloppy host actually applies. */
+function sloppyFilter(multiFilter: MultiFilter | null | undefined, mode: QueryEntitiesMode): MultiFilter | null | undefined {
+  if (mode === 'unfiltered') return null;
+  if (mode === 'partial' && multiFilter) return { ...multiFilter, filters: multiFilter.filters.filter((filter) => filter.field[0] === 'metadata') };
+  return multiFilter;
 }
 
 async function defaultFetchFile(url: string): Promise<Blob> {

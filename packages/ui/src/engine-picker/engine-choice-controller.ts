@@ -244,8 +244,9 @@ export class EngineChoiceController implements ReactiveController {
     let model: CatalogueModel;
     try {
       model = customModelFromUrl(url.trim());
-    } catch {
-      return 'That is not a URL. Paste the address of a .gguf file.';
+    } catch (error) {
+      // An AiError says which URLs are accepted (https, or http on this computer).
+      return error instanceof TypeError || !(error instanceof Error) ? 'That is not a URL. Paste the address of a .gguf file.' : error.message;
     }
     if (!this.models.some((existing) => existing.id === model.id)) {
       this.models = [...this.models, model];
@@ -266,7 +267,8 @@ export class EngineChoiceController implements ReactiveController {
 function loadCustomModels(): CatalogueModel[] {
   try {
     const urls = JSON.parse(storage()?.getItem(CUSTOM_MODELS_KEY) ?? '[]') as unknown;
-    return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === 'string').map((url) => customModelFromUrl(url)) : [];
+    // A stored URL that is no longer accepted (not https) is skipped, not the whole list.
+    return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === 'string').flatMap((url) => { try { return [customModelFromUrl(url)]; } catch { return []; } }) : [];
   } catch {
     return [];
   }

@@ -89,6 +89,7 @@ function renderModel(controller: EngineChoiceController, model: CatalogueModel, 
     <input type="radio" id=${id} name="model" .checked=${chosen} ?disabled=${unsupported || busy} @change=${() => { controller.chooseModel(model); }} />
     <label for=${id}>${model.name} <span class="hint">(${model.engine === 'webllm' ? 'GPU' : 'CPU'})</span></label>
     <span class="hint model-state">${describeModelState(state)}${model.memoryBytes ? ` · needs ≈ ${formatBytes(model.memoryBytes)} memory` : ''} · ${model.licence}</span>
+    ${state?.kind === 'ready' && state.warning ? html`<span class="hint model-warning" role="note">${state.warning}</span>` : nothing}
     ${state?.kind === 'download' && !unsupported && !downloading
       ? html`<button type="button" part="button" data-action="download-model" ?disabled=${Boolean(controller.download) || busy} @click=${() => void controller.downloadModel(model)}>Download</button>`
       : nothing}

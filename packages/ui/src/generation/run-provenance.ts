@@ -13,21 +13,39 @@ export interface RunProvenance {
   finishReason?: string;
 }
 
+/** The runtime's finish reasons; anything else an engine passes on is stored as `other`. */
+const FINISH_REASONS: ReadonlySet<string> = new Set(['stop', 'length', 'content-filter', 'error', 'abort', 'other']);
+
+// Provenance goes through structuredClone and JSON on its way to the graph: every value must
+// be a plain string or a finite number, whatever an engine or a server handed over.
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined);
+
 /**
  * What is stored with an output: which engine and model, tokens, when, how long, time to first
- * token, and whether it completed, was stopped, or ended with an error.
+ * token, and whether it completed, was stopped, or ended with an error. Always plain JSON.
  */
 export function runProvenance(engine: { engineId: string; modelId: string } | undefined, outcome: GenerationOutcome, timing: GenerationTiming): RunProvenance {
+  const engineId = text(engine?.engineId);
+  const modelId = text(engine?.modelId);
+  // The controller times with performance.now(); convert its start to wall-clock time.
+  const started = new Date(Date.now() - (performance.now() - timing.startedAt));
+  const inputTokens = count(outcome.usage?.inputTokens);
+  const outputTokens = count(outcome.usage?.outputTokens);
+  const firstToken = timing.firstTokenAt === undefined ? undefined : count(timing.firstTokenAt - timing.startedAt);
+  // Typed as a string, but it came from an engine and, through it, from a server.
+  const reason: unknown = outcome.finishReason;
+  const finishReason = reason === undefined ? undefined : typeof reason === 'string' && FINISH_REASONS.has(reason) ? reason : 'other';
   return {
-    ...(engine ? { engineId: engine.engineId, modelId: engine.modelId } : {}),
-    // The controller times with performance.now(); convert its start to wall-clock time.
-    startedAt: new Date(Date.now() - (performance.now() - timing.startedAt)).toISOString(),
-    durationMs: Math.round((timing.finishedAt ?? timing.startedAt) - timing.startedAt),
-    ...(timing.firstTokenAt !== undefined ? { timeToFirstTokenMs: Math.round(timing.firstTokenAt - timing.startedAt) } : {}),
+    ...(engineId !== undefined ? { engineId } : {}),
+    ...(modelId !== undefined ? { modelId } : {}),
+    startedAt: (Number.isFinite(started.getTime()) ? started : new Date()).toISOString(),
+    durationMs: count((timing.finishedAt ?? timing.startedAt) - timing.startedAt) ?? 0,
+    ...(firstToken !== undefined ? { timeToFirstTokenMs: firstToken } : {}),
     // A prompt is never 0 tokens: 0 means the engine could not count it (wllama), so leave it out.
-    ...(outcome.usage && outcome.usage.inputTokens > 0 ? { inputTokens: outcome.usage.inputTokens } : {}),
-    ...(outcome.usage ? { outputTokens: outcome.usage.outputTokens } : {}),
+    ...(inputTokens ? { inputTokens } : {}),
+    ...(outputTokens !== undefined ? { outputTokens } : {}),
     completionStatus: outcome.status === 'complete' ? 'complete' : outcome.status === 'aborted' ? 'stopped' : 'error',
-    ...(outcome.finishReason ? { finishReason: outcome.finishReason } : {}),
+    ...(finishReason !== undefined ? { finishReason } : {}),
   };
 }

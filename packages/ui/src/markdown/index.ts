@@ -1,5 +1,7 @@
-export { MarkdownBlockSplitter } from './block-splitter.js';
-export { createLazyHighlighter, type HighlighterModule } from './highlight-code.js';
+export { MarkdownBlockSplitter, SOFT_BLOCK_CHARS } from './block-splitter.js';
+export { createLazyHighlighter, MAX_HIGHLIGHT_CHARS, type HighlighterModule } from './highlight-code.js';
+export { MarkdownHtmlCache } from './markdown-html-cache.js';
+export { MARKDOWN_LIMITS, nestingDepth, refuseMarkdown, type MarkdownRefusal } from './markdown-limits.js';
 export { markdownStyles } from './markdown-styles.js';
 export { renderMarkdownBlock } from './render-markdown.js';
 export { StreamingMarkdownView, type CodeBlockHook } from './streaming-markdown-view.js';

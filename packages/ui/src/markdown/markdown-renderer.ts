@@ -44,8 +44,4 @@ export function whenMarkdownRendererReady(listener: () => void): () => void {
   return () => listeners.delete(once);
 }
 
-/** The text as escaped HTML with its line breaks: shown until the renderer is there. */
-export function plainTextHtml(source: string): string {
-  const escaped = source.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return `<p style="white-space: pre-wrap">${escaped}</p>`;
-}
+export { plainTextHtml } from './plain-text-html.js';

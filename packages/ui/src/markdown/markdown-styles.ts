@@ -9,6 +9,14 @@ export const markdownStyles = css`
     overflow-wrap: anywhere;
     line-height: 1.55;
   }
+  .markdown .md-plain {
+    white-space: pre-wrap;
+  }
+  /* A block off screen is not laid out: a reply of thousands of blocks costs only what is seen. */
+  .markdown > .md-block {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 1.5em;
+  }
   .markdown > .md-block > :first-child {
     margin-top: 0;
   }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { Availability, FinishReason, TextCallOptions, TextEngine, TextStreamPart, Usage } from '../../interface/engine.js';
 import { AiError, AiErrorCode } from '../../interface/errors.js';
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, errorFromStreamEvent, postWithRetry, readSseEvents, type RetryPolicy, type StreamTimeouts } from '../../provider-utils/index.js';
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, errorFromStreamEvent, ownValue, postWithRetry, readSseEvents, type RetryPolicy, type StreamTimeouts } from '../../provider-utils/index.js';
 
 export interface AnthropicSettings {
   /** Held in memory only; sent as `x-api-key`. */
@@ -122,7 +122,7 @@ export function partsFromAnthropicStream(body: ReadableStream<Uint8Array>, optio
               }
               break;
             case 'message_delta':
-              if (event.delta?.stop_reason) finishReason = STOP_REASONS[event.delta.stop_reason] ?? 'other';
+              if (event.delta?.stop_reason) finishReason = ownValue(STOP_REASONS, event.delta.stop_reason) ?? 'other';
               // Cumulative output tokens.
               if (event.usage?.output_tokens !== undefined) usage.outputTokens = event.usage.output_tokens;
               break;

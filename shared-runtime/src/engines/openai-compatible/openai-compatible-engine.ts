@@ -6,7 +6,10 @@ import {
   DEFAULT_RETRY_POLICY,
   DEFAULT_TIMEOUTS,
   errorFromStreamEvent,
+  fetchImageBytes,
+  ownValue,
   postWithRetry,
+  readBodyBytes,
   readSseEvents,
   sniffImageType,
   type RetryPolicy,
@@ -46,7 +49,7 @@ export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings)
     ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}),
     ...settings.headers,
   });
-  const post = (path: string, body: unknown, abortSignal: AbortSignal | undefined) =>
+  const post = (path: string, body: unknown, abortSignal: AbortSignal | undefined, idempotent = true) =>
     postWithRetry({
       url: `${baseURL}/${path}`,
       headers: headers(),
@@ -55,6 +58,7 @@ export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings)
       provider,
       retry,
       connectTimeoutMs: timeouts.connectMs,
+      idempotent,
       ...(abortSignal ? { abortSignal } : {}),
       ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
     });
@@ -89,14 +93,17 @@ export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings)
       if (options.style !== undefined) body['style'] = options.style;
       // GPT image models always answer base64 and reject the field; others default to URLs.
       if (!settings.model.startsWith('gpt-image')) body['response_format'] = 'b64_json';
-      const response = await post('images/generations', body, options.abortSignal);
-      const parsed = imagesResponseSchema.safeParse(await response.json().catch(() => undefined));
+      // Each image generation is billed: never sent twice unless the server surely did not take it.
+      const response = await post('images/generations', body, options.abortSignal, false);
+      const signal = options.abortSignal ? { abortSignal: options.abortSignal } : {};
+      const raw = await readBodyBytes(response, { idleMs: timeouts.idleMs, what: `the images response from ${provider}`, ...signal });
+      const parsed = imagesResponseSchema.safeParse(parseJson(raw));
       if (!parsed.success) throw new AiError(AiErrorCode.BAD_RESPONSE, `${provider} sent an images response that does not follow the API`, { cause: parsed.error });
       const images: GeneratedImage[] = [];
       for (const item of parsed.data.data) {
         let bytes: Uint8Array;
         if (item.b64_json) bytes = base64ToBytes(item.b64_json);
-        else if (item.url) bytes = new Uint8Array(await (await (settings.fetch ?? fetch)(item.url, options.abortSignal ? { signal: options.abortSignal } : {})).arrayBuffer());
+        else if (item.url) bytes = await fetchImageBytes(item.url, { fetch: settings.fetch ?? globalThis.fetch.bind(globalThis), connectMs: timeouts.connectMs, idleMs: timeouts.idleMs, provider, ...signal });
         else throw new AiError(AiErrorCode.BAD_RESPONSE, `${provider} sent an image without data`);
         const image: GeneratedImage = { bytes, mediaType: sniffImageType(bytes) };
         if (item.revised_prompt) image.revisedPrompt = item.revised_prompt;
@@ -105,6 +112,14 @@ export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings)
       return { images };
     },
   };
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function safeHost(url: string): string {
@@ -192,7 +207,7 @@ export function partsFromChatStream(body: ReadableStream<Uint8Array>, options: {
           }
           if (chunk.data.usage) usage = { inputTokens: chunk.data.usage.prompt_tokens ?? 0, outputTokens: chunk.data.usage.completion_tokens ?? 0 };
           const choice = chunk.data.choices?.[0];
-          if (choice?.finish_reason) finishReason = FINISH_REASONS[choice.finish_reason] ?? 'other';
+          if (choice?.finish_reason) finishReason = ownValue(FINISH_REASONS, choice.finish_reason) ?? 'other';
           const delta = choice?.delta?.content;
           if (delta) {
             sawText = true;

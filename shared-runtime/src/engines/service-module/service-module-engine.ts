@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { Availability, GeneratedImage, ImageCallOptions, ImageEngine, TextCallOptions, TextEngine, TextStreamPart } from '../../interface/engine.js';
 import { AiError, AiErrorCode } from '../../interface/errors.js';
-import { base64ToBytes, sniffImageType } from '../../provider-utils/index.js';
+import { base64ToBytes, fetchImageBytes, ownValue, sniffImageType } from '../../provider-utils/index.js';
 
 /** Sends one service-module message; the real one is a ServiceBlockHandler on the block element. */
 export type ServiceTransport = (messageName: 'openaiCompleteChat' | 'openaiCreateImage', data: unknown) => Promise<{ data?: unknown; errors?: { code: string; message: string }[] }>;
@@ -27,7 +27,7 @@ const SERVICE_ERRORS: Record<string, AiErrorCode> = {
 function serviceError(errors: { code: string; message: string }[]): AiError {
   const first = errors[0];
   const message = first?.message ?? 'The host’s AI service failed';
-  const code = SERVICE_ERRORS[first?.code ?? ''] ?? AiErrorCode.SERVER_ERROR;
+  const code = (typeof first?.code === 'string' ? ownValue(SERVICE_ERRORS, first.code) : undefined) ?? AiErrorCode.SERVER_ERROR;
   // Hosts forward vendor messages; recognise the specific ones.
   if (code === AiErrorCode.INVALID_REQUEST && /content[_ ]policy|safety/i.test(message)) return new AiError(AiErrorCode.CONTENT_FILTERED, message, { cause: errors });
   if (/context[_ ]length|too long/i.test(message)) return new AiError(AiErrorCode.INPUT_TOO_LONG, message, { cause: errors });
@@ -106,9 +106,7 @@ export function createServiceModuleEngine(settings: ServiceModuleSettings): Text
         let bytes: Uint8Array | undefined;
         if (item.b64_json) bytes = base64ToBytes(item.b64_json);
         else if (item.url) {
-          const response = await (settings.fetch ?? fetch)(item.url, options.abortSignal ? { signal: options.abortSignal } : {});
-          if (!response.ok) throw new AiError(AiErrorCode.BAD_RESPONSE, `Could not fetch the generated image (HTTP ${response.status})`);
-          bytes = new Uint8Array(await response.arrayBuffer());
+          bytes = await fetchImageBytes(item.url, { fetch: settings.fetch ?? globalThis.fetch.bind(globalThis), connectMs: 60_000, idleMs: 30_000, provider: 'the host’s AI service', ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
         }
         if (!bytes) throw new AiError(AiErrorCode.BAD_RESPONSE, 'The host’s AI service sent an image without data');
         images.push({ bytes, mediaType: sniffImageType(bytes) });

@@ -1,6 +1,6 @@
 import type { Availability, FinishReason, LoadOptions, LoadProgress, TextCallOptions, TextEngine, TextStreamPart } from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
-import { downloadModel, importModule, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
+import { downloadModel, importModule, ownValue, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
 
 /** The part of wllama's API this engine uses (tests may pass a fake). */
 interface WllamaLike {
@@ -25,8 +25,14 @@ export interface WasmEngineSettings {
   contextSize?: number;
   /** Threads to use when the page is cross-origin isolated (default: hardware threads, at most 4). */
   threads?: number;
-  /** SHA-256 of the GGUF (hex), checked when given. */
+  /** SHA-256 of the GGUF (hex), checked while it downloads when given. */
   sha256?: string;
+  /** The most bytes the download may reach (default 4 GiB); more is stopped with MODEL_LOAD_FAILED. */
+  maxBytes?: number;
+  /** About how big the file is: for the storage check and progress when the server does not say. */
+  expectedBytes?: number;
+  /** Milliseconds without a byte after which the download stops (default 30 s). */
+  idleTimeoutMs?: number;
   onProgress?: (progress: LoadProgress) => void;
   /** Where wllama's module and wasm are (`<base>wllama/index.js`); defaults to the runtime asset base. */
   assetBaseUrl?: string;
@@ -47,6 +53,8 @@ export interface WasmEngine extends TextEngine {
   readonly loadedFromCache: boolean;
   /** Set when the model could not be cached (e.g. STORAGE_FULL); the model still runs. */
   readonly cacheError: AiError | undefined;
+  /** Set when the model's file differs from the one first downloaded from its URL. */
+  readonly integrityWarning: string | undefined;
 }
 
 export const MODEL_CACHE_NAME = 'ai-blocks-models';
@@ -68,6 +76,7 @@ export function createWasmEngine(settings: WasmEngineSettings): WasmEngine {
   let threads = 1;
   let loadedFromCache = false;
   let cacheError: AiError | undefined;
+  let integrityWarning: string | undefined;
   let busy = false;
 
   async function loadNow(options: LoadOptions): Promise<void> {
@@ -88,6 +97,9 @@ export function createWasmEngine(settings: WasmEngineSettings): WasmEngine {
       const result = await downloadModel({
         url,
         ...(settings.sha256 ? { sha256: settings.sha256 } : {}),
+        ...(settings.maxBytes !== undefined ? { maxBytes: settings.maxBytes } : {}),
+        ...(settings.expectedBytes !== undefined ? { expectedBytes: settings.expectedBytes } : {}),
+        ...(settings.idleTimeoutMs !== undefined ? { idleTimeoutMs: settings.idleTimeoutMs } : {}),
         ...(settings.cache === false ? {} : { cacheName: settings.cache ?? MODEL_CACHE_NAME }),
         ...(settings.fetch ? { fetch: settings.fetch } : {}),
         ...(signal ? { abortSignal: signal } : {}),
@@ -97,6 +109,7 @@ export function createWasmEngine(settings: WasmEngineSettings): WasmEngine {
       blob = result.blob;
       loadedFromCache = result.fromCache;
       cacheError = result.cacheError;
+      integrityWarning = result.integrityWarning;
     } else {
       blob = settings.model;
       loadedFromCache = false;
@@ -150,6 +163,9 @@ export function createWasmEngine(settings: WasmEngineSettings): WasmEngine {
     get cacheError() {
       return cacheError;
     },
+    get integrityWarning() {
+      return integrityWarning;
+    },
 
     availability(): Promise<Availability> {
       if (typeof WebAssembly !== 'object') return Promise.resolve('unavailable');
@@ -201,7 +217,7 @@ export function createWasmEngine(settings: WasmEngineSettings): WasmEngine {
               const chunk = next.value;
               if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
               const choice = chunk.choices[0];
-              if (choice?.finish_reason) finishReason = FINISH[choice.finish_reason] ?? 'other';
+              if (choice?.finish_reason) finishReason = ownValue(FINISH, choice.finish_reason) ?? 'other';
               const delta = choice?.delta?.content;
               if (delta) {
                 outputTokens += 1;

@@ -1,6 +1,6 @@
 import type { Availability, FinishReason, LoadOptions, LoadProgress, TextCallOptions, TextEngine, TextStreamPart, Usage } from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
-import { importModule, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
+import { importModule, ownValue, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
 import { toWebLLMError, workerError } from './webllm-errors.js';
 import { absoluteAppConfig, type WebLLMAppConfig } from './webllm-models.js';
 
@@ -427,7 +427,7 @@ export function createWebLLMEngine(settings: WebLLMEngineSettings): WebLLMEngine
               const chunk = result.value;
               if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
               const choice = chunk.choices[0];
-              if (choice?.finish_reason) finishReason = FINISH[choice.finish_reason] ?? 'other';
+              if (choice?.finish_reason) finishReason = ownValue(FINISH, choice.finish_reason) ?? 'other';
               const delta = choice?.delta.content;
               if (delta) {
                 deltas += 1;

@@ -1,4 +1,5 @@
 import { AiError, AiErrorCode } from '../../interface/errors.js';
+import { ownValue } from '../../provider-utils/own-value.js';
 
 /** When the error happened: loading decides between "could not load" and "failed while answering". */
 export type WebLLMPhase = 'load' | 'generate';
@@ -53,7 +54,7 @@ const FETCH_FAILED = /Failed to fetch|NetworkError|Request failed|Unable to fetc
 export function toWebLLMError(error: unknown, phase: WebLLMPhase): AiError {
   if (AiError.isInstance(error)) return error;
   const { name, message } = describe(error);
-  const known = BY_NAME[name];
+  const known = ownValue(BY_NAME, name);
   if (known) return new AiError(known.code, `${known.text}: ${message}`, { cause: error });
   if (/device (?:was |is |has been )?lost/i.test(message)) return new AiError(AiErrorCode.DEVICE_LOST, `The GPU device was lost: ${message}`, { cause: error });
   if (FETCH_FAILED.test(message)) {

@@ -1,0 +1,29 @@
+// Prints the reliability suite's figures (written by the Node and browser tests under
+// test-results/reliability/) and exits non-zero when a figure misses its target.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = join(process.cwd(), 'test-results', 'reliability');
+let files = [];
+try {
+  files = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+} catch {
+  // No figures at all is itself a failure below.
+}
+let failed = 0;
+console.log('Reliability figures');
+for (const file of files) {
+  const { suite, figures } = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  console.log(`  ${suite}`);
+  for (const figure of figures) {
+    const bad = (figure.max !== undefined && figure.value > figure.max) || (figure.min !== undefined && figure.value < figure.min);
+    if (bad) failed += 1;
+    const target = [figure.min !== undefined ? `≥ ${figure.min}` : '', figure.max !== undefined ? `≤ ${figure.max}` : ''].filter(Boolean).join(', ');
+    console.log(`    ${bad ? 'FAIL' : 'ok  '} ${figure.label}: ${figure.value}${figure.unit ? ` ${figure.unit}` : ''}${target ? ` (target ${target})` : ''}`);
+  }
+}
+if (files.length === 0) {
+  console.log('  no figures were recorded');
+  failed += 1;
+}
+process.exit(failed === 0 ? 0 : 1);
