@@ -5,7 +5,7 @@ import { configs as litConfigs } from 'eslint-plugin-lit';
 import { configs as wcConfigs } from 'eslint-plugin-wc';
 import globals from 'globals';
 
-/** Imports one part of the workspace must never make (ARCHITECTURE §3–§4). */
+/** Imports one part of the workspace must never make (docs/architecture.md, "Layers"). */
 const blocks = ['@ai-blocks/block-ai-*'];
 const hostAndTests = ['@ai-blocks/host', '@ai-blocks/host/*', '@ai-blocks/tests', '@ai-blocks/tests/*', '@ai-blocks/test-models', '@ai-blocks/test-models/*'];
 
@@ -16,6 +16,13 @@ const graphWriteCall = {
   message: 'Only @ai-blocks/persistence writes to the graph.',
 };
 
+/** A focused test (`describe.only`, `it.only`, …) silently skips every other test in the run. */
+const focusedTests = ['describe', 'context', 'suite', 'it', 'specify', 'test'].map((object) => ({
+  object,
+  property: 'only',
+  message: 'A focused test (.only) skips every other test in the run: remove .only before committing.',
+}));
+
 /**
  * @param {string[]} patterns package-name globs
  * @param {{regex: string, message: string}[]} [regexes]
@@ -25,7 +32,7 @@ const restrict = (patterns, regexes = []) => ({
     'error',
     {
       patterns: [
-        { group: patterns, message: 'This import crosses a package boundary (see ARCHITECTURE.md).' },
+        { group: patterns, message: 'This import crosses a package boundary (see docs/architecture.md).' },
         ...regexes,
       ],
     },
@@ -42,7 +49,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', 'vitest.config.ts', 'scripts/*.mjs'],
+          allowDefaultProject: ['*.js', '*.mjs', 'vitest.config.ts', 'vitest.budgets.config.ts', 'scripts/*.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -54,6 +61,7 @@ export default tseslint.config(
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       'no-restricted-syntax': ['error', graphWriteCall],
+      'no-restricted-properties': ['error', ...focusedTests],
     },
   },
   {

@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Node-side tests: pure logic (selection, stream parsing, errors, schemas, persistence).
 export default defineConfig({
@@ -10,6 +10,8 @@ export default defineConfig({
       'packages/*/test/node/**/*.test.ts',
       'block-metadata/test/**/*.test.ts',
     ],
+    // Measures dist/: runs after the build, with vitest.budgets.config.ts.
+    exclude: [...configDefaults.exclude, 'tests/node/budgets.test.ts'],
     testTimeout: 20000,
   },
 });

@@ -14,3 +14,4 @@ export interface BuildOptions {
 export declare function listBlocks(): Promise<string[]>;
 export declare function buildBlock(name: string, options?: BuildOptions): Promise<BuiltBlock>;
 export declare function buildBlocks(options?: BuildOptions): Promise<BuiltBlock[]>;
+export declare const mainFileVariants: import('esbuild').Plugin;

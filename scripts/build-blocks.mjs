@@ -1,11 +1,30 @@
-// Builds each block the way Block Protocol hosts load it (ARCHITECTURE §2): one CommonJS file
+// Builds each block the way Block Protocol hosts load it (docs/architecture.md, "Shipping"): one CommonJS file
 // with Lit bundled in, the element class as default export, no import.meta, plus its
 // block-metadata.json with the version filled in and `source` naming that file.
 import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const rootDir = new URL('..', import.meta.url).pathname;
+
+/**
+ * In a main file, a runtime module `x.ts` with a sibling `x.main-file.ts` is built from that
+ * sibling instead: how the local engines' implementation becomes a runtime asset imported on
+ * demand (the import-*.main-file.ts loaders in shared-runtime/src) while tests and source imports
+ * get the module itself.
+ */
+export const mainFileVariants = {
+  name: 'main-file-variants',
+  setup(build) {
+    const runtimeSource = join(rootDir, 'shared-runtime', 'src');
+    build.onResolve({ filter: /^\.{1,2}\/.*\.js$/ }, (args) => {
+      if (!args.resolveDir.startsWith(runtimeSource)) return undefined;
+      const variant = join(args.resolveDir, args.path.replace(/\.js$/, '.main-file.ts'));
+      return existsSync(variant) ? { path: variant } : undefined;
+    });
+  },
+};
 
 /** The block folder names under blocks/, e.g. ["ai-chat", "ai-image", "ai-text"]. */
 export async function listBlocks() {
@@ -44,6 +63,7 @@ export async function buildBlock(name, { outDir = join(rootDir, 'dist'), minify 
     define: { 'process.env.NODE_ENV': '"production"', ...(assetBaseUrl ? { __AI_BLOCKS_ASSET_BASE__: JSON.stringify(new URL(assetBaseUrl).href) } : {}) },
     outfile: join(target, sourceFile),
     metafile: true,
+    plugins: [mainFileVariants],
     logLevel: 'warning',
   });
   const sourcePath = join(target, sourceFile);

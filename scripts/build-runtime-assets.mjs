@@ -1,7 +1,7 @@
 // Writes the runtime's heavy assets into dist/runtime-assets/, served beside the blocks and
-// loaded only when needed: wllama's module and wasm, web-llm's module, onnxruntime-web, the
-// Markdown renderer, the highlighter, and the bundled tiny test models (the offline defaults of
-// the CPU text engine and the image engine).
+// loaded only when needed: the local engines' implementations, wllama's module and wasm,
+// web-llm's module, onnxruntime-web, the Markdown renderer, the highlighter, and the bundled
+// tiny test models (the offline defaults of the CPU text engine and the image engine).
 import { build } from 'esbuild';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}
     outfile: join(target, 'highlight.js'),
     logLevel: 'warning',
   });
+  await buildRuntimeModules(target);
   // The Markdown renderer (marked + DOMPurify), loaded by the blocks on first use.
   await build({
     entryPoints: [join(rootDir, 'packages/ui/src/markdown/markdown-entry.ts')],
@@ -52,4 +53,28 @@ export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}
   const { writeTinyDiffusion } = await tsImport('../packages/test-models/src/node.ts', import.meta.url);
   writeTinyDiffusion(join(target, 'models', 'ai-blocks-tiny-diffusion'));
   return target;
+}
+
+/**
+ * The halves of the runtime that a main file imports only when a model loads (the
+ * import-*.main-file.ts loaders): the GPU and CPU engines' implementations and the model
+ * download, written into `target` (the runtime assets' folder).
+ * @returns {Promise<string[]>} the files written, relative to `target`
+ */
+export async function buildRuntimeModules(target) {
+  const runtime = join(rootDir, 'shared-runtime/src');
+  const modules = [['engines/webllm/webllm-implementation.ts', 'engines/webllm.js'], ['engines/wasm/wasm-implementation.ts', 'engines/wasm.js'], ['provider-utils/model-download.ts', 'model-download.js']];
+  for (const [entry, file] of modules) {
+    await build({
+      entryPoints: [join(runtime, entry)],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      minify: true,
+      outfile: join(target, file),
+      logLevel: 'warning',
+    });
+  }
+  return modules.map(([, file]) => file);
 }

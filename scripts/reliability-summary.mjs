@@ -1,5 +1,5 @@
 // Prints the reliability suite's figures (written by the Node and browser tests under
-// test-results/reliability/) and exits non-zero when a figure misses its target.
+// test-results/reliability/) and exits non-zero when a figure is outside its limits (min/max); a goal is reported, not failed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,7 +19,10 @@ for (const file of files) {
     const bad = (figure.max !== undefined && figure.value > figure.max) || (figure.min !== undefined && figure.value < figure.min);
     if (bad) failed += 1;
     const target = [figure.min !== undefined ? `≥ ${figure.min}` : '', figure.max !== undefined ? `≤ ${figure.max}` : ''].filter(Boolean).join(', ');
-    console.log(`    ${bad ? 'FAIL' : 'ok  '} ${figure.label}: ${figure.value}${figure.unit ? ` ${figure.unit}` : ''}${target ? ` (target ${target})` : ''}`);
+    // A goal is reported, never failed: the hard limit is `max`.
+    const missed = figure.goal !== undefined && figure.value > figure.goal;
+    const goal = figure.goal !== undefined ? `, goal ≤ ${figure.goal}${missed ? ': MISSED' : ': met'}` : '';
+    console.log(`    ${bad ? 'FAIL' : 'ok  '} ${figure.label}: ${figure.value}${figure.unit ? ` ${figure.unit}` : ''}${target ? ` (limit ${target}${goal})` : goal ? ` (${goal.slice(2)})` : ''}`);
   }
 }
 if (files.length === 0) {

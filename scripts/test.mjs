@@ -1,4 +1,4 @@
-// `npm test`: lint, typecheck, the Node tests, the build, the browser tests (plain,
+// `npm test`: lint, typecheck, the Node tests, the build and its size budgets, the browser tests (timed ones first and alone, then plain,
 // WebGPU and cross-origin isolated) and the reliability suite's figures. Every step runs even when an earlier one fails, so one
 // run shows everything that is wrong; the exit code is non-zero if any step failed.
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,9 @@ const steps = [
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['node tests', 'npx', ['vitest', 'run']],
   ['build', 'node', ['scripts/build.mjs']],
+  // The built main files against their size budgets (they read dist/, so after the build).
+  ['size budgets', 'npx', ['vitest', 'run', '--config', 'vitest.budgets.config.ts']],
+  ['timed browser tests', 'npx', ['web-test-runner', '--config', 'web-test-runner.timing.config.mjs']],
   ['browser tests', 'npx', ['web-test-runner']],
   ['isolated browser tests', 'npx', ['web-test-runner', '--config', 'web-test-runner.isolated.config.mjs']],
   // The figures the reliability suite's tests recorded, checked against their targets.

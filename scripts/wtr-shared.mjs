@@ -5,13 +5,14 @@ import { testServersPlugin } from '../tests/servers/wtr-plugin.mjs';
 import { chromiumArgs, findChromium } from './chromium-path.mjs';
 
 /** A Playwright launcher driving the system Chromium with the closed-network flags. */
-export function chromium({ webgpu = false } = {}) {
+export function chromium({ webgpu = false, exposeGc = false } = {}) {
   return playwrightLauncher({
     product: 'chromium',
     launchOptions: {
       executablePath: findChromium(),
       headless: true,
-      args: chromiumArgs({ webgpu }),
+      // exposeGc: timing tests collect garbage between measurements (window.gc).
+      args: [...chromiumArgs({ webgpu }), ...(exposeGc ? ['--js-flags=--expose-gc'] : [])],
     },
   });
 }

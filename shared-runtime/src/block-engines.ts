@@ -7,12 +7,13 @@ import { elementServiceTransport } from './engines/service-module/service-block-
 import { createServiceModuleEngine } from './engines/service-module/service-module-engine.js';
 import { createWasmEngine } from './engines/wasm/wasm-engine.js';
 import { createWebLLMEngine } from './engines/webllm/webllm-engine.js';
-import type { AiError, TextEngine } from './interface/index.js';
+import { AiError, AiErrorCode, type TextEngine } from './interface/index.js';
 import { builtInCatalogue, downloadCap, fileName, modelUrl, TEST_MODEL_BYTES, type CatalogueModel } from './model-catalogue.js';
 import { probeCapabilities, type CapabilityProbe } from './probe-capabilities.js';
 import { runtimeAssetUrl } from './provider-utils/assets.js';
-import { capForSize } from './provider-utils/model-download.js';
-import type { EngineId, EngineSelection, SelectionConfig } from './select-engine.js';
+import { capForSize } from './provider-utils/download-limits.js';
+import type { EngineId } from './engine-table.js';
+import type { EngineSelection, SelectionConfig } from './select-engine.js';
 import { sharedLocalEngine } from './shared-engine.js';
 
 /** Engine settings a host or a person provides (never stored in the graph: keys live here). */
@@ -32,15 +33,6 @@ export interface BlockEngineSettings {
   probe?: CapabilityProbe;
 }
 
-/** Display names of the engines, for the picker. */
-export const ENGINE_LABELS: Record<EngineId, string> = {
-  'service-module': 'Page’s AI service',
-  webllm: 'In browser — GPU (WebGPU)',
-  wasm: 'In browser — CPU (free, private)',
-  'openai-compatible': 'OpenAI-compatible API',
-  anthropic: 'Anthropic',
-};
-
 /** The bundled model: the project's tiny test model, so the block works offline out of the box. */
 export function defaultWasmModel(): { url: string; bytes: number } {
   const fromHost = (globalThis as { AI_BLOCKS_DEFAULT_WASM_MODEL?: unknown }).AI_BLOCKS_DEFAULT_WASM_MODEL;
@@ -49,21 +41,28 @@ export function defaultWasmModel(): { url: string; bytes: number } {
 
 /**
  * The CPU engine's model: what the settings name, as a URL or a file, with the most its
- * download may reach (`maxBytes`, absent when nothing is known about its size).
+ * download may reach (`maxBytes`, absent when nothing is known about its size) and its
+ * context window (the catalogue's; absent when unknown, so the engine's default applies).
  */
-export function wasmModelSource(settings: BlockEngineSettings): { model: string | Blob; modelId: string; bytes: number; maxBytes?: number } {
+export function wasmModelSource(settings: BlockEngineSettings): { model: string | Blob; modelId: string; bytes: number; maxBytes?: number; contextWindow?: number } {
   const chosen = settings.wasmModel;
-  if (chosen?.file) return { model: chosen.file, modelId: chosen.name, bytes: 0 };
+  if (chosen?.file) return { model: chosen.file, modelId: chosen.name, bytes: 0, contextWindow: chosen.contextWindow };
   const chosenUrl = chosen ? modelUrl(chosen) : undefined;
-  if (chosen && chosenUrl) return { model: chosenUrl, modelId: chosen.testModel ? 'ai-blocks-tiny' : chosen.id, bytes: chosen.downloadBytes, maxBytes: downloadCap(chosen) };
+  if (chosen && chosenUrl) return { model: chosenUrl, modelId: chosen.testModel ? 'ai-blocks-tiny' : chosen.id, bytes: chosen.downloadBytes, maxBytes: downloadCap(chosen), contextWindow: chosen.contextWindow };
   if (settings.wasmModelUrl) {
     const bytes = settings.wasmModelBytes ?? 0;
     return { model: settings.wasmModelUrl, modelId: modelNameFromUrl(settings.wasmModelUrl), bytes, ...(bytes > 0 ? { maxBytes: capForSize(bytes, 1) } : {}) };
   }
   const fallback = defaultWasmModel();
-  // The bundled test model's size is measured; a host's own default model's is not known.
+  // The bundled test model's size and context are known; a host's own default model's are not.
   const bundled = typeof (globalThis as { AI_BLOCKS_DEFAULT_WASM_MODEL?: unknown }).AI_BLOCKS_DEFAULT_WASM_MODEL !== 'string';
-  return { model: fallback.url, modelId: modelNameFromUrl(fallback.url), bytes: fallback.bytes, ...(bundled ? { maxBytes: capForSize(TEST_MODEL_BYTES) } : {}) };
+  const testModel = builtInCatalogue().find((model) => model.testModel);
+  return {
+    model: fallback.url,
+    modelId: modelNameFromUrl(fallback.url),
+    bytes: fallback.bytes,
+    ...(bundled ? { maxBytes: capForSize(TEST_MODEL_BYTES), ...(testModel ? { contextWindow: testModel.contextWindow } : {}) } : {}),
+  };
 }
 
 /** The GPU engine's model: the chosen one, else the catalogue's first that can run on this GPU. */
@@ -123,27 +122,29 @@ export function createBlockEngine(engineId: EngineId, element: HTMLElement, sett
     case 'service-module':
       return createServiceModuleEngine({ transport: elementServiceTransport(element), ...(settings.serviceModel ? { model: settings.serviceModel } : {}) });
     case 'wasm': {
-      const { model, modelId, bytes, maxBytes } = wasmModelSource(settings);
+      const { model, modelId, bytes, maxBytes, contextWindow } = wasmModelSource(settings);
+      const context = contextWindow !== undefined ? { contextSize: contextWindow } : {};
       const limits = { ...(maxBytes !== undefined ? { maxBytes } : {}), ...(bytes > 0 ? { expectedBytes: bytes } : {}) };
       // Blocks on one page that use the same model file share one loaded copy.
-      return typeof model === 'string' ? sharedLocalEngine(`wasm:${model}`, () => createWasmEngine({ model, modelId, ...limits })) : createWasmEngine({ model, modelId });
+      return typeof model === 'string' ? sharedLocalEngine(`wasm:${model}`, () => createWasmEngine({ model, modelId, ...context, ...limits })) : createWasmEngine({ model, modelId, ...context });
     }
     case 'openai-compatible': {
       const config = settings.openaiCompatible;
-      if (!config) throw Object.assign(new Error('No OpenAI-compatible endpoint is set up.'), { code: 'ENGINE_UNAVAILABLE' });
+      if (!config) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, 'No OpenAI-compatible endpoint is set up.');
       return createOpenAICompatibleEngine({ baseURL: config.baseURL, model: config.model, ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
     }
     case 'anthropic': {
       const config = settings.anthropic;
-      if (!config) throw Object.assign(new Error('No Anthropic API key is set.'), { code: 'ENGINE_UNAVAILABLE' });
+      if (!config) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, 'No Anthropic API key is set.');
       return createAnthropicEngine({ apiKey: config.apiKey, model: config.model });
     }
     case 'webllm': {
       const model = webllmModelFor(settings, options.probe ?? settings.probe ?? EMPTY_PROBE);
-      if (!model) throw Object.assign(new Error('No GPU model is available.'), { code: 'ENGINE_UNAVAILABLE' });
+      if (!model) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, 'No GPU model is available.');
       // A GPU model that cannot load falls back to the CPU model, and the block says why.
       return createFallbackEngine({
-        primary: createWebLLMEngine({ modelId: model.id }),
+        // The catalogue's context window, so the block and the engine agree on it.
+        primary: createWebLLMEngine({ modelId: model.id, chatOptions: { context_window_size: model.contextWindow } }),
         fallback: () => createBlockEngine('wasm', element, settings),
         ...(options.onFallback ? { onFallback: options.onFallback } : {}),
       });
@@ -155,7 +156,7 @@ export function createBlockEngine(engineId: EngineId, element: HTMLElement, sett
 export function canPickEngine(selection: EngineSelection | undefined, engineId: EngineId): boolean {
   if (!selection) return false;
   const reason = selection.reasons[engineId];
-  return reason === undefined || reason.startsWith('Available') || reason.startsWith('Its model');
+  return reason === undefined || reason.kind === 'available' || reason.kind === 'needs-download';
 }
 
 /** A probe result for when nothing was probed yet (every capability unknown or absent). */

@@ -1,7 +1,5 @@
 import type { GeneratedImage, ImageEngine } from './interface/engine.js';
-import type { AiErrorCode } from './interface/errors.js';
-import { isAbortError } from './interface/errors.js';
-import { toAiError } from './stream-text.js';
+import { AiError, isAbortError, type SerializedAiError } from './interface/errors.js';
 
 export interface GenerateImageOptions {
   engine: ImageEngine;
@@ -19,7 +17,7 @@ export interface GenerateImageOptions {
 export interface ImageOutcome {
   status: 'complete' | 'aborted' | 'error';
   images: GeneratedImage[];
-  error?: { code: AiErrorCode; message: string; retryable: boolean };
+  error?: SerializedAiError;
 }
 
 /** Generates images; resolves (never rejects) with the images or how it failed. */
@@ -42,6 +40,6 @@ export async function generateImage(options: GenerateImageOptions): Promise<Imag
     return { status: 'complete', images };
   } catch (error) {
     if (signal?.aborted || (isAbortError(error) && signal !== undefined)) return { status: 'aborted', images: [] };
-    return { status: 'error', images: [], error: toAiError(error).toJSON() };
+    return { status: 'error', images: [], error: AiError.from(error).toJSON() };
   }
 }

@@ -2,9 +2,11 @@
 // the project's deterministic test model (bundled, works offline), and models a person adds by
 // URL or file. Pure data and rules; the model manager downloads, checks and deletes.
 import { AiError, AiErrorCode } from './interface/errors.js';
+import { DEFAULT_CONTEXT_WINDOW } from './engines/wasm/wasm-engine.js';
+import { gpuShortfall, type GpuShortfall } from './provider-utils/gpu-support.js';
 import type { CapabilityProbe } from './probe-capabilities.js';
 import { runtimeAssetUrl } from './provider-utils/assets.js';
-import { capForSize, DEFAULT_MAX_DOWNLOAD_BYTES } from './provider-utils/model-download.js';
+import { capForSize, DEFAULT_MAX_DOWNLOAD_BYTES } from './provider-utils/download-limits.js';
 
 /** The engines that run a model inside the browser. */
 export type LocalEngineId = 'wasm' | 'webllm';
@@ -28,6 +30,7 @@ export interface CatalogueModel {
   url?: string;
   /** A file the person picked (Wasm engine); never leaves the browser. */
   file?: Blob;
+  /** Tokens the engine loads the model with (passed to it, so the block and the engine agree). */
   contextWindow: number;
   /** web-llm: the model's shaders need the GPU feature `shader-f16`. */
   requiresF16?: boolean;
@@ -145,17 +148,22 @@ export function modelUrl(model: CatalogueModel): string | undefined {
   return /^[a-z][a-z0-9+.-]*:/i.test(model.url) ? model.url : runtimeAssetUrl(model.url);
 }
 
+/** A GPU shortfall in the model list's words. */
+const MODEL_GPU_REASONS: Record<GpuShortfall['kind'], (model: CatalogueModel) => string> = {
+  'no-webgpu': () => 'Needs WebGPU, which this browser does not offer.',
+  software: () => 'Needs a real GPU; WebGPU here runs in software.',
+  'no-f16': () => 'Needs the GPU feature shader-f16, which this GPU lacks.',
+  'buffer-too-small': (model) => `Needs about ${Math.round(model.memoryBytes / MB)} MB of GPU memory; this GPU allows less.`,
+  'too-little-memory': (model) => `Needs about ${Math.round(model.memoryBytes / MB)} MB of GPU memory; this GPU allows less.`,
+};
+
 /** Whether a model can run here, and if not, why (in words a person can act on). */
 export function modelSupport(model: CatalogueModel, probe: CapabilityProbe): { supported: true } | { supported: false; reason: string } {
   if (model.engine === 'wasm') {
     return probe.wasm.available ? { supported: true } : { supported: false, reason: 'This browser cannot run WebAssembly.' };
   }
-  const gpu = probe.webgpu;
-  if (!gpu.adapter) return { supported: false, reason: 'Needs WebGPU, which this browser does not offer.' };
-  if (gpu.isFallbackAdapter) return { supported: false, reason: 'Needs a real GPU; WebGPU here runs in software.' };
-  if (model.requiresF16 && !gpu.shaderF16) return { supported: false, reason: 'Needs the GPU feature shader-f16, which this GPU lacks.' };
-  if (gpu.maxBufferSize !== undefined && model.memoryBytes > gpu.maxBufferSize * 4) return { supported: false, reason: `Needs about ${Math.round(model.memoryBytes / MB)} MB of GPU memory; this GPU allows less.` };
-  return { supported: true };
+  const shortfall = gpuShortfall(probe.webgpu, { f16: model.requiresF16 === true, memoryBytes: model.memoryBytes });
+  return shortfall ? { supported: false, reason: MODEL_GPU_REASONS[shortfall.kind](model) } : { supported: true };
 }
 
 /**
@@ -215,7 +223,7 @@ export function customModelFromUrl(url: string): CatalogueModel {
     licence: 'See the model’s source',
     sourceUrl: safe,
     url: parsed.href,
-    contextWindow: 2048,
+    contextWindow: DEFAULT_CONTEXT_WINDOW,
     custom: true,
   };
 }
@@ -231,7 +239,7 @@ export function customModelFromFile(file: File): CatalogueModel {
     licence: 'See the model’s source',
     sourceUrl: file.name,
     file,
-    contextWindow: 2048,
+    contextWindow: DEFAULT_CONTEXT_WINDOW,
     custom: true,
   };
 }

@@ -5,7 +5,10 @@ import { MODEL_CACHE_NAME } from './engines/wasm/wasm-engine.js';
 import type { LoadProgress } from './interface/index.js';
 import { downloadCap, modelSupport, modelUrl, type CatalogueModel } from './model-catalogue.js';
 import type { CapabilityProbe } from './probe-capabilities.js';
-import { deleteCachedModel, downloadModel, isModelCached, modelIntegrityWarning, type CacheStorageLike } from './provider-utils/model-download.js';
+import { assetBaseFor, importImplementation } from './provider-utils/assets.js';
+import { importModelDownload } from './provider-utils/import-model-download.js';
+import { deleteCachedModel, isModelCached, modelIntegrityWarning } from './provider-utils/model-cache.js';
+import type { CacheStorageLike } from './provider-utils/model-integrity.js';
 
 /**
  * What a model needs before it can run here. A cached model's `warning` says its file
@@ -99,6 +102,9 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       }
       const url = modelUrl(model);
       if (!url) return {};
+      // The download code is the runtime asset model-download.js in a main file.
+      const assetBaseUrl = assetBaseFor(undefined);
+      const { downloadModel } = await importImplementation(() => importModelDownload(assetBaseUrl), 'The model download', `${assetBaseUrl}model-download.js`, ['downloadModel']);
       const result = await downloadModel({
         url,
         cacheName,

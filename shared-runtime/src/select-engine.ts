@@ -1,19 +1,12 @@
+import { DEFAULT_ENGINE_ORDER, engineEntry, type EngineId } from './engine-table.js';
+import { gpuShortfall, type GpuShortfall } from './provider-utils/gpu-support.js';
 import type { CapabilityProbe } from './probe-capabilities.js';
 import { formatBytes } from './provider-utils/bytes.js';
 
-/** The engines a block can use. */
-export type EngineId = 'service-module' | 'webllm' | 'wasm' | 'openai-compatible' | 'anthropic';
+export { DEFAULT_ENGINE_ORDER, type EngineId };
 
-/** The order engines are tried in when the person has not chosen (ARCHITECTURE §3). */
-export const DEFAULT_ENGINE_ORDER: readonly EngineId[] = ['service-module', 'webllm', 'wasm', 'openai-compatible', 'anthropic'];
-
-const NAMES: Record<EngineId, string> = {
-  'service-module': 'the page’s AI service',
-  webllm: 'the GPU model (WebGPU)',
-  wasm: 'the CPU model (WebAssembly)',
-  'openai-compatible': 'the OpenAI-compatible service',
-  anthropic: 'Anthropic',
-};
+/** The engine's name inside a sentence, from the engine table. */
+const nameOf = (engineId: EngineId): string => engineEntry(engineId).name;
 
 /** The model a local engine would use, and whether it is ready. */
 export interface LocalModelState {
@@ -40,6 +33,23 @@ export interface EnginePreference {
   engineId?: EngineId | 'auto';
 }
 
+/** What a reason says about an engine, for code; `text` is what a person reads. */
+export type SelectionReasonKind =
+  /** It could run, but another engine is used. */
+  | 'available'
+  /** It could run once its model is downloaded (choosing it starts the download). */
+  | 'needs-download'
+  /** This browser, GPU or host cannot run it. */
+  | 'unsupported'
+  /** Nobody has set it up (no endpoint, no key, no model). */
+  | 'not-configured';
+
+/** Why an engine was not chosen. */
+export interface SelectionReason {
+  kind: SelectionReasonKind;
+  text: string;
+}
+
 export interface EngineSelection {
   /** The engine to use, or undefined when none can run. */
   choice: EngineId | undefined;
@@ -47,8 +57,10 @@ export interface EngineSelection {
   pendingDownloadBytes?: number;
   /** One sentence a person can read about the choice. */
   summary: string;
+  /** Whether `summary` already tells of the pending download (so nobody says it twice). */
+  summarySaysDownload: boolean;
   /** For every engine not chosen, why — the text the picker shows. */
-  reasons: Partial<Record<EngineId, string>>;
+  reasons: Partial<Record<EngineId, SelectionReason>>;
 }
 
 function lowerFirst(text: string): string {
@@ -57,31 +69,47 @@ function lowerFirst(text: string): string {
 
 export { formatBytes };
 
+/** A GPU shortfall in the engine picker's words. */
+function gpuReason(shortfall: GpuShortfall): string {
+  switch (shortfall.kind) {
+    case 'no-webgpu':
+      return 'This browser has no WebGPU.';
+    case 'software':
+      return 'WebGPU here runs in software, without a real GPU.';
+    case 'no-f16':
+      return 'This GPU lacks shader-f16, which the GPU models need.';
+    case 'buffer-too-small':
+    case 'too-little-memory':
+      return `The GPU model needs about ${formatBytes(shortfall.neededBytes)} of GPU memory; this GPU allows less.`;
+  }
+}
+
+const unsupported = (text: string): SelectionReason => ({ kind: 'unsupported', text });
+const notConfigured = (text: string): SelectionReason => ({ kind: 'not-configured', text });
+
 /** Why an engine cannot run here at all (undefined when it can). */
-function whyUnsupported(engineId: EngineId, probe: CapabilityProbe, config: SelectionConfig): string | undefined {
+function whyUnsupported(engineId: EngineId, probe: CapabilityProbe, config: SelectionConfig): SelectionReason | undefined {
   switch (engineId) {
     case 'service-module':
-      if (probe.hostServiceModule === 'no') return 'The page’s host does not offer an AI service.';
-      if (probe.hostServiceModule === 'unknown') return 'The page’s host has not said whether it offers an AI service.';
+      if (probe.hostServiceModule === 'no') return unsupported('The page’s host does not offer an AI service.');
+      if (probe.hostServiceModule === 'unknown') return unsupported('The page’s host has not said whether it offers an AI service.');
       return undefined;
     case 'webllm': {
-      if (!probe.webgpu.adapter) return 'This browser has no WebGPU.';
-      if (probe.webgpu.isFallbackAdapter) return 'WebGPU here runs in software, without a real GPU.';
-      if (!probe.webgpu.shaderF16) return 'This GPU lacks shader-f16, which the GPU models need.';
-      const needed = config.webllm?.vramBytes;
-      const available = probe.webgpu.maxBufferSize;
-      if (needed !== undefined && available !== undefined && needed > available * 4) return `The GPU model needs about ${formatBytes(needed)} of GPU memory; this GPU allows less.`;
-      if (!config.webllm) return 'No GPU model is available for this browser.';
+      // The GPU engine is offered only where shader-f16 is (docs/engines.md, "Which engine runs").
+      const vramBytes = config.webllm?.vramBytes;
+      const shortfall = gpuShortfall(probe.webgpu, { f16: true, ...(vramBytes !== undefined ? { memoryBytes: vramBytes } : {}) });
+      if (shortfall) return unsupported(gpuReason(shortfall));
+      if (!config.webllm) return unsupported('No GPU model is available for this browser.');
       return undefined;
     }
     case 'wasm':
-      if (!probe.wasm.available) return 'This browser cannot run WebAssembly.';
-      if (!config.wasm) return 'No CPU model is configured.';
+      if (!probe.wasm.available) return unsupported('This browser cannot run WebAssembly.');
+      if (!config.wasm) return notConfigured('No CPU model is configured.');
       return undefined;
     case 'openai-compatible':
-      return config.openaiCompatible?.configured ? undefined : 'No OpenAI-compatible endpoint is set up.';
+      return config.openaiCompatible?.configured ? undefined : notConfigured('No OpenAI-compatible endpoint is set up.');
     case 'anthropic':
-      return config.anthropic?.configured ? undefined : 'No Anthropic API key is set.';
+      return config.anthropic?.configured ? undefined : notConfigured('No Anthropic API key is set.');
   }
 }
 
@@ -96,7 +124,7 @@ function localModel(engineId: EngineId, config: SelectionConfig): LocalModelStat
  */
 export function selectEngine(preference: EnginePreference, probe: CapabilityProbe, config: SelectionConfig): EngineSelection {
   const wanted = preference.engineId && preference.engineId !== 'auto' ? preference.engineId : undefined;
-  const reasons: Partial<Record<EngineId, string>> = {};
+  const reasons: Partial<Record<EngineId, SelectionReason>> = {};
   for (const engineId of DEFAULT_ENGINE_ORDER) {
     const reason = whyUnsupported(engineId, probe, config);
     if (reason) reasons[engineId] = reason;
@@ -106,14 +134,14 @@ export function selectEngine(preference: EnginePreference, probe: CapabilityProb
     const model = localModel(engineId, config);
     return !model || model.cached || model.consented;
   };
-  const finish = (choice: EngineId | undefined, summary: string): EngineSelection => {
-    const notChosen: Partial<Record<EngineId, string>> = {};
+  const finish = (choice: EngineId | undefined, summary: string, summarySaysDownload = false): EngineSelection => {
+    const notChosen: Partial<Record<EngineId, SelectionReason>> = {};
     for (const engineId of DEFAULT_ENGINE_ORDER) {
       if (engineId === choice) continue;
       // Engines that could run but were passed over say so too.
-      notChosen[engineId] = reasons[engineId] ?? (choice ? `Available; ${NAMES[choice]} is used ${choice === wanted ? 'as you chose' : 'first'}.` : 'Available.');
+      notChosen[engineId] = reasons[engineId] ?? { kind: 'available', text: choice ? `Available; ${nameOf(choice)} is used ${choice === wanted ? 'as you chose' : 'first'}.` : 'Available.' };
     }
-    const selection: EngineSelection = { choice, summary, reasons: notChosen };
+    const selection: EngineSelection = { choice, summary, summarySaysDownload, reasons: notChosen };
     if (choice) {
       const model = localModel(choice, config);
       if (model && !model.cached) selection.pendingDownloadBytes = model.downloadBytes;
@@ -123,8 +151,8 @@ export function selectEngine(preference: EnginePreference, probe: CapabilityProb
 
   let note = '';
   if (wanted) {
-    if (reasons[wanted] === undefined) return finish(wanted, `Using ${NAMES[wanted]}, as chosen.`);
-    note = `${NAMES[wanted][0]?.toUpperCase() ?? ''}${NAMES[wanted].slice(1)} can’t run: ${reasons[wanted] ?? ''} `;
+    if (reasons[wanted] === undefined) return finish(wanted, `Using ${nameOf(wanted)}, as chosen.`);
+    note = `${nameOf(wanted)[0]?.toUpperCase() ?? ''}${nameOf(wanted).slice(1)} can’t run: ${reasons[wanted].text} `;
   }
 
   // Models waiting for a download lose to engines that can start now, but their reason says so.
@@ -132,17 +160,17 @@ export function selectEngine(preference: EnginePreference, probe: CapabilityProb
     if (ready(engineId)) {
       for (const other of supported) {
         const model = localModel(other, config);
-        if (other !== engineId && model && !ready(other)) reasons[other] = `Its model needs a ${formatBytes(model.downloadBytes)} download first; choose it to download.`;
+        if (other !== engineId && model && !ready(other)) reasons[other] = { kind: 'needs-download', text: `Its model needs a ${formatBytes(model.downloadBytes)} download first; choose it to download.` };
       }
-      const why = engineId === 'wasm' && reasons.webllm ? `: ${lowerFirst(reasons.webllm.replace(/\.$/, ''))}` : '';
-      return finish(engineId, `${note}Using ${NAMES[engineId]}${why}.`);
+      const why = engineId === 'wasm' && reasons.webllm ? `: ${lowerFirst(reasons.webllm.text.replace(/\.$/, ''))}` : '';
+      return finish(engineId, `${note}Using ${nameOf(engineId)}${why}.`);
     }
   }
   const firstLocal = supported.find((engineId) => localModel(engineId, config));
   if (firstLocal) {
     const model = localModel(firstLocal, config);
-    const why = firstLocal === 'wasm' && reasons.webllm ? ` (not the GPU model: ${lowerFirst(reasons.webllm.replace(/\.$/, ''))})` : '';
-    return finish(firstLocal, `${note}${NAMES[firstLocal][0]?.toUpperCase() ?? ''}${NAMES[firstLocal].slice(1)} is free and private, after a one-time ${formatBytes(model?.downloadBytes ?? 0)} download${why}.`);
+    const why = firstLocal === 'wasm' && reasons.webllm ? ` (not the GPU model: ${lowerFirst(reasons.webllm.text.replace(/\.$/, ''))})` : '';
+    return finish(firstLocal, `${note}${nameOf(firstLocal)[0]?.toUpperCase() ?? ''}${nameOf(firstLocal).slice(1)} is free and private, after a one-time ${formatBytes(model?.downloadBytes ?? 0)} download${why}.`, true);
   }
   return finish(undefined, `${note}No engine can run here: set up an AI service on the host, or use a browser with WebAssembly.`);
 }

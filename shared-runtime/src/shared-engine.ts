@@ -1,7 +1,7 @@
 // One in-browser model per page: several blocks that use the same local model share one loaded
 // engine instead of each loading (and holding in memory) its own copy. Each block's bundle has
 // its own copy of this code, so the registry lives on globalThis under a versioned key.
-import type { LoadOptions, TextCallOptions, TextEngine, TextStreamPart } from './interface/engine.js';
+import type { LoadOptions, TextCallOptions, TextEngine, TextStreamPart, TextStreamResult } from './interface/engine.js';
 
 interface Entry {
   engine: TextEngine;
@@ -70,7 +70,7 @@ export function sharedLocalEngine(key: string, create: () => TextEngine): TextEn
       return shared.engine.kind;
     },
     availability: () => shared.engine.availability(),
-    async doStream(options: TextCallOptions): Promise<ReadableStream<TextStreamPart>> {
+    async doStream(options: TextCallOptions): Promise<TextStreamResult> {
       const previous = shared.idle;
       let release = () => {};
       shared.idle = new Promise<void>((resolve) => {
@@ -83,16 +83,17 @@ export function sharedLocalEngine(key: string, create: () => TextEngine): TextEn
         void previous.then(release);
         throw error;
       }
-      let stream: ReadableStream<TextStreamPart>;
+      let result: TextStreamResult;
       try {
-        stream = await shared.engine.doStream(options);
+        result = await shared.engine.doStream(options);
       } catch (error) {
         release();
         throw error;
       }
-      // The turn ends when this stream ends, fails or is cancelled.
-      const reader = stream.getReader();
-      return new ReadableStream<TextStreamPart>({
+      // The turn ends when this stream ends, fails or is cancelled (a TransformStream would not
+      // hear of a failure or a cancel, so this reads it).
+      const reader = result.stream.getReader();
+      const stream = new ReadableStream<TextStreamPart>({
         async pull(controller) {
           try {
             const { done, value } = await reader.read();
@@ -115,6 +116,7 @@ export function sharedLocalEngine(key: string, create: () => TextEngine): TextEn
           }
         },
       });
+      return { ...result, stream };
     },
     dispose(): Promise<void> {
       if (released) return Promise.resolve();

@@ -1,5 +1,5 @@
-import type { ChatMessage, FinishReason, TextEngine, TextStreamPart, Usage } from './interface/engine.js';
-import { AiError, AiErrorCode, isAbortError } from './interface/errors.js';
+import type { CallWarning, ChatMessage, FinishReason, TextEngine, TextStreamPart, Usage } from './interface/engine.js';
+import { AiError, AiErrorCode, isAbortError, type SerializedAiError } from './interface/errors.js';
 
 export interface StreamTextOptions {
   engine: TextEngine;
@@ -7,6 +7,8 @@ export interface StreamTextOptions {
   system?: string;
   temperature?: number;
   maxOutputTokens?: number;
+  /** Text that ends the answer; an engine that cannot honour it says so in `outcome.warnings`. */
+  stopSequences?: string[];
   abortSignal?: AbortSignal;
 }
 
@@ -17,7 +19,9 @@ export interface TextOutcome {
   text: string;
   finishReason?: FinishReason;
   usage?: Usage;
-  error?: { code: AiErrorCode; message: string; retryable: boolean };
+  error?: SerializedAiError;
+  /** What the engine said it ignored (an option it cannot honour); absent when nothing. */
+  warnings?: CallWarning[];
 }
 
 export interface TextRun {
@@ -25,12 +29,6 @@ export interface TextRun {
   textStream: AsyncIterable<string>;
   /** Resolves once the run ends; never rejects. */
   outcome: Promise<TextOutcome>;
-}
-
-/** Any thrown value as the runtime's error (vendor errors were translated by the engine). */
-export function toAiError(error: unknown): AiError {
-  if (AiError.isInstance(error)) return error;
-  return new AiError(AiErrorCode.INTERNAL, error instanceof Error ? error.message : String(error), { cause: error });
 }
 
 /**
@@ -48,6 +46,7 @@ export function streamText(options: StreamTextOptions): TextRun {
     wake = undefined;
   };
 
+  let warnings: CallWarning[] | undefined;
   const outcome = (async (): Promise<TextOutcome> => {
     let text = '';
     const signal = options.abortSignal;
@@ -59,14 +58,16 @@ export function streamText(options: StreamTextOptions): TextRun {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (signal?.aborted) return aborted();
-      const stream = await options.engine.doStream({
+      const result = await options.engine.doStream({
         messages: options.messages,
         ...(options.system !== undefined ? { system: options.system } : {}),
         ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
         ...(options.maxOutputTokens !== undefined ? { maxOutputTokens: options.maxOutputTokens } : {}),
+        ...(options.stopSequences?.length ? { stopSequences: options.stopSequences } : {}),
         ...(signal ? { abortSignal: signal } : {}),
       });
-      reader = stream.getReader();
+      if (result.warnings?.length) warnings = result.warnings;
+      reader = result.stream.getReader();
       if (signal?.aborted) {
         await reader.cancel(signal.reason).catch(() => undefined);
         return aborted();
@@ -89,18 +90,18 @@ export function streamText(options: StreamTextOptions): TextRun {
           return result;
         } else {
           if (isAbortError(part.error) && signal?.aborted) return aborted();
-          return { status: 'error', text, error: toAiError(part.error).toJSON() };
+          return { status: 'error', text, error: AiError.from(part.error).toJSON() };
         }
       }
     } catch (error) {
       if (signal?.aborted || (isAbortError(error) && signal !== undefined)) return aborted();
-      return { status: 'error', text, error: toAiError(error).toJSON() };
+      return { status: 'error', text, error: AiError.from(error).toJSON() };
     } finally {
       signal?.removeEventListener('abort', onAbort);
       done = true;
       notify();
     }
-  })();
+  })().then((result) => (warnings ? { ...result, warnings } : result));
 
   const textStream: AsyncIterable<string> = {
     async *[Symbol.asyncIterator]() {

@@ -6,6 +6,8 @@ export interface ReliabilityFigure {
   value: number;
   max?: number;
   min?: number;
+  /** See tests/helpers/reliability-figures.ts. */
+  goal?: number;
   unit?: string;
 }
 

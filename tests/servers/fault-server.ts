@@ -235,7 +235,7 @@ export async function startFaultServer(): Promise<FaultServer> {
           await sendText(FAULT_TEXT);
           return finishStream();
         case 'finish-tostring':
-          // A finish reason named like an Object.prototype member (review #7).
+          // A finish reason named like an Object.prototype member (docs/security.md: strings used as keys).
           startSse(response);
           await sendText(FAULT_TEXT);
           response.write(`data: ${chatChunk(null, 'toString')}\n\n`);

@@ -10,6 +10,7 @@ import { tsImport } from 'tsx/esm/api';
 export function testServersPlugin() {
   let started;
   let tinyDiffusion;
+  let recording;
   const servers = [];
   async function start() {
     const { startFaultServer } = await tsImport('./fault-server.ts', import.meta.url);
@@ -41,6 +42,11 @@ export function testServersPlugin() {
       if (command === 'test-servers') {
         started ??= start();
         return started;
+      }
+      if (command === 'recording-server') {
+        // The OpenAI-compatible server that records requests (tests/servers/recording-server.ts).
+        recording ??= tsImport('./recording-server.ts', import.meta.url).then((module) => module.startRecordingServer());
+        return { url: (await recording).url };
       }
       if (command === 'reliability-figures') {
         // Figures of the reliability suite; scripts/reliability-summary.mjs prints them.
@@ -82,7 +88,7 @@ export function testServersPlugin() {
       }
     },
     async serverStop() {
-      await Promise.all(servers.map((server) => server.close()));
+      await Promise.all([...servers, ...(recording ? [await recording] : [])].map((server) => server.close()));
     },
   };
 }

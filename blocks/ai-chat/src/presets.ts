@@ -32,3 +32,22 @@ export const CONTEXT_WINDOWS: Readonly<Record<string, number>> = {
 export const DEFAULT_CONTEXT_WINDOW = 8_192;
 /** The Wasm engine loads models with this context size (its default). */
 export const WASM_CONTEXT_WINDOW = 2_048;
+
+/** What the context window depends on of the engine choice (structural: EngineChoiceController fits). */
+export interface ContextWindowSource {
+  readonly selection: { readonly choice: string | undefined } | undefined;
+  activeLocalModel(): { contextWindow?: number } | undefined;
+}
+
+/**
+ * The context window a reply's history must fit: the host's, else the one the CPU engine loads
+ * its model with, the in-browser model's, or the known size of a cloud model (`engine`: the one
+ * writing the reply; without it, the one chosen).
+ */
+export function contextWindowFor(override: number | undefined, engines: ContextWindowSource, engine?: { engineId: string; modelId: string }): number {
+  if (override) return override;
+  const engineId = engine?.engineId ?? engines.selection?.choice;
+  if (engineId === 'wasm') return WASM_CONTEXT_WINDOW;
+  if (engineId === 'webllm') return engines.activeLocalModel()?.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+  return (engine ? CONTEXT_WINDOWS[engine.modelId] : undefined) ?? DEFAULT_CONTEXT_WINDOW;
+}

@@ -1,4 +1,6 @@
-import { createOpenAICompatibleEngine, createServiceModuleEngine, elementServiceTransport, type ImageEngine } from '@ai-blocks/runtime';
+import { AiError, AiErrorCode, createOpenAICompatibleEngine, createServiceModuleEngine, elementServiceTransport, type ImageEngine, type ImageEngineId } from '@ai-blocks/runtime';
+
+export { IMAGE_ENGINE_IDS, type ImageEngineId } from '@ai-blocks/runtime';
 
 /** What an image model accepts: the options the block offers for it. */
 export interface ImageModelOptions {
@@ -29,22 +31,20 @@ export interface AiImageSettings {
   serviceModel?: string;
 }
 
-export type ImageEngineId = 'service-module' | 'openai-compatible';
-
-export const IMAGE_ENGINE_LABELS: Record<ImageEngineId, string> = {
-  'service-module': 'Page’s AI service',
-  'openai-compatible': 'OpenAI-compatible API',
-};
+/** The model an engine choice will ask for (its options are the ones the block offers). */
+export function imageModelName(engineId: ImageEngineId, settings: AiImageSettings): string {
+  return engineId === 'openai-compatible' ? (settings.openaiCompatible?.model ?? '') : (settings.serviceModel ?? 'dall-e-3');
+}
 
 /** Creates the image engine for a choice, or explains why it cannot run. */
 export function createImageEngine(engineId: ImageEngineId, element: HTMLElement, settings: AiImageSettings, hostOffersService: 'yes' | 'no' | 'unknown' = 'unknown'): ImageEngine {
   if (engineId === 'service-module') {
     // Without the module nobody would answer: say so now instead of waiting for a timeout.
-    if (hostOffersService === 'no') throw Object.assign(new Error('This page’s host offers no AI service. The host can set one up, or this block can be given an OpenAI-compatible image API in its settings.'), { code: 'ENGINE_UNAVAILABLE' });
+    if (hostOffersService === 'no') throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, 'This page’s host offers no AI service. The host can set one up, or this block can be given an OpenAI-compatible image API in its settings.');
     return createServiceModuleEngine({ transport: elementServiceTransport(element), model: settings.serviceModel ?? 'dall-e-3', timeoutMs: 180_000 });
   }
   const config = settings.openaiCompatible;
-  if (!config) throw Object.assign(new Error('No image API is set up: the page’s host can configure one.'), { code: 'ENGINE_UNAVAILABLE' });
+  if (!config) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, 'No image API is set up: the page’s host can configure one.');
   return createOpenAICompatibleEngine({
     baseURL: config.baseURL,
     model: config.model,

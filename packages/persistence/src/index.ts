@@ -4,6 +4,7 @@
  * path that never loses the latest output, writes nothing twice (whatever the host's
  * queryEntities does) and asks before the page is left with work unsaved.
  */
+export * from './block-entity-controller.js';
 export * from './chat.js';
 export * from './chat-settings.js';
 export * from './chat-turn-queue.js';

@@ -63,12 +63,30 @@ interface EngineHeader {
   dispose?(): Promise<void>;
 }
 
+/** Something about a call a person or developer should know, though it did not fail. */
+export interface CallWarning {
+  /** `unsupported-setting`: the engine ignored an option it cannot honour. */
+  type: 'unsupported-setting';
+  /** The option, as named in the call options (`stopSequences`, `temperature`, `seed`). */
+  setting: string;
+  details?: string;
+}
+
+/** What `doStream` returns: the stream, and room for what else a call reports. */
+export interface TextStreamResult {
+  stream: ReadableStream<TextStreamPart>;
+  /** Options the engine ignored, and the like. */
+  warnings?: CallWarning[];
+  /** What the server said about the response, where there was one. */
+  response?: { id?: string; modelId?: string; headers?: Record<string, string> };
+}
+
 export interface TextEngine extends EngineHeader {
   /**
    * Starts a streamed completion. Rejects only for failures before any output (then with an
    * AiError, or an abort); after that, failures arrive as `{type: 'error'}` parts.
    */
-  doStream(options: TextCallOptions): Promise<ReadableStream<TextStreamPart>>;
+  doStream(options: TextCallOptions): Promise<TextStreamResult>;
 }
 
 export interface ImageCallOptions {

@@ -84,10 +84,32 @@ export class AiError extends Error {
     return typeof value === 'object' && value !== null && marker in value;
   }
 
+  /**
+   * Any thrown value as the runtime's error: an AiError (from any copy of the runtime) as it
+   * is; an object with a known `code` (e.g. a block's own "engine unavailable") with that code;
+   * anything else as INTERNAL with its message. Engines translate vendor errors before this.
+   */
+  static from(error: unknown): AiError {
+    if (AiError.isInstance(error)) return error;
+    if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && Object.hasOwn(AiErrorCode, error.code)) {
+      const retryable = 'retryable' in error && typeof error.retryable === 'boolean' ? error.retryable : false;
+      const message = 'message' in error && typeof error.message === 'string' ? error.message : error.code;
+      return new AiError(error.code as AiErrorCode, message, { cause: error, retryable });
+    }
+    return new AiError(AiErrorCode.INTERNAL, error instanceof Error ? error.message : String(error), { cause: error });
+  }
+
   /** The plain shape that outcomes carry (no cause, so no vendor payload or key leaks). */
-  toJSON(): { code: AiErrorCode; message: string; retryable: boolean } {
+  toJSON(): SerializedAiError {
     return { code: this.code, message: this.message, retryable: this.retryable };
   }
+}
+
+/** An error as outcomes carry it and blocks store or show it: plain JSON, no cause. */
+export interface SerializedAiError {
+  code: AiErrorCode;
+  message: string;
+  retryable: boolean;
 }
 
 /** True when `error` is an abort (DOMException AbortError or TimeoutError from a signal we own). */

@@ -1,17 +1,15 @@
 import type { LoadProgress } from '../interface/engine.js';
 import { AiError, AiErrorCode } from '../interface/errors.js';
 import { formatBytes } from './bytes.js';
-import { integrityCacheName, integrityWarning, noteDownloadHash, readIntegrityRecord, type CacheLike, type CacheStorageLike } from './model-integrity.js';
+import { DEFAULT_DOWNLOAD_IDLE_MS, DEFAULT_MAX_DOWNLOAD_BYTES } from './download-limits.js';
+import { browserCaches, openCache } from './model-cache.js';
+import { integrityCacheName, integrityWarning, noteDownloadHash, readIntegrityRecord, type CacheStorageLike } from './model-integrity.js';
 import { Sha256, sha256OfStream } from './sha256.js';
 
 export type { CacheLike, CacheStorageLike } from './model-integrity.js';
+export { capForSize, DEFAULT_DOWNLOAD_IDLE_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DOWNLOAD_SIZE_MARGIN } from './download-limits.js';
+export { deleteCachedModel, isModelCached, modelIntegrityWarning } from './model-cache.js';
 
-/** The most a model of unknown size may download (custom URLs): a runaway server stops here. */
-export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
-/** How long a download may go without a byte before it is given up (default). */
-export const DEFAULT_DOWNLOAD_IDLE_MS = 30_000;
-/** The margin above a model's known size that a download may reach. */
-export const DOWNLOAD_SIZE_MARGIN = 0.1;
 
 export interface DownloadOptions {
   url: string;
@@ -55,28 +53,10 @@ function isQuotaError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'QuotaExceededError';
 }
 
-function browserCaches(): CacheStorageLike | undefined {
-  return typeof caches === 'undefined' ? undefined : caches;
-}
-
-async function openCache(storage: CacheStorageLike | undefined, name: string | undefined): Promise<CacheLike | undefined> {
-  if (!name || !storage) return undefined;
-  try {
-    return await storage.open(name);
-  } catch {
-    return undefined;
-  }
-}
-
 async function browserEstimate(): Promise<{ usage: number; quota: number } | undefined> {
   const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimate> } } }).navigator?.storage;
   const estimate = await storage?.estimate?.().catch(() => undefined);
   return estimate?.usage !== undefined && estimate.quota !== undefined ? { usage: estimate.usage, quota: estimate.quota } : undefined;
-}
-
-/** The cap for a model whose size is known: that size plus a margin. */
-export function capForSize(bytes: number, margin = DOWNLOAD_SIZE_MARGIN): number {
-  return Math.ceil(bytes * (1 + margin));
 }
 
 // Without a cache the bytes must live somewhere: Blobs of a few MB each (the browser keeps
@@ -271,21 +251,4 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     clearTimeout(idleTimer);
     options.abortSignal?.removeEventListener('abort', onAbort);
   }
-}
-
-/** Whether a model URL is in the cache. */
-export async function isModelCached(url: string, cacheName: string, storage: CacheStorageLike | undefined = browserCaches()): Promise<boolean> {
-  const cache = await openCache(storage, cacheName);
-  return (await cache?.match(url)) !== undefined;
-}
-
-/** Removes a model from the cache (its recorded SHA-256 stays, to compare the next download with). */
-export async function deleteCachedModel(url: string, cacheName: string, storage: CacheStorageLike | undefined = browserCaches()): Promise<boolean> {
-  const cache = await openCache(storage, cacheName);
-  return (await cache?.delete(url)) ?? false;
-}
-
-/** The warning for a cached model whose last download differed from its first, if any. */
-export async function modelIntegrityWarning(url: string, cacheName: string, storage: CacheStorageLike | undefined = browserCaches()): Promise<string | undefined> {
-  return integrityWarning(await readIntegrityRecord(await openCache(storage, integrityCacheName(cacheName)), url));
 }

@@ -3,6 +3,8 @@ import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
 import { expect } from '@open-wc/testing';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
 import { blockIn, button, chooseEngine, mountHost, shadow, testServers, until, type BlockElement, type TestServers } from '../../helpers/host-page.js';
+import { requireModelServer } from '../../helpers/model-server.js';
+import { send } from '../../helpers/chat-block.js';
 
 let servers: TestServers;
 before(async () => {
@@ -15,15 +17,6 @@ const messages = (block: HTMLElement) => [...shadow(block).querySelectorAll<HTML
 const ofType = (app: AiBlocksHostApp, typeId: string) => app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === typeId).map(({ entity }) => entity);
 const writes = (app: AiBlocksHostApp) => app.log.entries.filter((entry) => entry.block === 'ai-chat' && entry.source === 'block' && ['createEntity', 'updateEntity', 'deleteEntity', 'uploadFile'].includes(entry.messageName)).length;
 const alphabet = TINY_MODEL_EXPECTED.chatReply;
-
-async function send(block: ChatBlock, text: string): Promise<void> {
-  const textarea = shadow(block).querySelector<HTMLTextAreaElement>('#message');
-  if (!textarea) throw new Error('no message field');
-  textarea.value = text;
-  textarea.dispatchEvent(new Event('input'));
-  await until(() => button(block, 'send')?.disabled === false, 'Send to be enabled');
-  button(block, 'send')?.click();
-}
 
 /** Sends and waits until the reply finished and the turn is saved. */
 async function turn(app: AiBlocksHostApp, block: ChatBlock, text: string, expectedResponses: number): Promise<void> {
@@ -150,7 +143,7 @@ describe('AI Chat block in the host', () => {
 
   it('saves a reply stopped mid-stream as incomplete', async function () {
     this.timeout(40_000);
-    if (!servers.slowModel) this.skip();
+    requireModelServer(servers, 'slowModel');
     const app = await mountHost();
     const block = chatBlock(app);
     block.settings = { openaiCompatible: { baseURL: servers.slowModel, model: 'tiny' } };

@@ -3,6 +3,7 @@ import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
 import { expect } from '@open-wc/testing';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
 import { button, mountHost, shadow, testServers, until, type TestServers } from '../../helpers/host-page.js';
+import { requireModelServer } from '../../helpers/model-server.js';
 
 let servers: TestServers;
 before(async () => {
@@ -75,7 +76,7 @@ describe('AI Text block in the host', () => {
   });
 
   it('generates through the cloud engine against the local llama.cpp server, stops mid-stream and keeps the partial text as stopped', async function () {
-    if (!servers.slowModel) this.skip();
+    requireModelServer(servers, 'slowModel');
     const app = await mountHost();
     const block = textBlock(app);
     block.settings = { openaiCompatible: { baseURL: servers.slowModel, model: 'tiny' } };

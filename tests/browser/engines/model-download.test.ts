@@ -1,5 +1,5 @@
 // Model downloads in Chromium against the fault server (real fetch, real Cache API): streamed
-// into the cache, capped, stopped when stalled, and compared with the first download (review #9).
+// into the cache, capped, stopped when stalled, and compared with the first download (docs/security.md, "Downloads").
 import {
   AiError,
   capForSize,

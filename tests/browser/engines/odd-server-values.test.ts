@@ -1,6 +1,6 @@
 // A server's finish reason named like an Object.prototype member (`toString`) once put a
 // function into provenance: the host's structuredClone refused it and the output was never
-// saved (review #7). Through the real AI Text block, host page and fault server.
+// saved (docs/security.md). Through the real AI Text block, host page and fault server.
 import { TYPE_IDS } from '@ai-blocks/block-metadata';
 import { expect } from '@open-wc/testing';
 import { blockIn, button, mountHost, shadow, testServers, until } from '../../helpers/host-page.js';

@@ -9,6 +9,7 @@ import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.j
 import type { HostFault, HostFaults, QueryEntitiesMode } from '../../../packages/host/src/store/graph-callbacks.js';
 import { blockIn, button, chooseEngine, mountHost, shadow, testServers, until, type BlockElement, type TestServers } from '../../helpers/host-page.js';
 import { recordFigures } from '../../helpers/reliability-figures-browser.js';
+import { send } from '../../helpers/chat-block.js';
 
 let servers: TestServers;
 before(async () => {
@@ -57,6 +58,9 @@ type Shown = Map<string, string>;
 const chatBlock = (app: AiBlocksHostApp): BlockElement => blockIn(app, 'ai-chat');
 const articles = (block: HTMLElement) => [...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming])')];
 const messages = (block: HTMLElement) => articles(block).map((item) => `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`);
+/** True once the chat shows `count` messages with their text drawn (a long reply renders over frames). */
+const drawn = (block: HTMLElement) => articles(block).every((item) => item.querySelector('.body')?.textContent.trim());
+const showsMessages = (block: HTMLElement, count: number) => messages(block).length === count && drawn(block);
 const saveStatus = (block: HTMLElement) => shadow(block).querySelector<HTMLElement>('[data-save]')?.dataset['save'];
 
 /** Remembers every message the chat showed, by key (the client id it is stored under). */
@@ -77,19 +81,11 @@ function lostMessages(app: AiBlocksHostApp, shown: Shown): string[] {
   return [...shown].filter(([key, text]) => stored.get(key) !== text).map(([key, text]) => `${key} ${text}`);
 }
 
-async function send(block: BlockElement, text: string): Promise<void> {
-  const textarea = shadow(block).querySelector<HTMLTextAreaElement>('#message');
-  if (!textarea) throw new Error('no message field');
-  textarea.value = text;
-  textarea.dispatchEvent(new Event('input'));
-  await until(() => button(block, 'send')?.disabled === false, 'Send to be enabled');
-  button(block, 'send')?.click();
-}
-
 /** Sends, waits for the reply and its save, and remembers what was shown. */
 async function turn(app: AiBlocksHostApp, block: BlockElement, shown: Shown, text: string, responses: number, timeoutMs = 20_000): Promise<void> {
   await send(block, text);
   await until(() => count(app, 'ai-chat-response-message') === responses && saveStatus(block) === 'saved', () => `turn "${text}" to be saved (status ${String(saveStatus(block))}, ${String(count(app, 'ai-chat-response-message'))} responses)`, timeoutMs);
+  await until(() => drawn(block), 'the replies to be drawn');
   remember(shown, block);
 }
 
@@ -104,6 +100,7 @@ async function editSecondMessage(app: AiBlocksHostApp, block: BlockElement, show
   await block.updateComplete;
   button(block, 'save-edit')?.click();
   await until(() => count(app, 'ai-chat-response-message') === responses && saveStatus(block) === 'saved', () => `the edited turn to be saved (status ${String(saveStatus(block))}: ${shadow(block).querySelector('[data-save]')?.textContent.trim() ?? ''}; shown ${JSON.stringify(messages(block))})`);
+  await until(() => drawn(block), 'the replies to be drawn');
   remember(shown, block);
 }
 
@@ -143,10 +140,10 @@ async function chatFlowWithBranch(faults: HostFaults): Promise<void> {
 
   const again = await reload(app);
   const restored = chatBlock(again);
-  await until(() => messages(restored).length === 4, () => `the newest branch after the reload (shown: ${JSON.stringify(messages(restored))})`);
+  await until(() => showsMessages(restored, 4), () => `the newest branch after the reload (shown: ${JSON.stringify(messages(restored))})`);
   expect(messages(restored)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second, edited', `assistant: ${alphabet}`]);
   button(restored, 'previous-branch')?.click();
-  await until(() => messages(restored).length === 6, 'the original branch after the reload');
+  await until(() => showsMessages(restored, 6), 'the original branch after the reload');
   expect(messages(restored)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second', `assistant: ${alphabet}`, 'user: Third', `assistant: ${alphabet}`]);
   // Everything shown after the reload is what was shown before, under the same keys.
   const after: Shown = new Map();
@@ -262,7 +259,7 @@ describe('a chat detached and attached again', () => {
     expect([count(app, 'rooted-at'), count(app, 'followed-by'), count(app, 'has-response'), count(app, 'has-message')]).to.deep.equal([1, 2, 3, 6]);
     tally(app, shown);
     const again = await reload(app);
-    await until(() => messages(chatBlock(again)).length === 6, 'the conversation after the reload');
+    await until(() => showsMessages(chatBlock(again), 6), 'the conversation after the reload');
     expect(messages(chatBlock(again))).to.deep.equal(messages(block));
     again.remove();
     totals.scenarios += 1;
@@ -315,7 +312,7 @@ describe('unsaved work and reload', () => {
     expect([ofType(app, BP.entityType.remoteFile).length, count(app, 'generated-image')]).to.deep.equal([2, 2]);
 
     const again = await reload(app);
-    await until(() => messages(chatBlock(again)).length === 4 && keptFigures(imageBlock(again)) === 2, 'the chat and the kept images after the reload');
+    await until(() => showsMessages(chatBlock(again), 4) && keptFigures(imageBlock(again)) === 2, 'the chat and the kept images after the reload');
     await until(() => shadow(blockIn(again, 'ai-text')).querySelector('.kept')?.textContent.includes(alphabet) ?? false, 'the kept text after the reload');
     again.remove();
     totals.scenarios += 1;
@@ -341,7 +338,7 @@ describe('a reload while a turn is being written', () => {
 
     const again = await reload(app);
     const restored = chatBlock(again);
-    await until(() => messages(restored).length === 3, () => `the written part after the reload (shown: ${JSON.stringify(messages(restored))})`);
+    await until(() => showsMessages(restored, 3), () => `the written part after the reload (shown: ${JSON.stringify(messages(restored))})`);
     expect(messages(restored)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second']);
     expect(leavingAsks(), 'nothing unsaved right after the reload').to.equal(false);
     remember(shown, restored);
@@ -353,7 +350,7 @@ describe('a reload while a turn is being written', () => {
     tally(again, shown);
 
     const third = await reload(again);
-    await until(() => messages(chatBlock(third)).length === 4, 'the conversation after a second reload');
+    await until(() => showsMessages(chatBlock(third), 4), 'the conversation after a second reload');
     expect(messages(chatBlock(third))).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second, again', `assistant: ${alphabet}`]);
     third.remove();
     totals.scenarios += 1;
@@ -385,7 +382,7 @@ describe('errors and late answers', () => {
     expect([count(app, 'ai-chat-request-message'), count(app, 'ai-chat-response-message'), count(app, 'has-message')]).to.deep.equal([1, 1, 2]);
     tally(app, shown);
     const again = await reload(app);
-    await until(() => messages(chatBlock(again)).length === 2, 'the turn after the reload');
+    await until(() => showsMessages(chatBlock(again), 2), 'the turn after the reload');
     again.remove();
     totals.scenarios += 1;
   });
@@ -407,7 +404,7 @@ describe('errors and late answers', () => {
     expect([count(app, 'ai-chat-request-message'), count(app, 'ai-chat-response-message'), count(app, 'rooted-at'), count(app, 'has-message')]).to.deep.equal([1, 1, 1, 2]);
     tally(app, shown);
     const again = await reload(app);
-    await until(() => messages(chatBlock(again)).length === 2, 'the turn after the reload');
+    await until(() => showsMessages(chatBlock(again), 2), 'the turn after the reload');
     expect(messages(chatBlock(again))).to.deep.equal(['user: Slow host', `assistant: ${alphabet}`]);
     again.remove();
     totals.scenarios += 1;

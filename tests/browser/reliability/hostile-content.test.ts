@@ -4,7 +4,7 @@
 // stored files whose URLs are hostile. Nothing may run, load by itself, or pass for the block's
 // own UI; the figures are recorded for the reliability summary.
 import { BP, LEGACY_HASH, TYPE_IDS } from '@ai-blocks/block-metadata';
-import { MarkdownHtmlCache, renderMarkdownBlock, StreamingMarkdownView } from '@ai-blocks/ui';
+import { renderMarkdownBlock, StreamingMarkdownView } from '@ai-blocks/ui';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
 import { hostileVectors, instantiate, type HostileVector } from '../../fixtures/hostile-content.js';
@@ -167,13 +167,15 @@ describe('hostile content (#12)', function () {
   });
 
   it('renders every vector as one block and as a saved reply: nothing runs, loads, or poses as the block', async () => {
-    const cache = new MarkdownHtmlCache({ onRendered: () => undefined, render: () => renderMarkdownBlock });
     const containers: HTMLElement[] = [];
     for (const { name, source } of vectors) {
       const block = mountContainer();
       block.innerHTML = renderMarkdownBlock(source);
       const saved = mountContainer();
-      saved.innerHTML = cache.html(name, source);
+      // A saved reply as AI Chat renders it (markdownView sets the whole text on a view), all of it now.
+      const view = new StreamingMarkdownView(saved, { render: renderMarkdownBlock });
+      view.setText(source);
+      view.flush(true);
       for (const container of [block, saved]) {
         inspect(name, container);
         poke(container);

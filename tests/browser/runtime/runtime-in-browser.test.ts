@@ -2,6 +2,7 @@ import { createOpenAICompatibleEngine, generateImage, streamText } from '@ai-blo
 import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
+import { requireModelServer } from '../../helpers/model-server.js';
 
 interface TestServers {
   fault: string;
@@ -19,7 +20,7 @@ const faultUrl = (scenario: string) => servers.fault.replace('SCENARIO', scenari
 
 describe('the runtime in Chromium, calling servers on another origin (real CORS)', () => {
   it('streams from the llama.cpp server with the deterministic model', async function () {
-    if (!servers.model) this.skip();
+    requireModelServer(servers, 'model');
     expect(new URL(servers.model ?? '').origin).to.not.equal(location.origin);
     const run = streamText({ engine: createOpenAICompatibleEngine({ baseURL: servers.model ?? '', model: servers.modelId ?? 'tiny' }), messages: [{ role: 'user', content: 'hi' }], temperature: 0 });
     const deltas: string[] = [];
@@ -35,7 +36,7 @@ describe('the runtime in Chromium, calling servers on another origin (real CORS)
   });
 
   it('aborts mid-stream and keeps the partial text', async function () {
-    if (!servers.slowModel) this.skip();
+    requireModelServer(servers, 'slowModel');
     const controller = new AbortController();
     const run = streamText({ engine: createOpenAICompatibleEngine({ baseURL: servers.slowModel ?? '', model: 'tiny' }), messages: [{ role: 'user', content: 'hi' }], temperature: 0, abortSignal: controller.signal });
     let text = '';

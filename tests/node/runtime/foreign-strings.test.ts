@@ -1,6 +1,6 @@
 // Strings from servers and libraries (finish reasons, stop reasons, error codes, error names)
 // are looked up in maps: inherited names such as `toString` must never return a function that
-// then travels into provenance and makes the output unsaveable (review #7).
+// then travels into provenance and makes the output unsaveable (docs/security.md).
 import { TYPE_IDS } from '@ai-blocks/block-metadata';
 import { createGraphClient, saveTextOutput } from '@ai-blocks/persistence';
 import {

@@ -1,6 +1,6 @@
 // Image generation is billed per request: it is never sent again after a failure that may have
 // come after the work was done (a timeout, a 5xx), only after one that proves the server did not
-// take it (a 429 naming its wait, a refused connection). Review #12 and the image part of #14.
+// take it (a 429 naming its wait, a refused connection). See docs/security.md, "Nothing lost".
 import { createServer } from 'node:net';
 import { createOpenAICompatibleEngine, generateImage, type OpenAICompatibleSettings } from '@ai-blocks/runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -94,7 +94,7 @@ describe('image generation is never billed twice', () => {
 
   it('chat completions (nothing billed before output) are still retried after a 500', async () => {
     const chat = engine('server-error-then-ok');
-    const stream = await chat.doStream({ messages: [{ role: 'user', content: 'hi' }] });
+    const { stream } = await chat.doStream({ messages: [{ role: 'user', content: 'hi' }] });
     await stream.cancel();
     expect(server.requests.filter((request) => request.scenario === 'server-error-then-ok')).toHaveLength(2);
   });

@@ -67,7 +67,7 @@ describe('model manager', () => {
   });
 });
 
-describe('models added by URL (review #8: no secrets in the graph, https only)', () => {
+describe('models added by URL (docs/security.md: no secrets in the graph, https only)', () => {
   it('keeps query, fragment and credentials out of the id, name and source, but downloads from the full URL', () => {
     const model = customModelFromUrl('https://user:pw-SECRET@models.test/org/repo/resolve/main/tiny.gguf?token=SECRET123&x=1#frag');
     expect(model.id).toBe('url:https://models.test/org/repo/resolve/main/tiny.gguf');

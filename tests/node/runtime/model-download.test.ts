@@ -1,4 +1,4 @@
-// Model downloads (review #9): streamed into storage, capped, stopped when stalled, hashed, and
+// Model downloads (docs/security.md, "Downloads"): streamed into storage, capped, stopped when stalled, hashed, and
 // compared with the first download. The Cache API is a fake passed in (Node has none); it
 // consumes what it is given piece by piece, like the browser's, and records what it stored.
 import { createHash } from 'node:crypto';

@@ -1,4 +1,4 @@
-import { ApiKeyStore, DEFAULT_ENGINE_ORDER, probeCapabilities, selectEngine, type CapabilityProbe, type EngineId, type SelectionConfig } from '@ai-blocks/runtime';
+import { DEFAULT_ENGINE_ORDER, probeCapabilities, selectEngine, type CapabilityProbe, type EngineId, type EngineSelection, type SelectionConfig } from '@ai-blocks/runtime';
 import { describe, expect, it } from 'vitest';
 
 type Gpu = 'none' | 'fallback' | 'no-f16' | 'f16';
@@ -16,6 +16,11 @@ function probe(gpu: Gpu, service: CapabilityProbe['hostServiceModule']): Capabil
 function config({ cached = true, consented = false, openai = false, anthropic = false } = {}): SelectionConfig {
   const model = (modelId: string, downloadBytes: number) => ({ modelId, downloadBytes: cached ? 0 : downloadBytes, cached, consented });
   return { wasm: model('smollm2-360m', 386e6), webllm: model('SmolLM2-360M-q4f16_1-MLC', 376e6), openaiCompatible: { configured: openai }, anthropic: { configured: anthropic } };
+}
+
+/** The reasons as a person reads them (the picker shows each reason's text). */
+function reasonTexts(selection: EngineSelection): Partial<Record<EngineId, string>> {
+  return Object.fromEntries(Object.entries(selection.reasons).map(([engineId, reason]) => [engineId, reason.text]));
 }
 
 describe('selectEngine: table', () => {
@@ -38,7 +43,7 @@ describe('selectEngine: table', () => {
     const selection = selectEngine({ engineId: row.preference ?? 'auto' }, probe(row.gpu, row.service), row.config);
     expect(selection.choice).toBe(row.choice);
     expect(selection.summary).toMatch(row.summary);
-    if (row.reasons) expect(selection.reasons).toMatchObject(row.reasons);
+    if (row.reasons) expect(reasonTexts(selection)).toMatchObject(row.reasons);
     expect(selection.pendingDownloadBytes).toBe(row.pending);
   });
 });
@@ -59,8 +64,8 @@ describe('selectEngine: every preference × capability combination', () => {
       const label = JSON.stringify(combo);
       // Every engine not chosen says why; the chosen one has no reason against it.
       for (const engineId of DEFAULT_ENGINE_ORDER) {
-        if (engineId === selection.choice) expect(selection.reasons[engineId], label).toBeUndefined();
-        else expect(selection.reasons[engineId], label).toMatch(/\S/);
+        if (engineId === selection.choice) expect(reasonTexts(selection)[engineId], label).toBeUndefined();
+        else expect(reasonTexts(selection)[engineId], label).toMatch(/\S/);
       }
       // web-llm never runs on a fallback adapter or without f16.
       if (combo.gpu !== 'f16') expect(selection.choice, label).not.toBe('webllm');
@@ -89,21 +94,5 @@ describe('probeCapabilities', () => {
     expect(result).toMatchObject({ webgpu: { adapter: true, isFallbackAdapter: false, shaderF16: true, maxBufferSize: 4e9, description: 'nvidia hopper' }, crossOriginIsolated: true, hardwareConcurrency: 8, deviceMemoryGiB: 8, storage: { quotaBytes: 1e10, usageBytes: 1e6 }, hostServiceModule: 'yes', wasm: { available: true } });
     const bare = await probeCapabilities({ navigator: {}, probeServiceModule: () => Promise.reject(new Error('timeout')) });
     expect(bare).toMatchObject({ webgpu: { adapter: false }, hostServiceModule: 'no' });
-  });
-});
-
-describe('ApiKeyStore', () => {
-  it('keeps keys in memory unless the person opts in to remembering them', () => {
-    const storage = new Map<string, string>();
-    const backing = { getItem: (key: string) => storage.get(key) ?? null, setItem: (key: string, value: string) => storage.set(key, value), removeItem: (key: string) => storage.delete(key) };
-    const keys = new ApiKeyStore(backing);
-    keys.set('openai', 'sk-1');
-    expect(keys.get('openai')).toBe('sk-1');
-    expect(storage.size).toBe(0);
-    expect(new ApiKeyStore(backing).get('openai')).toBeUndefined();
-    keys.set('anthropic', 'sk-2', { remember: true });
-    expect(new ApiKeyStore(backing).get('anthropic')).toBe('sk-2');
-    keys.forget('anthropic');
-    expect(new ApiKeyStore(backing).get('anthropic')).toBeUndefined();
   });
 });

@@ -20,8 +20,8 @@ function fakeEngine(log: string[]) {
     doStream: (options) => {
       const name = options.messages[0]?.content ?? '';
       log.push(`start ${name}`);
-      return Promise.resolve(
-        new ReadableStream<TextStreamPart>({
+      return Promise.resolve({
+        stream: new ReadableStream<TextStreamPart>({
           start(controller) {
             controller.enqueue({ type: 'text-delta', delta: name });
             gates.push(() => {
@@ -35,7 +35,7 @@ function fakeEngine(log: string[]) {
             gates.shift();
           },
         }),
-      );
+      });
     },
     dispose: () => {
       disposed += 1;

@@ -8,7 +8,6 @@ import {
   isWebLLMModelCached,
   streamText,
   toWebLLMError,
-  webllmModelsFor,
   type ChatMessage,
   type LoadProgress,
   type MLCEngineLike,
@@ -19,7 +18,6 @@ import {
   type WebLLMChatRequest,
   type WebLLMChunk,
   type WebLLMEngineConfig,
-  type WebLLMModelRecord,
   type WebLLMModuleLike,
   type WebLLMProgressReport,
 } from '@ai-blocks/runtime';
@@ -235,7 +233,7 @@ describe('web-llm engine (with a fake MLC engine)', () => {
   it('interrupts and drains an answer whose reader cancels, so web-llm’s lock is free for the next one', async () => {
     const reply = 'abcdefghijklmnopqrstuvwxyz'.split('');
     const { engine, last } = fakeWebLLM({ reply });
-    const reader = (await engine.doStream({ messages: [{ role: 'user', content: 'hi' }] })).getReader();
+    const reader = (await engine.doStream({ messages: [{ role: 'user', content: 'hi' }] })).stream.getReader();
     expect(await reader.read()).toEqual({ done: false, value: { type: 'text-delta', delta: 'a' } });
     await reader.cancel();
     expect(last().interrupts).toBeGreaterThanOrEqual(1);
@@ -256,7 +254,7 @@ describe('web-llm engine (with a fake MLC engine)', () => {
 
   it('refuses a second answer while one is streaming', async () => {
     const { engine } = fakeWebLLM({ reply: ['a', 'b', 'c'] });
-    const first = await engine.doStream({ messages: [{ role: 'user', content: 'hi' }] });
+    const { stream: first } = await engine.doStream({ messages: [{ role: 'user', content: 'hi' }] });
     await expect(engine.doStream({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
     const parts: TextStreamPart[] = [];
     for await (const part of first) parts.push(part);
@@ -318,6 +316,16 @@ describe('web-llm engine (with a fake MLC engine)', () => {
     await engine.dispose();
     await expect(loading).rejects.toMatchObject({ name: 'AbortError' });
     expect(last().unloads).toBeGreaterThanOrEqual(1);
+    expect(await engine.availability().catch(() => 'unavailable')).not.toBe('available');
+  });
+
+  it('stops a load disposed before the engine’s implementation has even been imported', async () => {
+    const { engine, created } = fakeWebLLM({});
+    // No await between the two: the implementation (a runtime asset in a main file) is still on its way.
+    const loading = engine.load();
+    await engine.dispose();
+    await expect(loading).rejects.toMatchObject({ name: 'AbortError' });
+    expect(created.every(({ engine: fake }) => fake.reloads.length === 0 || fake.unloads > 0)).toBe(true);
     expect(await engine.availability().catch(() => 'unavailable')).not.toBe('available');
   });
 
@@ -450,46 +458,6 @@ describe('web-llm cache helpers', () => {
   });
 });
 
-describe('web-llm model catalogue for the probed GPU', () => {
-  const list: WebLLMModelRecord[] = [
-    { model: 'https://hf.test/SmolLM2-135M-Instruct-q0f32-MLC', model_id: 'SmolLM2-135M-Instruct-q0f32-MLC', model_lib: 'https://libs.test/smol-q0f32.wasm', vram_required_MB: 719.38, low_resource_required: true },
-    { model: 'https://hf.test/SmolLM2-135M-Instruct-q0f16-MLC', model_id: 'SmolLM2-135M-Instruct-q0f16-MLC', model_lib: 'https://libs.test/smol-q0f16.wasm', vram_required_MB: 359.69, required_features: ['shader-f16'] },
-    { model: 'https://hf.test/Llama-3-8B-q4f32_1-MLC', model_id: 'Llama-3-8B-q4f32_1-MLC', model_lib: 'https://libs.test/llama.wasm', vram_required_MB: 6101.01, buffer_size_required_bytes: 2 ** 31 },
-    { model: 'https://hf.test/snowflake-arctic-embed-m-q0f32-MLC', model_id: 'snowflake-arctic-embed-m-q0f32-MLC-b4', model_lib: 'https://libs.test/embed.wasm', model_type: 1 },
-  ];
-  const realGpu = { adapter: true, isFallbackAdapter: false, shaderF16: true, maxBufferSize: 2 ** 32 };
-  const support = (gpu: Parameters<typeof webllmModelsFor>[1], options?: { maxVramMB?: number }) => webllmModelsFor(list, gpu, options).map((choice) => [choice.model_id, choice.supported, choice.reason]);
-
-  it('keeps every record, in order, and marks what this GPU can run', () => {
-    const choices = webllmModelsFor(list, realGpu);
-    expect(choices.map((choice) => choice.model_id)).toEqual(list.map((record) => record.model_id));
-    expect(choices[0]).toEqual({ ...list[0], supported: true });
-    expect(support(realGpu)).toEqual([
-      ['SmolLM2-135M-Instruct-q0f32-MLC', true, undefined],
-      ['SmolLM2-135M-Instruct-q0f16-MLC', true, undefined],
-      ['Llama-3-8B-q4f32_1-MLC', true, undefined],
-      ['snowflake-arctic-embed-m-q0f32-MLC-b4', false, 'An embedding model, not a chat model.'],
-    ]);
-  });
-
-  it('gives the reason a model cannot run: shader-f16, buffer size, GPU memory', () => {
-    expect(support({ ...realGpu, shaderF16: false, maxBufferSize: 2 ** 30 }, { maxVramMB: 4096 })).toEqual([
-      ['SmolLM2-135M-Instruct-q0f32-MLC', true, undefined],
-      ['SmolLM2-135M-Instruct-q0f16-MLC', false, 'Needs shader-f16, which this GPU lacks.'],
-      ['Llama-3-8B-q4f32_1-MLC', false, 'Needs GPU buffers of 2048 MB; this GPU allows 1024 MB.'],
-      ['snowflake-arctic-embed-m-q0f32-MLC-b4', false, 'An embedding model, not a chat model.'],
-    ]);
-    expect(support(realGpu, { maxVramMB: 4096 })[2]).toEqual(['Llama-3-8B-q4f32_1-MLC', false, 'Needs about 6101 MB of GPU memory; at most 4096 MB is allowed here.']);
-  });
-
-  it('supports nothing without an adapter or on a software (fallback) adapter', () => {
-    expect(new Set(support({ adapter: false, isFallbackAdapter: false, shaderF16: false }).map(([, supported, reason]) => `${String(supported)} ${String(reason)}`))).toEqual(new Set(['false This browser has no WebGPU.']));
-    expect(new Set(support({ adapter: true, isFallbackAdapter: true, shaderF16: false, maxBufferSize: 2 ** 30 }).map(([, supported, reason]) => `${String(supported)} ${String(reason)}`))).toEqual(
-      new Set(['false WebGPU here runs in software, without a real GPU.']),
-    );
-  });
-});
-
 /** A scripted TextEngine that records what it was asked. */
 function scriptedEngine(engineId: string, modelId: string, reply: string[]) {
   const calls: TextCallOptions[] = [];
@@ -509,15 +477,15 @@ function scriptedEngine(engineId: string, modelId: string, reply: string[]) {
     },
     doStream: (options) => {
       calls.push(options);
-      return Promise.resolve(
-        new ReadableStream<TextStreamPart>({
+      return Promise.resolve({
+        stream: new ReadableStream<TextStreamPart>({
           start(controller) {
             for (const delta of reply) controller.enqueue({ type: 'text-delta', delta });
             controller.enqueue({ type: 'finish', finishReason: 'stop' });
             controller.close();
           },
         }),
-      );
+      });
     },
     dispose: () => {
       disposed += 1;

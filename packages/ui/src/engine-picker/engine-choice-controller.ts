@@ -75,7 +75,9 @@ export class EngineChoiceController implements ReactiveController {
     });
   }
 
-  private readonly handleModelsChanged = (): void => {
+  private readonly handleModelsChanged = (event: Event): void => {
+    // This picker refreshed itself when it announced the change: only the others listen.
+    if (event instanceof CustomEvent && event.detail === this) return;
     void this.refresh();
   };
 
@@ -84,9 +86,13 @@ export class EngineChoiceController implements ReactiveController {
     void this.refresh();
   }
 
-  /** Tells every picker on the page that a model's state may have changed (e.g. after a generation loaded it). */
+  /**
+   * A model's state may have changed (e.g. a generation loaded it): this picker refreshes, and
+   * tells the page's other pickers, which refresh in turn.
+   */
   announceModelsChanged(): void {
-    globalThis.dispatchEvent(new Event(MODELS_CHANGED_EVENT));
+    void this.refresh();
+    globalThis.dispatchEvent(new CustomEvent(MODELS_CHANGED_EVENT, { detail: this }));
   }
 
   hostDisconnected(): void {

@@ -1,8 +1,6 @@
-import { canPickEngine, ENGINE_LABELS, formatBytes, type CatalogueModel, type EngineId, type ModelState } from '@ai-blocks/runtime';
+import { canPickEngine, ENGINE_IDS, ENGINE_LABELS, engineEntry, formatBytes, type CatalogueModel, type EngineId, type ModelState } from '@ai-blocks/runtime';
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { EngineChoiceController } from './engine-choice-controller.js';
-
-const ENGINE_ORDER: EngineId[] = ['service-module', 'wasm', 'webllm', 'openai-compatible', 'anthropic'];
 
 /** A model's state in words: cached, needs N MB, or not available here and why. */
 export function describeModelState(state: ModelState | undefined): string {
@@ -28,16 +26,16 @@ export function renderEnginePicker(controller: EngineChoiceController, options: 
       <label for="engine">Engine</label>
       <select id="engine" ?disabled=${options.busy} @change=${(event: Event) => { controller.setEngine((event.target as HTMLSelectElement).value as EngineId | 'auto'); }}>
         <option value="auto" ?selected=${engineChoice === 'auto'}>Automatic${choice ? ` (${ENGINE_LABELS[choice]})` : ''}</option>
-        ${ENGINE_ORDER.map((engineId) => {
+        ${ENGINE_IDS.map((engineId) => {
           const usable = canPickEngine(selection, engineId);
           // An engine that cannot run says why, right in the list.
-          const reason = selection?.reasons[engineId];
+          const reason = selection?.reasons[engineId]?.text;
           const why = usable || !reason ? '' : ` — ${reason}`;
           return html`<option value=${engineId} ?selected=${engineId === engineChoice} ?disabled=${!usable}>${ENGINE_LABELS[engineId]}${why}</option>`;
         })}
       </select>
     </div>
-    ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${download && !selection.summary.includes('download') ? ` The model needs a one-time ${formatBytes(download)} download.` : ''}</p>` : nothing}
+    ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${download && !selection.summarySaysDownload ? ` The model needs a one-time ${formatBytes(download)} download.` : ''}</p>` : nothing}
     ${controller.fallbackNotice ? html`<p class="status" role="status" data-notice="fallback">${controller.fallbackNotice}</p>` : nothing}
     ${threads ? html`<p class="hint" data-threads>${threads}</p>` : nothing}
     ${local ? renderModelPicker(controller, options.busy) : nothing}
@@ -87,7 +85,7 @@ function renderModel(controller: EngineChoiceController, model: CatalogueModel, 
   const downloading = controller.download?.modelId === model.id;
   return html`<div class="model" data-model=${model.id} data-state=${state?.kind ?? 'checking'}>
     <input type="radio" id=${id} name="model" .checked=${chosen} ?disabled=${unsupported || busy} @change=${() => { controller.chooseModel(model); }} />
-    <label for=${id}>${model.name} <span class="hint">(${model.engine === 'webllm' ? 'GPU' : 'CPU'})</span></label>
+    <label for=${id}>${model.name} <span class="hint">(${engineEntry(model.engine).short})</span></label>
     <span class="hint model-state">${describeModelState(state)}${model.memoryBytes ? ` · needs ≈ ${formatBytes(model.memoryBytes)} memory` : ''} · ${model.licence}</span>
     ${state?.kind === 'ready' && state.warning ? html`<span class="hint model-warning" role="note">${state.warning}</span>` : nothing}
     ${state?.kind === 'download' && !unsupported && !downloading

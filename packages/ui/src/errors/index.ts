@@ -1,1 +1,2 @@
 export * from './error-messages.js';
+export { focusForErrorAction } from './focus-for-action.js';

@@ -13,29 +13,35 @@ const TASK_BUDGET_MS = 10;
 /**
  * A code-block hook that loads the highlighter the first time a finished block contains code,
  * so answers without code never pay for it. A failed load leaves code plain (still readable).
- * Many code blocks are highlighted a few at a time, in separate tasks.
+ * Code blocks wait in one queue and are highlighted a few at a time, in tasks of their own
+ * (never in the frame that rendered them, which has its own budget).
  */
 export function createLazyHighlighter(load: () => Promise<HighlighterModule>): CodeBlockHook {
   let module: Promise<HighlighterModule | undefined> | undefined;
+  const queue: HTMLElement[] = [];
+  let scheduled = false;
+  const work = (highlighter: HighlighterModule) => {
+    scheduled = false;
+    const deadline = performance.now() + TASK_BUDGET_MS;
+    while (queue.length > 0 && performance.now() < deadline) {
+      const element = queue.shift() as HTMLElement;
+      if (element.isConnected && !element.hasAttribute('data-highlighted') && element.textContent.length <= MAX_HIGHLIGHT_CHARS) highlighter.highlightElement(element);
+    }
+    if (queue.length > 0) schedule(highlighter);
+  };
+  const schedule = (highlighter: HighlighterModule) => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      work(highlighter);
+    }, 0);
+  };
   return (block) => {
+    queue.push(...block.querySelectorAll<HTMLElement>('pre code'));
     module ??= load().catch(() => undefined);
     void module.then((highlighter) => {
-      if (highlighter) highlightSome(highlighter, [...block.querySelectorAll<HTMLElement>('pre code')]);
+      if (highlighter) schedule(highlighter);
+      else queue.length = 0; // code stays plain
     });
   };
-}
-
-function highlightSome(highlighter: HighlighterModule, elements: HTMLElement[]): void {
-  const deadline = performance.now() + TASK_BUDGET_MS;
-  let index = 0;
-  while (index < elements.length && performance.now() < deadline) {
-    const element = elements[index] as HTMLElement;
-    index += 1;
-    if (element.isConnected && element.textContent.length <= MAX_HIGHLIGHT_CHARS) highlighter.highlightElement(element);
-  }
-  if (index < elements.length) {
-    setTimeout(() => {
-      highlightSome(highlighter, elements.slice(index));
-    }, 0);
-  }
 }

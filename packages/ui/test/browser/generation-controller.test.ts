@@ -108,4 +108,47 @@ describe('GenerationController', () => {
     expect(outcome?.error).to.deep.equal({ code: 'ENGINE_UNAVAILABLE', message: 'no GPU', retryable: false });
     expect(controller.status).to.equal(GenerationStatus.ERROR);
   });
+
+  it('runs a whole generation: loads the engine with progress, then keeps the run with its provenance', async () => {
+    const host = new FakeHost();
+    const controller = new GenerationController<{ prompt: string }>(host);
+    let finishLoad: () => void = () => {};
+    let loaded = 0;
+    const engine = {
+      engineId: 'wasm',
+      modelId: 'tiny',
+      load: ({ onProgress }: { onProgress?: (progress: { fraction: number; text: string }) => void }) =>
+        new Promise<void>((resolve) => {
+          onProgress?.({ fraction: 0.5, text: 'Downloading model' });
+          finishLoad = resolve;
+        }),
+    };
+    let run: ReturnType<typeof scriptedRun> | undefined;
+    const done = controller.run(engine, (signal) => (run = scriptedRun(['Hi'], signal)), { meta: { prompt: 'Say hi' }, onLoaded: () => (loaded += 1) });
+    await tick();
+    const shown = () => controller.render({ loading: (progress) => `loading ${String(progress?.fraction)}`, streaming: (text) => `streaming ${text}`, complete: (finished) => `complete ${finished?.meta.prompt ?? ''}` });
+    expect(shown()).to.equal('loading 0.5');
+    finishLoad();
+    await tick();
+    expect(loaded).to.equal(1);
+    expect(controller.loadProgress).to.equal(undefined);
+    run?.next();
+    const finished = await done;
+    expect(shown()).to.equal('complete Say hi');
+    expect(finished?.provenance).to.include({ engineId: 'wasm', modelId: 'tiny', completionStatus: 'complete', finishReason: 'stop' });
+    expect(controller.lastRun).to.equal(finished);
+    controller.reset();
+    expect(controller.lastRun).to.equal(undefined);
+    expect(shown()).to.equal(undefined);
+  });
+
+  it('keeps a run whose engine failed to load as an error with the reason', async () => {
+    const host = new FakeHost();
+    const controller = new GenerationController<undefined>(host);
+    const engine = { engineId: 'wasm', modelId: 'tiny', load: () => Promise.reject(Object.assign(new Error('The model file is damaged'), { code: 'MODEL_LOAD_FAILED' })) };
+    const finished = await controller.run(engine, () => { throw new Error('not reached'); }, { meta: undefined });
+    expect(controller.status).to.equal(GenerationStatus.ERROR);
+    expect(controller.render({ error: (_run, outcome) => outcome.error?.code })).to.equal('MODEL_LOAD_FAILED');
+    expect(finished?.provenance.completionStatus).to.equal('error');
+  });
 });

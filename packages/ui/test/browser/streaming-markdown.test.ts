@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { markdownRender, renderMarkdownBlock, setMarkdownRenderer, StreamingMarkdownView } from '@ai-blocks/ui';
+import { markdownRender, renderMarkdownBlock, setMarkdownRenderer, StreamingMarkdownView, TaskBudget } from '@ai-blocks/ui';
 
 function mount(): { container: HTMLElement; view: StreamingMarkdownView } {
   const container = document.createElement('div');
@@ -26,11 +26,13 @@ describe('StreamingMarkdownView', () => {
     container.remove();
   });
 
-  it('renders headings, lists, tables and code from streamed chunks', () => {
+  it('renders headings, lists, tables and code from streamed chunks', async () => {
     const { container, view } = mount();
     const answer = '# Plan\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```ts\nlet x = 1;\n```\n';
     for (const char of answer) view.append(char);
     view.end();
+    // At once, or on the next frames when this task's budget (shared by all views) is spent.
+    for (let frame = 0; frame < 10 && !view.rendered; frame += 1) await new Promise(requestAnimationFrame);
     expect(container.querySelector('h1')?.textContent).to.equal('Plan');
     expect(container.querySelectorAll('li').length).to.equal(2);
     expect(container.querySelector('td')?.textContent).to.equal('1');
@@ -72,6 +74,7 @@ describe('StreamingMarkdownView', () => {
         '<div style="background:url(http://127.0.0.1:9/bg.png)">styled</div>',
       ].join('\n\n'),
     );
+    view.flush(true);
     // Clicks run any handler left on a link; following a link (a new tab) would throttle this page's frames.
     const stayHere = (event: Event) => event.preventDefault();
     container.addEventListener('click', stayHere);
@@ -110,6 +113,8 @@ describe('StreamingMarkdownView', () => {
     const view = new StreamingMarkdownView(container, {
       render: renderMarkdownBlock,
       now: () => clock,
+      // Its own budget: what other tests rendered in this task does not count against it.
+      budget: new TaskBudget(),
       schedule: (callback) => {
         handles += 1;
         frames.set(handles, callback);
@@ -171,6 +176,8 @@ describe('StreamingMarkdownView', () => {
     document.body.append(container);
     const view = new StreamingMarkdownView(container, { render: renderMarkdownBlock });
     const answer = Array.from({ length: 3000 }, (_, index) => `Paragraph **${index}** with [a link](https://example.com/${index}).`).join('\n\n');
+    // A task of its own: what earlier tests rendered in this one does not count against it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     view.setText(answer);
     expect(view.rendered).to.equal(false);
     const first = container.querySelectorAll('.md-block').length;

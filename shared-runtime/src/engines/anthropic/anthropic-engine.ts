@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import type { Availability, FinishReason, TextCallOptions, TextEngine, TextStreamPart, Usage } from '../../interface/engine.js';
+import type { Availability, FinishReason, TextCallOptions, TextEngine, TextStreamPart, TextStreamResult, Usage } from '../../interface/engine.js';
 import { AiError, AiErrorCode } from '../../interface/errors.js';
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, errorFromStreamEvent, ownValue, postWithRetry, readSseEvents, type RetryPolicy, type StreamTimeouts } from '../../provider-utils/index.js';
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, errorFromStreamEvent, jsonEventStream, ownValue, postWithRetry, type RetryPolicy, type StreamItem, type StreamTimeouts } from '../../provider-utils/index.js';
 
 export interface AnthropicSettings {
   /** Held in memory only; sent as `x-api-key`. */
@@ -35,7 +35,7 @@ export function createAnthropicEngine(settings: AnthropicSettings): TextEngine {
     modelId: settings.model,
     kind: 'cloud',
     availability: (): Promise<Availability> => Promise.resolve(settings.apiKey ? 'available' : 'unavailable'),
-    async doStream(options: TextCallOptions): Promise<ReadableStream<TextStreamPart>> {
+    async doStream(options: TextCallOptions): Promise<TextStreamResult> {
       const body: Record<string, unknown> = {
         model: settings.model,
         max_tokens: options.maxOutputTokens ?? settings.defaultMaxOutputTokens ?? 1024,
@@ -63,91 +63,76 @@ export function createAnthropicEngine(settings: AnthropicSettings): TextEngine {
         ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
       });
       if (!response.body) throw new AiError(AiErrorCode.BAD_RESPONSE, 'Anthropic answered without a body');
-      return partsFromAnthropicStream(response.body, { timeouts, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
+      return { stream: partsFromAnthropicStream(response.body, { timeouts, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) }) };
     },
   };
 }
 
-/** Turns Anthropic Messages SSE (named events) into stream parts. */
+/** Turns Anthropic Messages SSE (named events) into stream parts: checked events, then parts. */
 export function partsFromAnthropicStream(body: ReadableStream<Uint8Array>, options: { timeouts: StreamTimeouts; abortSignal?: AbortSignal }): ReadableStream<TextStreamPart> {
-  let sawText = false;
-  const events = readSseEvents(body, {
+  return jsonEventStream(body, {
     provider: 'Anthropic',
-    idleTimeoutMs: () => (sawText ? options.timeouts.idleMs : options.timeouts.firstTokenMs),
-    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
-  });
+    timeouts: options.timeouts,
+    abortSignal: options.abortSignal,
+    what: 'an event',
+    decode: decodeEvent,
+    isText: (event) => event.type === 'content_block_delta' && event.delta?.type === 'text_delta' && Boolean(event.delta.text),
+  }).pipeThrough(anthropicParts());
+}
+
+type AnthropicEvent = z.infer<typeof eventSchema>;
+
+/** An event that follows the API, kept with its JSON (an error event is translated from it). */
+function decodeEvent(json: unknown): { value: AnthropicEvent & { json: unknown } } | { failure: unknown } {
+  const parsed = eventSchema.safeParse(json);
+  if (!parsed.success) return { failure: new AiError(AiErrorCode.BAD_RESPONSE, 'Anthropic sent an event that does not follow the API', { cause: parsed.error }) };
+  return { value: { ...parsed.data, json } };
+}
+
+/** Anthropic's events as stream parts; the stream ends at `message_stop`, an error, or a failure. */
+function anthropicParts(): TransformStream<StreamItem<AnthropicEvent & { json: unknown }>, TextStreamPart> {
   const usage: Usage = { inputTokens: 0, outputTokens: 0 };
   let finishReason: FinishReason | undefined;
   let ended = false;
-  const end = async (controller: ReadableStreamDefaultController<TextStreamPart>, part: TextStreamPart) => {
+  const end = (controller: TransformStreamDefaultController<TextStreamPart>, part: TextStreamPart) => {
     ended = true;
     controller.enqueue(part);
-    controller.close();
-    await events.return(undefined);
+    controller.terminate();
   };
-  return new ReadableStream<TextStreamPart>({
-    async pull(controller) {
-      try {
-        for (;;) {
-          const next = await events.next();
-          if (next.done) {
-            ended = true;
-            controller.enqueue({ type: 'error', error: new AiError(AiErrorCode.NETWORK, 'Anthropic closed the stream before message_stop') });
-            controller.close();
-            return;
-          }
-          let json: unknown;
-          try {
-            json = JSON.parse(next.value.data);
-          } catch (error) {
-            await end(controller, { type: 'error', error: new AiError(AiErrorCode.BAD_RESPONSE, 'Anthropic sent an event that is not JSON', { cause: error }) });
-            return;
-          }
-          const parsed = eventSchema.safeParse(json);
-          if (!parsed.success) {
-            await end(controller, { type: 'error', error: new AiError(AiErrorCode.BAD_RESPONSE, 'Anthropic sent an event that does not follow the API', { cause: parsed.error }) });
-            return;
-          }
-          const event = parsed.data;
-          switch (event.type) {
-            case 'message_start':
-              usage.inputTokens = event.message?.usage?.input_tokens ?? 0;
-              usage.outputTokens = event.message?.usage?.output_tokens ?? 0;
-              break;
-            case 'content_block_delta':
-              if (event.delta?.type === 'text_delta' && event.delta.text) {
-                sawText = true;
-                controller.enqueue({ type: 'text-delta', delta: event.delta.text });
-                return;
-              }
-              break;
-            case 'message_delta':
-              if (event.delta?.stop_reason) finishReason = ownValue(STOP_REASONS, event.delta.stop_reason) ?? 'other';
-              // Cumulative output tokens.
-              if (event.usage?.output_tokens !== undefined) usage.outputTokens = event.usage.output_tokens;
-              break;
-            case 'message_stop':
-              await end(controller, { type: 'finish', finishReason: finishReason ?? 'stop', usage: { ...usage } });
-              return;
-            case 'error':
-              await end(controller, { type: 'error', error: errorFromStreamEvent(json, 'Anthropic') });
-              return;
-            default:
-              break; // ping, content_block_start/stop, and future event types
-          }
-        }
-      } catch (error) {
-        if (ended) return;
-        ended = true;
-        if (options.abortSignal?.aborted) controller.error(options.abortSignal.reason);
-        else {
-          controller.enqueue({ type: 'error', error });
-          controller.close();
-        }
+  return new TransformStream<StreamItem<AnthropicEvent & { json: unknown }>, TextStreamPart>({
+    transform(item, controller) {
+      if (ended) return;
+      if ('failure' in item) {
+        end(controller, { type: 'error', error: item.failure });
+        return;
+      }
+      if (!('value' in item)) return;
+      const event = item.value;
+      switch (event.type) {
+        case 'message_start':
+          usage.inputTokens = event.message?.usage?.input_tokens ?? 0;
+          usage.outputTokens = event.message?.usage?.output_tokens ?? 0;
+          break;
+        case 'content_block_delta':
+          if (event.delta?.type === 'text_delta' && event.delta.text) controller.enqueue({ type: 'text-delta', delta: event.delta.text });
+          break;
+        case 'message_delta':
+          if (event.delta?.stop_reason) finishReason = ownValue(STOP_REASONS, event.delta.stop_reason) ?? 'other';
+          // Cumulative output tokens.
+          if (event.usage?.output_tokens !== undefined) usage.outputTokens = event.usage.output_tokens;
+          break;
+        case 'message_stop':
+          end(controller, { type: 'finish', finishReason: finishReason ?? 'stop', usage: { ...usage } });
+          break;
+        case 'error':
+          end(controller, { type: 'error', error: errorFromStreamEvent(event.json, 'Anthropic') });
+          break;
+        default:
+          break; // ping, content_block_start/stop, and future event types
       }
     },
-    async cancel() {
-      await events.return(undefined);
+    flush(controller) {
+      if (!ended) controller.enqueue({ type: 'error', error: new AiError(AiErrorCode.NETWORK, 'Anthropic closed the stream before message_stop') });
     },
   });
 }

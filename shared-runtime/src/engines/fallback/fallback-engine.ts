@@ -1,4 +1,4 @@
-import type { Availability, EngineKind, LoadOptions, LoadProgress, TextCallOptions, TextEngine, TextStreamPart } from '../../interface/engine.js';
+import type { Availability, EngineKind, LoadOptions, LoadProgress, TextCallOptions, TextEngine, TextStreamPart, TextStreamResult } from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
 
 export interface FallbackEngineSettings {
@@ -17,11 +17,6 @@ export interface FallbackEngine extends TextEngine {
   readonly fallbackReason: AiError | undefined;
   /** The engine answering now. */
   readonly active: TextEngine;
-}
-
-function asAiError(error: unknown): AiError {
-  if (AiError.isInstance(error)) return error;
-  return new AiError(AiErrorCode.INTERNAL, error instanceof Error ? error.message : String(error), { cause: error });
 }
 
 /**
@@ -117,16 +112,16 @@ export function createFallbackEngine(settings: FallbackEngineSettings): Fallback
         primaryLoaded = true;
       } catch (error) {
         if (aborted(error, options.abortSignal)) throw error;
-        await loadFallback(switchToFallback(asAiError(error)), options, reached);
+        await loadFallback(switchToFallback(AiError.from(error)), options, reached);
       }
     },
 
-    async doStream(options: TextCallOptions): Promise<ReadableStream<TextStreamPart>> {
+    async doStream(options: TextCallOptions): Promise<TextStreamResult> {
       await engine.load(options.abortSignal ? { abortSignal: options.abortSignal } : {});
       const current = active();
-      let stream: ReadableStream<TextStreamPart>;
+      let result: TextStreamResult;
       try {
-        stream = await current.doStream(options);
+        result = await current.doStream(options);
       } catch (error) {
         // Nothing was shown yet, so the fallback can answer this very call.
         if (current === settings.primary && AiError.isInstance(error) && error.code === AiErrorCode.DEVICE_LOST && !aborted(error, options.abortSignal)) {
@@ -136,9 +131,9 @@ export function createFallbackEngine(settings: FallbackEngineSettings): Fallback
         }
         throw error;
       }
-      if (current !== settings.primary) return stream;
+      if (current !== settings.primary) return result;
       // Watch the primary's answer for a lost device; the parts pass through unchanged.
-      return stream.pipeThrough(
+      const stream = result.stream.pipeThrough(
         new TransformStream<TextStreamPart, TextStreamPart>({
           transform(part, controller) {
             if (part.type === 'error' && AiError.isInstance(part.error) && part.error.code === AiErrorCode.DEVICE_LOST) switchToFallback(part.error);
@@ -146,6 +141,7 @@ export function createFallbackEngine(settings: FallbackEngineSettings): Fallback
           },
         }),
       );
+      return { ...result, stream };
     },
 
     async dispose(): Promise<void> {

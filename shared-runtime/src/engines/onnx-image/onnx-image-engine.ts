@@ -1,6 +1,7 @@
 import type { Availability, GeneratedImage, ImageCallOptions, ImageEngine, LoadOptions, LoadProgress } from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
-import { capForSize, downloadModel, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
+import { assetBaseFor, capForSize, importImplementation, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
+import { importModelDownload } from '../../provider-utils/import-model-download.js';
 import { ClipTokenizer } from './clip-tokenizer.js';
 import { modelBytes, parseDiffusionManifest, PART_LABELS, PART_NAMES, type DiffusionManifest, type DiffusionPartName } from './manifest.js';
 import { whyItCannotFit, type ExecutionProvider, type MemoryLimits } from './memory-check.js';
@@ -202,6 +203,10 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
     signal?.throwIfAborted();
 
     const assetBase = settings.assetBaseUrl ? new URL(settings.assetBaseUrl, pageHref()).href : runtimeAssetBaseUrl();
+    // The download code is the runtime asset model-download.js in a main file.
+    const downloadBase = assetBaseFor(settings.assetBaseUrl);
+    const { downloadModel } = await importImplementation(() => importModelDownload(downloadBase), 'The image engine', `${downloadBase}model-download.js`, ['downloadModel']);
+    signal?.throwIfAborted();
     const ortBase = new URL('onnxruntime-web/', assetBase).href;
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
     const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;

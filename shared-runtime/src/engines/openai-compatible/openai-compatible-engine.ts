@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { Availability, ChatMessage, FinishReason, GeneratedImage, ImageCallOptions, ImageEngine, TextCallOptions, TextEngine, TextStreamPart, Usage } from '../../interface/engine.js';
+import type { Availability, ChatMessage, GeneratedImage, ImageCallOptions, ImageEngine, TextCallOptions, TextEngine, TextStreamPart, TextStreamResult } from '../../interface/engine.js';
 import { AiError, AiErrorCode } from '../../interface/errors.js';
 import {
   base64ToBytes,
@@ -7,11 +7,12 @@ import {
   DEFAULT_TIMEOUTS,
   errorFromStreamEvent,
   fetchImageBytes,
-  ownValue,
+  jsonEventStream,
+  openAIChunkParts,
   postWithRetry,
   readBodyBytes,
-  readSseEvents,
   sniffImageType,
+  type OpenAIChunk,
   type RetryPolicy,
   type StreamTimeouts,
 } from '../../provider-utils/index.js';
@@ -70,7 +71,7 @@ export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings)
     kind: 'cloud',
     availability: (): Promise<Availability> => Promise.resolve(settings.baseURL ? 'available' : 'unavailable'),
 
-    async doStream(options: TextCallOptions): Promise<ReadableStream<TextStreamPart>> {
+    async doStream(options: TextCallOptions): Promise<TextStreamResult> {
       const body: Record<string, unknown> = {
         model: settings.model,
         messages: toWireMessages(options.system, options.messages),
@@ -82,7 +83,7 @@ export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings)
       if (options.stopSequences?.length) body['stop'] = options.stopSequences;
       const response = await post('chat/completions', body, options.abortSignal);
       if (!response.body) throw new AiError(AiErrorCode.BAD_RESPONSE, `${provider} answered without a body`);
-      return partsFromChatStream(response.body, { provider, timeouts, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
+      return { stream: partsFromChatStream(response.body, { provider, timeouts, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) }) };
     },
 
     async doGenerate(options: ImageCallOptions): Promise<{ images: GeneratedImage[] }> {
@@ -134,111 +135,26 @@ function toWireMessages(system: string | undefined, messages: ChatMessage[]): Ch
   return system ? [{ role: 'system', content: system }, ...messages] : messages;
 }
 
-const FINISH_REASONS: Record<string, FinishReason> = {
-  stop: 'stop',
-  length: 'length',
-  content_filter: 'content-filter',
-  abort: 'abort',
-  error: 'error',
-};
-
-/** Turns OpenAI chat-completion SSE into stream parts. */
+/** Turns OpenAI chat-completion SSE into stream parts: checked chunks, then parts. */
 export function partsFromChatStream(body: ReadableStream<Uint8Array>, options: { provider: string; timeouts: StreamTimeouts; abortSignal?: AbortSignal }): ReadableStream<TextStreamPart> {
-  let sawText = false;
-  const events = readSseEvents(body, {
-    provider: options.provider,
-    idleTimeoutMs: () => (sawText ? options.timeouts.idleMs : options.timeouts.firstTokenMs),
-    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
-  });
-  let finishReason: FinishReason | undefined;
-  let usage: Usage | undefined;
-  let ended = false;
-  const finish = (controller: ReadableStreamDefaultController<TextStreamPart>) => {
-    ended = true;
-    controller.enqueue({ type: 'finish', finishReason: finishReason ?? 'other', ...(usage ? { usage } : {}) });
-    controller.close();
-  };
-  return new ReadableStream<TextStreamPart>({
-    async pull(controller) {
-      try {
-        for (;;) {
-          const next = await events.next();
-          if (next.done) {
-            if (finishReason) finish(controller);
-            else {
-              ended = true;
-              controller.enqueue({ type: 'error', error: new AiError(AiErrorCode.NETWORK, `${options.provider} closed the stream before it finished`) });
-              controller.close();
-            }
-            return;
-          }
-          const data = next.value.data;
-          if (data === '[DONE]') {
-            finish(controller);
-            // Read the (normally empty) rest instead of cancelling, so the connection is kept
-            // alive for the next request; a server that keeps sending is cut by the idle timeout.
-            void drain(events);
-            return;
-          }
-          let json: unknown;
-          try {
-            json = JSON.parse(data);
-          } catch (error) {
-            ended = true;
-            controller.enqueue({ type: 'error', error: new AiError(AiErrorCode.BAD_RESPONSE, `${options.provider} sent a chunk that is not JSON`, { cause: error }) });
-            controller.close();
-            await events.return(undefined);
-            return;
-          }
-          const chunk = chunkSchema.safeParse(json);
-          if (!chunk.success) {
-            ended = true;
-            controller.enqueue({ type: 'error', error: new AiError(AiErrorCode.BAD_RESPONSE, `${options.provider} sent a chunk that does not follow the API`, { cause: chunk.error }) });
-            controller.close();
-            await events.return(undefined);
-            return;
-          }
-          if (chunk.data.error !== undefined && chunk.data.error !== null) {
-            ended = true;
-            controller.enqueue({ type: 'error', error: errorFromStreamEvent(json, options.provider) });
-            controller.close();
-            await events.return(undefined);
-            return;
-          }
-          if (chunk.data.usage) usage = { inputTokens: chunk.data.usage.prompt_tokens ?? 0, outputTokens: chunk.data.usage.completion_tokens ?? 0 };
-          const choice = chunk.data.choices?.[0];
-          if (choice?.finish_reason) finishReason = ownValue(FINISH_REASONS, choice.finish_reason) ?? 'other';
-          const delta = choice?.delta?.content;
-          if (delta) {
-            sawText = true;
-            controller.enqueue({ type: 'text-delta', delta });
-            return;
-          }
-        }
-      } catch (error) {
-        if (ended) return;
-        ended = true;
-        if (options.abortSignal?.aborted) controller.error(options.abortSignal.reason);
-        else {
-          controller.enqueue({ type: 'error', error });
-          controller.close();
-        }
-      }
-    },
-    async cancel() {
-      await events.return(undefined);
-    },
-  });
+  const { provider } = options;
+  return jsonEventStream(body, {
+    provider,
+    timeouts: options.timeouts,
+    abortSignal: options.abortSignal,
+    what: 'a chunk',
+    doneData: '[DONE]',
+    decode: (json) => decodeChunk(json, provider),
+    isText: (chunk) => Boolean(chunk.choices?.[0]?.delta?.content),
+  }).pipeThrough(openAIChunkParts({ endedEarly: () => new AiError(AiErrorCode.NETWORK, `${provider} closed the stream before it finished`) }));
 }
 
-async function drain(events: AsyncGenerator): Promise<void> {
-  try {
-    while (!(await events.next()).done) {
-      /* discard */
-    }
-  } catch {
-    // The stream already finished for the caller; a late failure changes nothing.
-  }
+/** A chunk that follows the API; one that does not, or that carries an error, ends the stream. */
+function decodeChunk(json: unknown, provider: string): { value: OpenAIChunk } | { failure: unknown } {
+  const chunk = chunkSchema.safeParse(json);
+  if (!chunk.success) return { failure: new AiError(AiErrorCode.BAD_RESPONSE, `${provider} sent a chunk that does not follow the API`, { cause: chunk.error }) };
+  if (chunk.data.error !== undefined && chunk.data.error !== null) return { failure: errorFromStreamEvent(json, provider) };
+  return { value: chunk.data };
 }
 
 // Wire schemas (validated at the edge; unknown fields allowed).

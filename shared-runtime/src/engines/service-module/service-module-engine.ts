@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import type { Availability, GeneratedImage, ImageCallOptions, ImageEngine, TextCallOptions, TextEngine, TextStreamPart } from '../../interface/engine.js';
+import type { Availability, GeneratedImage, ImageCallOptions, ImageEngine, TextCallOptions, TextEngine, TextStreamPart, TextStreamResult } from '../../interface/engine.js';
 import { AiError, AiErrorCode } from '../../interface/errors.js';
-import { base64ToBytes, fetchImageBytes, ownValue, sniffImageType } from '../../provider-utils/index.js';
+import { base64ToBytes, fetchImageBytes, openAIFinishReason, ownValue, sniffImageType } from '../../provider-utils/index.js';
 
 /** Sends one service-module message; the real one is a ServiceBlockHandler on the block element. */
 export type ServiceTransport = (messageName: 'openaiCompleteChat' | 'openaiCreateImage', data: unknown) => Promise<{ data?: unknown; errors?: { code: string; message: string }[] }>;
@@ -67,7 +67,7 @@ export function createServiceModuleEngine(settings: ServiceModuleSettings): Text
     kind: 'embedder',
     availability: (): Promise<Availability> => Promise.resolve('available'),
 
-    async doStream(options: TextCallOptions): Promise<ReadableStream<TextStreamPart>> {
+    async doStream(options: TextCallOptions): Promise<TextStreamResult> {
       options.abortSignal?.throwIfAborted();
       const payload: Record<string, unknown> = {
         model: settings.model ?? 'gpt-4o-mini',
@@ -81,15 +81,17 @@ export function createServiceModuleEngine(settings: ServiceModuleSettings): Text
       if (!parsed.success) throw new AiError(AiErrorCode.BAD_RESPONSE, 'The host’s AI service sent a reply that does not follow the API', { cause: parsed.error });
       const choice = parsed.data.choices[0];
       const text = choice?.message?.content ?? '';
-      const finish = choice?.finish_reason === 'length' ? 'length' : choice?.finish_reason === 'content_filter' ? 'content-filter' : 'stop';
+      const finish = openAIFinishReason(choice?.finish_reason) ?? 'stop';
       const usage = parsed.data.usage;
-      return new ReadableStream<TextStreamPart>({
+      const stream = new ReadableStream<TextStreamPart>({
         start(controller) {
           if (text) controller.enqueue({ type: 'text-delta', delta: text });
           controller.enqueue({ type: 'finish', finishReason: finish, ...(usage ? { usage: { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 } } : {}) });
           controller.close();
         },
       });
+      // The service module's request has no field for them.
+      return { stream, ...(options.stopSequences?.length ? { warnings: [{ type: 'unsupported-setting', setting: 'stopSequences', details: 'The host’s AI service takes no stop sequences.' }] } : {}) };
     },
 
     async doGenerate(options: ImageCallOptions): Promise<{ images: GeneratedImage[] }> {

@@ -1,0 +1,58 @@
+import { blockBaseStyles } from '@ai-blocks/ui';
+import { css } from 'lit';
+
+export const aiImageBlockStyles = [
+  blockBaseStyles,
+  css`
+    label,
+    .hint,
+    .status {
+      font-size: 0.85em;
+    }
+    textarea {
+      min-height: 3.5em;
+    }
+    .grid {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
+      gap: 0.6rem;
+      margin: 0.6rem 0;
+    }
+    figure {
+      margin: 0;
+      border: 1px solid var(--_border);
+      border-radius: 8px;
+      padding: 0.4rem;
+    }
+    figure img {
+      width: 100%;
+      height: auto;
+      display: block;
+      border-radius: 4px;
+      cursor: zoom-in;
+    }
+    figure.selected {
+      outline: 3px solid var(--_accent);
+    }
+    figcaption {
+      font-size: 0.8em;
+      display: flex;
+      justify-content: space-between;
+      gap: 0.3rem;
+      align-items: center;
+      margin-top: 0.3rem;
+    }
+    dialog img {
+      max-width: min(90vw, 1024px);
+      max-height: 80vh;
+    }
+    .refused-image {
+      margin: 0;
+      padding: 1.5rem 0.5rem;
+      text-align: center;
+      border: 1px dashed var(--_border);
+      border-radius: 4px;
+      font-size: 0.85em;
+    }
+  `,
+];

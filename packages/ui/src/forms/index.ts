@@ -1,0 +1,1 @@
+export { renderSamplingControls, type SamplingValues } from './sampling-controls.js';

@@ -1,0 +1,30 @@
+import { html, nothing, type TemplateResult } from 'lit';
+
+/** What the provenance line shows (structural: the persistence package's Provenance fits). */
+export interface ProvenanceLine {
+  engineId?: string;
+  modelId?: string;
+  outputTokens?: number;
+  durationMs?: number;
+  completionStatus?: string;
+}
+
+/**
+ * The line under an output: engine, model, tokens, seconds, speed, and whether it was stopped
+ * early or ended with an error. Nothing when neither engine nor model is known. `engine: false`
+ * and `speed: false` leave the engine and the tokens a second out (a chat's line under each reply).
+ */
+export function renderProvenanceLine(provenance: ProvenanceLine, options: { engine?: boolean; speed?: boolean } = {}): TemplateResult | typeof nothing {
+  const { engineId, modelId, outputTokens, durationMs, completionStatus } = provenance;
+  if (!engineId && !modelId) return nothing;
+  const seconds = durationMs !== undefined ? durationMs / 1000 : undefined;
+  const parts = [
+    options.engine === false ? undefined : engineId,
+    modelId,
+    outputTokens !== undefined ? `${outputTokens} tokens` : undefined,
+    seconds !== undefined ? `${seconds.toFixed(1)} s` : undefined,
+    options.speed !== false && outputTokens !== undefined && seconds ? `${(outputTokens / seconds).toFixed(1)} tokens/s` : undefined,
+    completionStatus === 'stopped' ? 'stopped early' : completionStatus === 'error' ? 'ended with an error' : undefined,
+  ].filter(Boolean);
+  return html`<p class="provenance" part="provenance" data-status=${completionStatus ?? ''}>${parts.join(' · ')}</p>`;
+}
