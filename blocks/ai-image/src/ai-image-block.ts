@@ -1,6 +1,6 @@
 import type { KeptImage } from '@ai-blocks/persistence';
 import { ENGINE_LABELS, generateImage, type GeneratedImage } from '@ai-blocks/runtime';
-import { ImageRunController, listenForHostService, renderErrorNotice, renderLoadProgress, renderSaveStatus, safeImageUrl, type ErrorAction } from '@ai-blocks/ui';
+import { ImageRunController, listenForHostService, onCtrlEnter, renderErrorNotice, renderLoadProgress, renderSaveStatus, safeImageUrl, type ErrorAction } from '@ai-blocks/ui';
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { html, nothing, type PropertyValues } from 'lit';
 import { aiImageBlockStyles } from './ai-image-block.styles.js';
@@ -93,12 +93,6 @@ export class AiImageBlock extends BlockElementBase {
     else this.renderRoot.querySelector<HTMLTextAreaElement>('#prompt')?.focus();
   }
 
-  private handlePromptKeydown(event: KeyboardEvent): void {
-    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
-    event.preventDefault();
-    void this.handleGenerate();
-  }
-
   private async handleDownload(url: string, fileName: string): Promise<void> {
     this.downloadNotice = undefined;
     this.downloadNotice = await downloadImage(url, fileName);
@@ -134,7 +128,7 @@ export class AiImageBlock extends BlockElementBase {
       <label for="prompt">Describe the picture</label>
       <textarea id="prompt" part="prompt" .value=${images.prompt} ?disabled=${busy}
         @input=${(event: Event) => { images.setPrompt(valueOf(event)); }}
-        @keydown=${(event: KeyboardEvent) => { this.handlePromptKeydown(event); }}></textarea>
+        @keydown=${onCtrlEnter(() => void this.handleGenerate())}></textarea>
       ${images.promptFromGraph ? html`<p class="hint prompt-line">Last prompt: ${images.prompt}</p>` : nothing}
       <div class="row">
         <label for="engine">Engine</label>

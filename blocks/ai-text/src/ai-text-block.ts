@@ -9,6 +9,7 @@ import {
   highlightCodeBlocks,
   loadRuntimeMarkdown,
   markdownView,
+  onCtrlEnter,
   renderEnginePicker,
   renderErrorNotice,
   renderLoadProgress,
@@ -41,7 +42,6 @@ const valueOf = (event: Event) => (event.target as HTMLInputElement | HTMLTextAr
  */
 export class AiTextBlock extends BlockElementBase {
   static override styles = aiTextBlockStyles;
-
   static override properties = { ...BlockElementBase.properties, settings: { attribute: false } };
 
   /** Engine settings from the host or the person (keys stay in memory, never in the graph). */
@@ -60,10 +60,6 @@ export class AiTextBlock extends BlockElementBase {
   constructor() {
     super();
     new EscapeStopsController(this, this.generation);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
     void loadRuntimeMarkdown();
   }
 
@@ -157,11 +153,7 @@ export class AiTextBlock extends BlockElementBase {
       <label for="prompt">Prompt</label>
       <textarea id="prompt" part="prompt" .value=${output.prompt} placeholder="What should the AI write?" aria-describedby="prompt-hint"
         @input=${(event: Event) => { output.set('prompt', valueOf(event)); }}
-        @keydown=${(event: KeyboardEvent) => {
-          if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
-          event.preventDefault();
-          void this.handleGenerate();
-        }}></textarea>
+        @keydown=${onCtrlEnter(() => void this.handleGenerate())}></textarea>
       <span class="hint" id="prompt-hint">Ctrl+Enter (⌘+Enter) generates; Esc stops.</span>
       <details>
         <summary>Settings</summary>

@@ -1,7 +1,8 @@
 import type { Provenance } from './provenance.js';
 import type { NewMessage, WrittenTurn } from './chat.js';
-import { GraphError, isGraphError, isRetryableCode } from './graph-error.js';
+import { GraphError, isGraphError } from './graph-error.js';
 import type { SaveState } from './saver.js';
+import { retryDelay, type RetrySchedule } from './retry-schedule.js';
 import { WriteLedger } from './write-ledger.js';
 
 /**
@@ -27,15 +28,12 @@ export interface ChatSaveState extends SaveState {
   pending: number;
 }
 
-export interface ChatTurnQueueOptions {
+export interface ChatTurnQueueOptions extends RetrySchedule {
   /** Writes one resolved turn (idempotent: `appendChatTurn`). */
   write: (turn: ResolvedTurn) => Promise<WrittenTurn>;
   /** Entity id of a message already in the graph, by key. */
   resolveKey: (key: string) => string | undefined;
   onChange?: (state: ChatSaveState) => void;
-  initialDelayMs?: number;
-  maxDelayMs?: number;
-  maxAutomaticRetries?: number;
   timers?: { setTimeout: (callback: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void; now: () => number };
 }
 
@@ -180,8 +178,8 @@ export class ChatTurnQueue {
     const failures = this.current.failures + 1;
     const state: ChatSaveState = { status: 'unsaved', failures, lastError: graphError, pending: this.queue.length };
     // A refusal answers the same way again: say so at once and wait for retryNow (or resume).
-    if (isRetryableCode(graphError.code) && !this.paused && failures <= (this.options.maxAutomaticRetries ?? 5)) {
-      const delay = Math.min((this.options.initialDelayMs ?? 500) * 2 ** (failures - 1), this.options.maxDelayMs ?? 15_000);
+    const delay = this.paused ? undefined : retryDelay(this.options, failures, graphError.code);
+    if (delay !== undefined) {
       state.nextRetryAt = this.timers.now() + delay;
       this.retryHandle = this.timers.setTimeout(() => {
         this.retryHandle = undefined;

@@ -16,6 +16,7 @@ export * from './graph-error.js';
 export * from './image-block.js';
 export * from './provenance.js';
 export * from './read-properties.js';
+export * from './retry-schedule.js';
 export * from './saver.js';
 export * from './subgraph.js';
 export * from './text-block.js';

@@ -1,4 +1,5 @@
-import { GraphError, isGraphError, isRetryableCode } from './graph-error.js';
+import { GraphError, isGraphError } from './graph-error.js';
+import { retryDelay, type RetrySchedule } from './retry-schedule.js';
 
 /** Where the latest output stands. */
 export type SaveStatus = 'idle' | 'saving' | 'saved' | 'unsaved' | 'readonly' | 'offline';
@@ -12,15 +13,10 @@ export interface SaveState {
   nextRetryAt?: number;
 }
 
-export interface SaverOptions<T> {
+export interface SaverOptions<T> extends RetrySchedule {
   /** Writes one value. Must be idempotent: a retry may follow a write that did land. */
   write: (value: T) => Promise<void>;
   onChange?: (state: SaveState) => void;
-  /** First retry delay; doubles each failure up to maxDelayMs. */
-  initialDelayMs?: number;
-  maxDelayMs?: number;
-  /** Automatic retries before waiting for `retryNow()` (the value is kept either way). */
-  maxAutomaticRetries?: number;
   timers?: { setTimeout: (callback: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void; now: () => number };
 }
 
@@ -111,13 +107,11 @@ export class Saver<T> {
         return;
       }
       const failures = this.current.failures + 1;
-      const maxRetries = this.options.maxAutomaticRetries ?? 6;
-      // A refusal (FORBIDDEN, INVALID_INPUT, NOT_FOUND, NOT_IMPLEMENTED) answers the same way again.
-      if (failures > maxRetries || !isRetryableCode(graphError.code)) {
+      const delay = retryDelay(this.options, failures, graphError.code);
+      if (delay === undefined) {
         this.settle({ status: 'unsaved', failures, lastError: graphError });
         return;
       }
-      const delay = Math.min((this.options.initialDelayMs ?? 500) * 2 ** (failures - 1), this.options.maxDelayMs ?? 30_000);
       const nextRetryAt = this.timers.now() + delay;
       this.setState({ status: 'unsaved', failures, lastError: graphError, nextRetryAt });
       this.retryHandle = this.timers.setTimeout(() => {

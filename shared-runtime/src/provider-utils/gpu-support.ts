@@ -54,3 +54,17 @@ export function gpuShortfall(gpu: GpuLimits, needs: GpuNeeds = {}): GpuShortfall
   }
   return undefined;
 }
+
+/**
+ * Whether this page can get a WebGPU adapter at all: `downloadable` (a GPU model could be
+ * fetched and run) or `unavailable` (no WebGPU, or no adapter). Never throws.
+ */
+export async function webgpuAdapterAvailability(): Promise<'downloadable' | 'unavailable'> {
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+  if (!gpu) return 'unavailable';
+  try {
+    return (await gpu.requestAdapter()) ? 'downloadable' : 'unavailable';
+  } catch {
+    return 'unavailable';
+  }
+}

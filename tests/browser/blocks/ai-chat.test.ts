@@ -13,6 +13,8 @@ before(async () => {
 
 type ChatBlock = BlockElement;
 const chatBlock = (app: AiBlocksHostApp): ChatBlock => blockIn(app, 'ai-chat');
+/** Every shown message has its text drawn (a reply's Markdown renders in the frame after it appears). */
+const drawn = (block: HTMLElement) => [...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming]) .body')].every((body) => body.textContent.trim() !== '');
 const messages = (block: HTMLElement) => [...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming])')].map((item) => `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`);
 const ofType = (app: AiBlocksHostApp, typeId: string) => app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === typeId).map(({ entity }) => entity);
 const writes = (app: AiBlocksHostApp) => app.log.entries.filter((entry) => entry.block === 'ai-chat' && entry.source === 'block' && ['createEntity', 'updateEntity', 'deleteEntity', 'uploadFile'].includes(entry.messageName)).length;
@@ -37,6 +39,7 @@ describe('AI Chat block in the host', () => {
     await turn(app, block, 'Hello', 1);
     await turn(app, block, 'And again?', 2);
     await turn(app, block, 'Once more', 3);
+    await until(() => drawn(block), 'the replies to be drawn');
     expect(messages(block)).to.deep.equal(['user: Hello', `assistant: ${alphabet}`, 'user: And again?', `assistant: ${alphabet}`, 'user: Once more', `assistant: ${alphabet}`]);
     expect(ofType(app, TYPE_IDS.entityType['ai-chat-request-message'])).to.have.length(3);
     expect(links(app, 'rooted-at')).to.have.length(1);
@@ -71,6 +74,7 @@ describe('AI Chat block in the host', () => {
     await block.updateComplete;
     button(block, 'save-edit')?.click();
     await until(() => ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).length === 4 && shadow(block).querySelector('[data-save="saved"]') !== null, 'the edited turn to be saved');
+    await until(() => drawn(block), 'the replies to be drawn');
     expect(messages(block)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second, edited', `assistant: ${alphabet}`]);
     // The first response is followed by two requests: the original and the edit.
     const firstResponseId = links(app, 'has-response').find((link) => link.linkData?.leftEntityId === links(app, 'rooted-at')[0]?.linkData?.rightEntityId)?.linkData?.rightEntityId;
@@ -83,14 +87,15 @@ describe('AI Chat block in the host', () => {
     app.remove();
     const reloaded = await mountHost({ dbName });
     const again = chatBlock(reloaded);
-    await until(() => messages(again).length === 4, () => `the newest branch after the reload (shown: ${JSON.stringify(messages(again))})`);
+    await until(() => messages(again).length === 4 && drawn(again), () => `the newest branch after the reload (shown: ${JSON.stringify(messages(again))})`);
     expect(shadow(again).querySelector('.branch-position')?.textContent).to.equal('2/2');
     button(again, 'previous-branch')?.click();
-    await until(() => messages(again).length === 6, 'the original branch');
+    await until(() => messages(again).length === 6 && drawn(again), 'the original branch');
+    await until(() => drawn(again), 'the replies to be drawn');
     expect(messages(again)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second', `assistant: ${alphabet}`, 'user: Third', `assistant: ${alphabet}`]);
     expect(shadow(again).querySelector('.branch-position')?.textContent).to.equal('1/2');
     button(again, 'next-branch')?.click();
-    await until(() => messages(again).length === 4, 'back to the edited branch');
+    await until(() => messages(again).length === 4 && drawn(again), 'back to the edited branch');
     reloaded.remove();
   });
 
@@ -182,6 +187,7 @@ describe('AI Chat block in the host', () => {
     expect(links(app, 'rooted-at')).to.have.length(1);
     expect(links(app, 'has-response')).to.have.length(1);
     expect(links(app, 'has-message')).to.have.length(2);
+    await until(() => drawn(block), 'the replies to be drawn');
     expect(messages(block)).to.deep.equal(['user: Hello', `assistant: ${alphabet}`]);
     app.remove();
   });
@@ -194,7 +200,7 @@ describe('AI Chat block in the host', () => {
     setup.remove();
     const app = await mountHost({ dbName, mode: { readonly: true } });
     const block = chatBlock(app);
-    await until(() => messages(block).length === 2, 'the saved conversation');
+    await until(() => messages(block).length === 2 && drawn(block), 'the saved conversation');
     expect(shadow(block).querySelector('#message')).to.equal(null);
     expect(shadow(block).querySelectorAll('button')).to.have.length(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -222,6 +228,7 @@ describe('AI Chat block in the host', () => {
     const app = await mountHost({ dbName });
     const block = chatBlock(app);
     await until(() => shadow(block).querySelector('article.message[data-role="assistant"] strong') !== null, 'the legacy conversation, rendered');
+    await until(() => drawn(block), 'the replies to be drawn');
     expect(messages(block)).to.deep.equal(['user: What is HASH?', 'assistant: An open-source knowledge graph.', 'user: Thanks', 'assistant: You are welcome.']);
     expect(shadow(block).querySelector('article.message[data-role="assistant"] strong')?.textContent).to.equal('open-source');
     app.remove();
@@ -242,10 +249,11 @@ describe('AI Chat block in the host', () => {
     setup.remove();
     const app = await mountHost({ dbName });
     const block = chatBlock(app);
-    await until(() => messages(block).length === 40, 'the conversation');
+    await until(() => messages(block).length === 40 && drawn(block), 'the conversation');
     const thread = shadow(block).querySelector<HTMLElement>('.thread');
     if (!thread) throw new Error('no thread');
     await until(() => thread.scrollHeight > thread.clientHeight && thread.scrollHeight - thread.scrollTop - thread.clientHeight < 2, 'the newest message in view');
+    await until(() => drawn(block), 'the replies to be drawn');
     expect(messages(block).at(-1)).to.contain('Answer 19');
     // Code in replies is highlighted once the highlighter has loaded.
     await until(() => shadow(block).querySelector('article.message pre code.hljs .hljs-keyword') !== null, 'highlighted code');

@@ -108,6 +108,8 @@ describe('AI Text block in the host', () => {
     await until(() => button(block, 'keep') !== null, 'the answer');
     button(block, 'keep')?.click();
     await until(() => shadow(block).querySelector('[data-save="unsaved"]') !== null, 'the unsaved state');
+    // The kept text is drawn in the frame after it shows (Markdown renders within a frame budget).
+    await until(() => shadow(block).querySelector('.kept')?.textContent.includes(TINY_MODEL_EXPECTED.chatReply) ?? false, 'the kept text on screen');
     expect(shadow(block).querySelector('.kept')?.textContent).to.contain(TINY_MODEL_EXPECTED.chatReply);
     await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the retried save');
     expect(writes(app, 'updateEntity')).to.equal(2);

@@ -1,1 +1,1 @@
-export { renderSamplingControls, type SamplingValues } from './sampling-controls.js';
+export { onCtrlEnter, renderSamplingControls, type SamplingValues } from './sampling-controls.js';

@@ -19,3 +19,12 @@ export function renderSamplingControls(values: SamplingValues, onChange: (change
     <input id="length" type="number" min="1" max="32000" .value=${String(values.maxOutputTokens)} @change=${(event: Event) => { onChange({ maxOutputTokens: Math.max(1, number(event) || 1) }); }} />
   </div>`;
 }
+
+/** A keydown listener for a prompt field: Ctrl+Enter (⌘+Enter) runs `action`; plain Enter adds a line. */
+export function onCtrlEnter(action: () => void): (event: KeyboardEvent) => void {
+  return (event) => {
+    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+    event.preventDefault();
+    action();
+  };
+}

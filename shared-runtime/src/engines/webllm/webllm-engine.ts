@@ -1,5 +1,6 @@
 import type { Availability, LoadOptions, LoadProgress, TextCallOptions, TextEngine, TextStreamResult } from '../../interface/engine.js';
 import { assetBaseFor, importImplementation } from '../../provider-utils/index.js';
+import { webgpuAdapterAvailability } from '../../provider-utils/gpu-support.js';
 import { importWebLLMImplementation, type WebLLMImplementation } from './import-webllm-implementation.js';
 import type { WebLLMAppConfig } from './webllm-models.js';
 
@@ -131,13 +132,7 @@ export function createWebLLMEngine(settings: WebLLMEngineSettings): WebLLMEngine
 
     async availability(): Promise<Availability> {
       if (loaded) return loaded.availability();
-      const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
-      if (!gpu) return 'unavailable';
-      try {
-        return (await gpu.requestAdapter()) ? 'downloadable' : 'unavailable';
-      } catch {
-        return 'unavailable';
-      }
+      return webgpuAdapterAvailability();
     },
 
     async load(options: LoadOptions = {}): Promise<void> {

@@ -4,6 +4,7 @@
 import type { Availability, LoadOptions, LoadProgress, TextCallOptions, TextStreamResult } from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
 import { importModule, iteratorStream, openAIChunkParts, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
+import { webgpuAdapterAvailability } from '../../provider-utils/gpu-support.js';
 import type { MLCEngineLike, WebLLMCacheOptions, WebLLMChatRequest, WebLLMChunk, WebLLMEngine, WebLLMEngineConfig, WebLLMEngineSettings, WebLLMModuleLike, WebLLMProgressReport } from './webllm-engine.js';
 import { toWebLLMError, workerError } from './webllm-errors.js';
 import { absoluteAppConfig, type WebLLMAppConfig } from './webllm-models.js';
@@ -246,13 +247,7 @@ export function createWebLLMImplementation(settings: WebLLMEngineSettings): WebL
 
     async availability(): Promise<Availability> {
       if (instance) return 'available';
-      const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
-      if (!gpu) return 'unavailable';
-      try {
-        return (await gpu.requestAdapter()) ? 'downloadable' : 'unavailable';
-      } catch {
-        return 'unavailable';
-      }
+      return webgpuAdapterAvailability();
     },
 
     load(options: LoadOptions = {}): Promise<void> {
