@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { generateLlamaGguf } from '../../packages/test-models/src/index.js';
 import { makePng } from './png.js';
+import { CORS, json, readScopedRequest, sleep } from './test-http.js';
 
 /** One request the fault server saw. */
 export interface RecordedRequest {
@@ -24,13 +25,6 @@ export interface FaultServer {
 
 export const FAULT_TEXT = ['Hello', ', ', 'world', '!'];
 
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-headers': '*',
-  'access-control-allow-methods': 'GET, POST, OPTIONS',
-  'access-control-expose-headers': 'retry-after, retry-after-ms',
-};
-
 function chatChunk(content: string | null, finish: string | null = null): string {
   return JSON.stringify({ id: 'chatcmpl-fault', object: 'chat.completion.chunk', created: 1, model: 'fault', choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] });
 }
@@ -41,13 +35,6 @@ export function patternBytes(offset: number, length: number): Buffer {
   const bytes = Buffer.alloc(length);
   for (let index = 0; index < length; index += 1) bytes[index] = (offset + index) % 251;
   return bytes;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json', ...CORS, ...headers });
-  response.end(JSON.stringify(body));
 }
 
 function startSse(response: ServerResponse): void {
@@ -68,22 +55,10 @@ export async function startFaultServer(): Promise<FaultServer> {
 
   const server = createServer((request, response) => {
     void (async () => {
-      if (request.method === 'OPTIONS') {
-        response.writeHead(204, { ...CORS, 'access-control-max-age': '600' });
-        response.end();
-        return;
-      }
-      const url = new URL(request.url ?? '/', 'http://fault.invalid');
-      const [, scenario = '', ...rest] = url.pathname.split('/');
-      const path = `/${rest.join('/')}`;
-      let raw = '';
-      for await (const chunk of request) raw += (chunk as Buffer).toString();
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(raw || '{}') as Record<string, unknown>;
-      } catch {
-        body = {};
-      }
+      const scoped = await readScopedRequest(request, response);
+      if (!scoped) return;
+      const { scope: scenario, path } = scoped;
+      const body = scoped.body ?? {};
       requests.push({ scenario, path, headers: request.headers, body });
       let finished = false;
       response.on('finish', () => (finished = true));

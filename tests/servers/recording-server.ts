@@ -1,10 +1,10 @@
 import {
   createServer,
   type IncomingHttpHeaders,
-  type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makePng } from './png.js';
+import { CORS, json, readScopedRequest, sleep } from './test-http.js';
 import { RECORDED_REPLY } from './recording-defaults.js';
 
 export { RECORDED_REPLY };
@@ -44,29 +44,6 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-headers': '*',
-  'access-control-allow-methods': 'GET, POST, OPTIONS',
-  'access-control-expose-headers': 'retry-after, retry-after-ms',
-};
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function json(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    ...CORS,
-    ...headers,
-  });
-  response.end(JSON.stringify(body));
-}
-
 function chunk(
   delta: Record<string, unknown>,
   finish: string | null = null,
@@ -89,22 +66,10 @@ export async function startRecordingServer(): Promise<RecordingServer> {
 
   const server = createServer((request, response) => {
     void (async () => {
-      if (request.method === 'OPTIONS') {
-        response.writeHead(204, { ...CORS, 'access-control-max-age': '600' });
-        response.end();
-        return;
-      }
-      const url = new URL(request.url ?? '/', 'http://recording.invalid');
-      const [, session = '', ...rest] = url.pathname.split('/');
-      const path = `/${rest.join('/')}`;
-      let raw = '';
-      for await (const piece of request) raw += (piece as Buffer).toString();
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(raw || '{}') as Record<string, unknown>;
-      } catch {
-        body = { unparsed: raw };
-      }
+      const scoped = await readScopedRequest(request, response);
+      if (!scoped) return;
+      const { scope: session, path, raw } = scoped;
+      const body = scoped.body ?? { unparsed: raw };
       if (path === '/log' && request.method === 'GET')
         return json(
           response,

@@ -118,7 +118,7 @@ export class TextOutputController {
   }
 
   /** Sets a form field (the element's inputs call this). */
-  set<K extends 'prompt' | 'systemPrompt' | 'temperature' | 'maxOutputTokens' | 'draftText'>(field: K, value: this[K]): void {
+  set<K extends 'prompt' | 'systemPrompt' | 'draftText'>(field: K, value: this[K]): void {
     this[field] = value;
     this.changed();
   }

@@ -44,7 +44,7 @@ describe('AI Text state', () => {
     const { output, send, stored, fake } = await textBlock();
     send();
     output.set('systemPrompt', '  Answer in French ');
-    output.set('temperature', 1.1);
+    output.setSampling({ temperature: 1.1 });
     output.keep({ prompt: 'Say hi', text: 'Salut', provenance });
     expect(output.mode).toBe('view');
     expect(output.view.text).toBe('Salut');
