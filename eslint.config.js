@@ -7,7 +7,14 @@ import globals from 'globals';
 
 /** Imports one part of the workspace must never make (docs/architecture.md, "Layers"). */
 const blocks = ['@ai-blocks/block-ai-*'];
-const hostAndTests = ['@ai-blocks/host', '@ai-blocks/host/*', '@ai-blocks/tests', '@ai-blocks/tests/*', '@ai-blocks/test-models', '@ai-blocks/test-models/*'];
+const hostAndTests = [
+  '@ai-blocks/host',
+  '@ai-blocks/host/*',
+  '@ai-blocks/tests',
+  '@ai-blocks/tests/*',
+  '@ai-blocks/test-models',
+  '@ai-blocks/test-models/*',
+];
 
 /** Graph writes belong to @ai-blocks/persistence alone. */
 const graphWriteCall = {
@@ -85,7 +92,16 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-floating-promises': 'off' },
   },
   {
-    files: ['scripts/**', '.ci/**', 'tests/model-server/**', 'packages/host/src/server/**', 'packages/host/src/server.ts', 'tests/servers/**', 'packages/test-models/src/cli.ts', '**/bench/**'],
+    files: [
+      'scripts/**',
+      '.ci/**',
+      'tests/model-server/**',
+      'packages/host/src/server/**',
+      'packages/host/src/server.ts',
+      'tests/servers/**',
+      'packages/test-models/src/cli.ts',
+      '**/bench/**',
+    ],
     rules: { 'no-console': 'off' },
   },
   // Lit and web-component rules for everything that renders.
@@ -104,7 +120,14 @@ export default tseslint.config(
   },
   {
     files: ['shared-runtime/src/**/*.ts'],
-    rules: restrict([...blocks, ...hostAndTests, '@ai-blocks/persistence', '@ai-blocks/ui', '@blockprotocol/graph', '@blockprotocol/graph/*']),
+    rules: restrict([
+      ...blocks,
+      ...hostAndTests,
+      '@ai-blocks/persistence',
+      '@ai-blocks/ui',
+      '@blockprotocol/graph',
+      '@blockprotocol/graph/*',
+    ]),
   },
   {
     // Engines depend on the engine interface, never on each other or on the runtime around them.
@@ -112,7 +135,10 @@ export default tseslint.config(
     rules: restrict(
       [...blocks, ...hostAndTests, '@ai-blocks/*', '@blockprotocol/graph', '@blockprotocol/graph/*'],
       [
-        { regex: '^\\.\\./\\.\\./(?!interface/|provider-utils/)', message: 'Engines import only ../../interface/ and ../../provider-utils/ from the runtime.' },
+        {
+          regex: '^\\.\\./\\.\\./(?!interface/|provider-utils/)',
+          message: 'Engines import only ../../interface/ and ../../provider-utils/ from the runtime.',
+        },
         { regex: '^\\.\\./(?!\\.\\./)', message: 'Engines do not import each other.' },
       ],
     ),
@@ -120,15 +146,17 @@ export default tseslint.config(
   {
     // Helpers for engines (HTTP, SSE, retries), like the AI SDK's provider-utils: they build on the interface only.
     files: ['shared-runtime/src/provider-utils/**/*.ts'],
-    rules: restrict(['@ai-blocks/*', '@blockprotocol/*'], [
-      { regex: '^\\.\\./(?!interface/)', message: 'provider-utils imports only ../interface/.' },
-    ]),
+    rules: restrict(
+      ['@ai-blocks/*', '@blockprotocol/*'],
+      [{ regex: '^\\.\\./(?!interface/)', message: 'provider-utils imports only ../interface/.' }],
+    ),
   },
   {
     files: ['shared-runtime/src/interface/**/*.ts'],
-    rules: restrict(['@ai-blocks/*', '@blockprotocol/*'], [
-      { regex: '^\\.\\./', message: 'The engine interface is a leaf: it imports nothing else of the runtime.' },
-    ]),
+    rules: restrict(
+      ['@ai-blocks/*', '@blockprotocol/*'],
+      [{ regex: '^\\.\\./', message: 'The engine interface is a leaf: it imports nothing else of the runtime.' }],
+    ),
   },
   {
     files: ['packages/persistence/src/**/*.ts'],
@@ -143,9 +171,16 @@ export default tseslint.config(
   },
   {
     files: ['blocks/*/src/**/*.ts'],
-    rules: restrict([...blocks, ...hostAndTests], [
-      { regex: '^\\.\\./\\.\\./', message: 'A block imports other workspace code by package name, never by path; blocks never import each other.' },
-    ]),
+    rules: restrict(
+      [...blocks, ...hostAndTests],
+      [
+        {
+          regex: '^\\.\\./\\.\\./',
+          message:
+            'A block imports other workspace code by package name, never by path; blocks never import each other.',
+        },
+      ],
+    ),
   },
   {
     // The host is the embedder side: it answers graph writes rather than making them.

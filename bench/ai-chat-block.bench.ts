@@ -19,7 +19,11 @@ if (build.status !== 0) throw new Error('build failed');
 function startStreamServer(): Promise<Server> {
   const words = ['the', 'reply', 'streams', '**bold**', 'into', 'a', '`view`', 'with', 'more', 'words'];
   const server = createServer((request, response) => {
-    const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST, GET, OPTIONS' };
+    const cors = {
+      'access-control-allow-origin': '*',
+      'access-control-allow-headers': '*',
+      'access-control-allow-methods': 'POST, GET, OPTIONS',
+    };
     if (request.method === 'OPTIONS') {
       response.writeHead(204, cors).end();
       return;
@@ -27,10 +31,12 @@ function startStreamServer(): Promise<Server> {
     request.resume();
     request.on('end', () => {
       response.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
-      const chunk = (delta: object, finish: string | null = null) => `data: ${JSON.stringify({ id: 'b', object: 'chat.completion.chunk', created: 1, model: 'bench', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      const chunk = (delta: object, finish: string | null = null) =>
+        `data: ${JSON.stringify({ id: 'b', object: 'chat.completion.chunk', created: 1, model: 'bench', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
       let body = chunk({ role: 'assistant', content: '' });
       for (let index = 0; index < REPLY_TOKENS; index += 1) {
-        const piece = index % 40 === 39 ? '\n\n' : index % 97 === 0 ? '\n- item ' : `${words[index % words.length] ?? ''} `;
+        const piece =
+          index % 40 === 39 ? '\n\n' : index % 97 === 0 ? '\n- item ' : `${words[index % words.length] ?? ''} `;
         body += chunk({ content: piece });
       }
       body += chunk({}, 'stop');
@@ -38,14 +44,19 @@ function startStreamServer(): Promise<Server> {
       response.end(body);
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => { resolve(server); }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      resolve(server);
+    }),
+  );
 }
 
 const host = await startHostServer({ distDir: new URL('../dist/', import.meta.url).pathname, port: 0, service: {} });
 const streamServer = await startStreamServer();
 const streamUrl = `http://127.0.0.1:${(streamServer.address() as AddressInfo).port}/v1`;
 const executablePath = findChromium();
-if (!executablePath) throw new Error("No Chromium: run npm test once (it installs Debian's chromium) or set CHROME_PATH");
+if (!executablePath)
+  throw new Error("No Chromium: run npm test once (it installs Debian's chromium) or set CHROME_PATH");
 const browser = await chromium.launch({ executablePath, args: chromiumArgs() });
 
 const ids = {
@@ -65,23 +76,57 @@ async function hostWithConversation(messages: number): Promise<Page> {
   // tsx keeps function names with a `__name` helper that the page does not have.
   await page.addInitScript('window.__name = (target) => target');
   await page.goto(`${host.url}?db=bench-chat-${String(messages)}-${String(Date.now())}`);
-  await page.evaluate(async ({ count, ids: types }) => {
-    interface Store { create(data: { entityTypeId: string; properties: object; linkData?: { leftEntityId: string; rightEntityId: string } }): Promise<{ metadata: { recordId: { entityId: string } } }> }
-    const app = document.querySelector('ai-blocks-host-app') as unknown as { ready: Promise<void>; store: Store; slots: Map<string, { refresh(): void }> };
-    await app.ready;
-    const answer = (index: number) => `Answer ${String(index)}: here is a paragraph with **bold** text and \`code\`.\n\n- a first point\n- a second point with more words in it\n\nAnd a closing sentence that makes the message a realistic length for a chat reply.`;
-    let previous: string | undefined;
-    for (let index = 0; index < count / 2; index += 1) {
-      const request = (await app.store.create({ entityTypeId: types.request, properties: { [types.text]: `Question ${String(index)}: could you explain this part once more, briefly?` } })).metadata.recordId.entityId;
-      const response = (await app.store.create({ entityTypeId: types.response, properties: { [types.text]: answer(index) } })).metadata.recordId.entityId;
-      await app.store.create({ entityTypeId: previous ? types.followedBy : types.rootedAt, properties: {}, linkData: { leftEntityId: previous ?? 'ai-chat-block', rightEntityId: request } });
-      await app.store.create({ entityTypeId: types.hasResponse, properties: {}, linkData: { leftEntityId: request, rightEntityId: response } });
-      // As the block writes them: the block links to every message, so the host's subgraph reaches all of them.
-      for (const message of [request, response]) await app.store.create({ entityTypeId: types.hasMessage, properties: {}, linkData: { leftEntityId: 'ai-chat-block', rightEntityId: message } });
-      previous = response;
-    }
-    app.slots.get('ai-chat')?.refresh();
-  }, { count: messages, ids });
+  await page.evaluate(
+    async ({ count, ids: types }) => {
+      interface Store {
+        create(data: {
+          entityTypeId: string;
+          properties: object;
+          linkData?: { leftEntityId: string; rightEntityId: string };
+        }): Promise<{ metadata: { recordId: { entityId: string } } }>;
+      }
+      const app = document.querySelector('ai-blocks-host-app') as unknown as {
+        ready: Promise<void>;
+        store: Store;
+        slots: Map<string, { refresh(): void }>;
+      };
+      await app.ready;
+      const answer = (index: number) =>
+        `Answer ${String(index)}: here is a paragraph with **bold** text and \`code\`.\n\n- a first point\n- a second point with more words in it\n\nAnd a closing sentence that makes the message a realistic length for a chat reply.`;
+      let previous: string | undefined;
+      for (let index = 0; index < count / 2; index += 1) {
+        const request = (
+          await app.store.create({
+            entityTypeId: types.request,
+            properties: { [types.text]: `Question ${String(index)}: could you explain this part once more, briefly?` },
+          })
+        ).metadata.recordId.entityId;
+        const response = (
+          await app.store.create({ entityTypeId: types.response, properties: { [types.text]: answer(index) } })
+        ).metadata.recordId.entityId;
+        await app.store.create({
+          entityTypeId: previous ? types.followedBy : types.rootedAt,
+          properties: {},
+          linkData: { leftEntityId: previous ?? 'ai-chat-block', rightEntityId: request },
+        });
+        await app.store.create({
+          entityTypeId: types.hasResponse,
+          properties: {},
+          linkData: { leftEntityId: request, rightEntityId: response },
+        });
+        // As the block writes them: the block links to every message, so the host's subgraph reaches all of them.
+        for (const message of [request, response])
+          await app.store.create({
+            entityTypeId: types.hasMessage,
+            properties: {},
+            linkData: { leftEntityId: 'ai-chat-block', rightEntityId: message },
+          });
+        previous = response;
+      }
+      app.slots.get('ai-chat')?.refresh();
+    },
+    { count: messages, ids },
+  );
   await page.locator('ai-blocks-ai-chat article.message >> nth=' + String(messages - 1)).waitFor({ state: 'attached' });
   return page;
 }
@@ -89,11 +134,16 @@ async function hostWithConversation(messages: number): Promise<Page> {
 /** Milliseconds from creating the element with the stored conversation to its first full render. */
 async function openTime(page: Page): Promise<{ ms: number; rendered: number }> {
   return page.evaluate(async () => {
-    const app = document.querySelector('ai-blocks-host-app') as unknown as { slots: Map<string, { element: HTMLElement & { graph: unknown } }> };
+    const app = document.querySelector('ai-blocks-host-app') as unknown as {
+      slots: Map<string, { element: HTMLElement & { graph: unknown } }>;
+    };
     const slotElement = app.slots.get('ai-chat')?.element;
     if (!slotElement) throw new Error('no AI Chat block in the host');
     const started = performance.now();
-    const element = document.createElement(slotElement.localName) as HTMLElement & { graph: unknown; updateComplete: Promise<boolean> };
+    const element = document.createElement(slotElement.localName) as HTMLElement & {
+      graph: unknown;
+      updateComplete: Promise<boolean>;
+    };
     element.graph = slotElement.graph;
     document.body.append(element);
     await element.updateComplete;
@@ -109,26 +159,39 @@ async function openTime(page: Page): Promise<{ ms: number; rendered: number }> {
 /** Main-thread task time per streamed token of one reply, from CDP's Performance metrics. */
 async function perToken(page: Page, messages: number): Promise<number> {
   const chat = page.locator('ai-blocks-ai-chat');
-  await chat.evaluate((element, baseURL) => { (element as HTMLElement & { settings: unknown }).settings = { openaiCompatible: { baseURL, model: 'bench' }, contextWindow: 1_000_000 }; }, streamUrl);
+  await chat.evaluate((element, baseURL) => {
+    (element as HTMLElement & { settings: unknown }).settings = {
+      openaiCompatible: { baseURL, model: 'bench' },
+      contextWindow: 1_000_000,
+    };
+  }, streamUrl);
   await chat.locator('#engine option[value="openai-compatible"]:not([disabled])').waitFor({ state: 'attached' });
   await chat.locator('#engine').selectOption('openai-compatible');
   await chat.locator('#message').fill('One more question, please.');
   // Hold the host's writes: the measurement is the streaming, not the save that follows it
   // (each write makes the host rebuild and re-send the whole subgraph).
   await page.evaluate(() => {
-    const app = document.querySelector('ai-blocks-host-app') as unknown as { store: { create: () => Promise<never>; update: () => Promise<never>; query: () => unknown[] } };
+    const app = document.querySelector('ai-blocks-host-app') as unknown as {
+      store: { create: () => Promise<never>; update: () => Promise<never>; query: () => unknown[] };
+    };
     app.store.create = () => new Promise<never>(() => undefined);
     app.store.update = () => new Promise<never>(() => undefined);
     app.store.query = () => [];
   });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
-  const taskSeconds = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0);
+  const taskSeconds = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0;
   const before = await taskSeconds();
-  if (process.env['PROFILE']) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
+  if (process.env['PROFILE']) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   await chat.locator('button[data-action="send"]').click();
   // The reply is done when it is a finished message (the stored ones are messages/2 replies).
-  await chat.locator(`article[data-role="assistant"]:not([data-streaming]) >> nth=${String(messages / 2)}`).waitFor({ timeout: 60_000 });
+  await chat
+    .locator(`article[data-role="assistant"]:not([data-streaming]) >> nth=${String(messages / 2)}`)
+    .waitFor({ timeout: 60_000 });
   const after = await taskSeconds();
   if (process.env['PROFILE']) {
     const { profile } = await cdp.send('Profiler.stop');
@@ -140,7 +203,13 @@ async function perToken(page: Page, messages: number): Promise<number> {
       const key = `${node?.callFrame.functionName || '(anon)'} ${node?.callFrame.url.split('/').pop() ?? ''}:${String(node?.callFrame.lineNumber ?? '')}`;
       self.set(key, (self.get(key) ?? 0) + (dt[index] ?? 0) / 1000);
     });
-    console.log([...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([key, ms]) => `${ms.toFixed(0)} ms ${key}`).join('\n'));
+    console.log(
+      [...self.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 15)
+        .map(([key, ms]) => `${ms.toFixed(0)} ms ${key}`)
+        .join('\n'),
+    );
   }
   return ((after - before) * 1000) / REPLY_TOKENS;
 }
@@ -165,8 +234,15 @@ streamServer.close();
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const [small, large] = results;
-console.log('machine: headless Chromium (system), the built block in the host page; replies of 1,500 pieces streamed at once');
+console.log(
+  'machine: headless Chromium (system), the built block in the host page; replies of 1,500 pieces streamed at once',
+);
 for (const result of results) {
-  console.log(`  conversation of ${String(result.messages)} messages: open ${median(result.openMs).toFixed(0)} ms (median of 3), main-thread time per streamed token ${(result.perTokenMs * 1000).toFixed(0)} µs`);
+  console.log(
+    `  conversation of ${String(result.messages)} messages: open ${median(result.openMs).toFixed(0)} ms (median of 3), main-thread time per streamed token ${(result.perTokenMs * 1000).toFixed(0)} µs`,
+  );
 }
-if (small && large) console.log(`  per-token ratio, message 500 / message 10: ${(large.perTokenMs / small.perTokenMs).toFixed(2)} (goal: close to 1 — the thread is not re-rendered per token)`);
+if (small && large)
+  console.log(
+    `  per-token ratio, message 500 / message 10: ${(large.perTokenMs / small.perTokenMs).toFixed(2)} (goal: close to 1 — the thread is not re-rendered per token)`,
+  );

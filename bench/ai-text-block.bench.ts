@@ -20,7 +20,8 @@ const bundle = await build({
 const script = bundle.outputFiles[0]?.text ?? '';
 
 const executablePath = findChromium();
-if (!executablePath) throw new Error('No Chromium: run npm test once (it installs Debian\'s chromium) or set CHROME_PATH');
+if (!executablePath)
+  throw new Error("No Chromium: run npm test once (it installs Debian's chromium) or set CHROME_PATH");
 const browser = await chromium.launch({ executablePath, args: chromiumArgs() });
 const page = await browser.newPage();
 await page.setContent('<!doctype html><div id="out"></div>');
@@ -29,7 +30,20 @@ await page.addScriptTag({ content: script });
 /** Streams `tokens` tokens of realistic Markdown into a fresh view, rendering after every token. */
 async function perToken(tokens: number): Promise<number> {
   return page.evaluate((count) => {
-    const words = ['the', 'model', 'streams', 'markdown', 'into', 'a', 'view', 'with', '**bold**', '`code`', 'and', 'links'];
+    const words = [
+      'the',
+      'model',
+      'streams',
+      'markdown',
+      'into',
+      'a',
+      'view',
+      'with',
+      '**bold**',
+      '`code`',
+      'and',
+      'links',
+    ];
     const pieces: string[] = [];
     for (let index = 0; pieces.length < count; index += 1) {
       const kind = index % 6;
@@ -40,7 +54,20 @@ async function perToken(tokens: number): Promise<number> {
     }
     const container = document.getElementById('out') as HTMLElement;
     container.replaceChildren();
-    const view = new (window as unknown as { markdownBench: { renderMarkdownBlock: (source: string) => string; StreamingMarkdownView: new (element: HTMLElement, options: { render: (source: string) => string }) => { append(text: string): void; flush(): void; end(): void } } }).markdownBench.StreamingMarkdownView(container, { render: (window as unknown as { markdownBench: { renderMarkdownBlock: (source: string) => string } }).markdownBench.renderMarkdownBlock });
+    const view = new (
+      window as unknown as {
+        markdownBench: {
+          renderMarkdownBlock: (source: string) => string;
+          StreamingMarkdownView: new (
+            element: HTMLElement,
+            options: { render: (source: string) => string },
+          ) => { append(text: string): void; flush(): void; end(): void };
+        };
+      }
+    ).markdownBench.StreamingMarkdownView(container, {
+      render: (window as unknown as { markdownBench: { renderMarkdownBlock: (source: string) => string } })
+        .markdownBench.renderMarkdownBlock,
+    });
     const started = performance.now();
     for (const piece of pieces.slice(0, count)) {
       view.append(piece);
@@ -59,8 +86,12 @@ await browser.close();
 const built = await buildBlock('ai-text', { outDir: 'dist' });
 const gzipped = gzipSync(await readFile(built.sourcePath)).length;
 
-console.log(`machine: headless Chromium (system), rendering after every token (worst case; the block renders at most once per frame)`);
+console.log(
+  `machine: headless Chromium (system), rendering after every token (worst case; the block renders at most once per frame)`,
+);
 console.log(`  main-thread time per token, 2,000-token answer: ${(small * 1000).toFixed(1)} µs`);
 console.log(`  main-thread time per token, 8,000-token answer: ${(large * 1000).toFixed(1)} µs`);
 console.log(`  ratio 8,000 / 2,000: ${(large / small).toFixed(2)} (goal ≤ 1.5)`);
-console.log(`  AI Text main file: ${(built.bytes / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped (budget 60 KB gzipped)`);
+console.log(
+  `  AI Text main file: ${(built.bytes / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped (budget 60 KB gzipped)`,
+);

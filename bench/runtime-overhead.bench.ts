@@ -17,7 +17,13 @@ async function bareFetch(url: string): Promise<{ ttft: number; total: number; te
   const response = await fetch(`${url}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content: 'hi' }], stream: true, temperature: 0, stream_options: { include_usage: true } }),
+    body: JSON.stringify({
+      model: 'tiny',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      temperature: 0,
+      stream_options: { include_usage: true },
+    }),
   });
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
@@ -47,7 +53,11 @@ async function bareFetch(url: string): Promise<{ ttft: number; total: number; te
 
 async function viaRuntime(url: string): Promise<{ ttft: number; total: number; text: string }> {
   const started = performance.now();
-  const run = streamText({ engine: createOpenAICompatibleEngine({ baseURL: url, model: 'tiny' }), messages: [{ role: 'user', content: 'hi' }], temperature: 0 });
+  const run = streamText({
+    engine: createOpenAICompatibleEngine({ baseURL: url, model: 'tiny' }),
+    messages: [{ role: 'user', content: 'hi' }],
+    temperature: 0,
+  });
   let ttft = 0;
   for await (const delta of run.textStream) if (!ttft && delta) ttft = performance.now() - started;
   const outcome = await run.outcome;
@@ -56,12 +66,17 @@ async function viaRuntime(url: string): Promise<{ ttft: number; total: number; t
 
 async function parserThroughput(chunks: number): Promise<number> {
   const encoder = new TextEncoder();
-  const event = (content: string) => `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
-  const payload = encoder.encode(Array.from({ length: chunks }, (_, index) => event(`token${index} `)).join('') + 'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
+  const event = (content: string) =>
+    `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
+  const payload = encoder.encode(
+    Array.from({ length: chunks }, (_, index) => event(`token${index} `)).join('') +
+      'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n',
+  );
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       // Network-sized pieces.
-      for (let offset = 0; offset < payload.length; offset += 16_384) controller.enqueue(payload.subarray(offset, offset + 16_384));
+      for (let offset = 0; offset < payload.length; offset += 16_384)
+        controller.enqueue(payload.subarray(offset, offset + 16_384));
       controller.close();
     },
   });
@@ -100,11 +115,25 @@ try {
   }
   const throughput = await parserThroughput(50_000);
   const rows = [
-    ['runtime vs bare fetch: time to first token (median ms)', `${median(runtime.ttft).toFixed(2)} vs ${median(bare.ttft).toFixed(2)}`, `ratio ${(median(runtime.ttft) / median(bare.ttft)).toFixed(3)} (goal ≤ 1.05)`],
-    ['runtime vs bare fetch: total time, 26 tokens (median ms)', `${median(runtime.total).toFixed(2)} vs ${median(bare.total).toFixed(2)}`, `ratio ${(median(runtime.total) / median(bare.total)).toFixed(3)} (goal ≤ 1.05)`],
-    ['stream parser throughput (OpenAI chunks)', `${Math.round(throughput).toLocaleString('en')} chunks/s`, '50,000 chunks'],
+    [
+      'runtime vs bare fetch: time to first token (median ms)',
+      `${median(runtime.ttft).toFixed(2)} vs ${median(bare.ttft).toFixed(2)}`,
+      `ratio ${(median(runtime.ttft) / median(bare.ttft)).toFixed(3)} (goal ≤ 1.05)`,
+    ],
+    [
+      'runtime vs bare fetch: total time, 26 tokens (median ms)',
+      `${median(runtime.total).toFixed(2)} vs ${median(bare.total).toFixed(2)}`,
+      `ratio ${(median(runtime.total) / median(bare.total)).toFixed(3)} (goal ≤ 1.05)`,
+    ],
+    [
+      'stream parser throughput (OpenAI chunks)',
+      `${Math.round(throughput).toLocaleString('en')} chunks/s`,
+      '50,000 chunks',
+    ],
   ];
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; llama.cpp server, tiny model, ${ROUNDS} rounds`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; llama.cpp server, tiny model, ${ROUNDS} rounds`,
+  );
   for (const [name, value, note] of rows) console.log(`  ${name}: ${value}  [${note}]`);
 } finally {
   await server.close();

@@ -6,7 +6,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateLlamaGguf, SMOLLM2_135M_SHAPE, TINY_MODEL_EXPECTED, TINY_SHAPE, type LlamaShape } from '@ai-blocks/test-models';
+import {
+  generateLlamaGguf,
+  SMOLLM2_135M_SHAPE,
+  TINY_MODEL_EXPECTED,
+  TINY_SHAPE,
+  type LlamaShape,
+} from '@ai-blocks/test-models';
 import { startNative, type NativeRunner } from './lib/native-llama.js';
 import { startWasmHarness, type WasmHarness } from './lib/wasm-page.js';
 
@@ -19,7 +25,10 @@ const MAX_TOKENS = 128;
 // About 55 prompt tokens with the chat template (one token per character): prompt processing in
 // Wasm is slow (seconds on the larger model), and the whole benchmark must stay near 3 minutes.
 const PROMPT = 'Why does the sky look blue at noon?';
-/** A different first token per run, so wllama cannot reuse the previous run's prompt from its KV cache (native clears it). */
+/**
+ * A different first token per run, so wllama cannot reuse the previous run's prompt from its KV cache (native clears
+ * it).
+ */
 const promptFor = (run: number) => `${String(run + 1)}. ${PROMPT}`;
 
 interface ModelCase {
@@ -32,7 +41,13 @@ interface ModelCase {
 
 const MODELS: ModelCase[] = [
   { label: 'tiny (0.44 MB f32)', file: 'tiny.gguf', shape: TINY_SHAPE, contextSize: 512, runs: 5 },
-  { label: 'SmolLM2-135M-shaped (175 MB Q8_0)', file: 'smollm2-135m-shaped.gguf', shape: SMOLLM2_135M_SHAPE, contextSize: 2048, runs: 3 },
+  {
+    label: 'SmolLM2-135M-shaped (175 MB Q8_0)',
+    file: 'smollm2-135m-shaped.gguf',
+    shape: SMOLLM2_135M_SHAPE,
+    contextSize: 2048,
+    runs: 3,
+  },
 ];
 
 interface Row {
@@ -51,7 +66,8 @@ interface Row {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-const ms = (value: number | undefined) => (value === undefined ? '—' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`);
+const ms = (value: number | undefined) =>
+  value === undefined ? '—' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`;
 
 async function runWasm(harness: WasmHarness, modelUrl: string, model: ModelCase, threads: number): Promise<Row> {
   const row: Row = { model: model.label, threads, engine: 'wasm (Chromium)' };
@@ -83,7 +99,15 @@ async function runWasm(harness: WasmHarness, modelUrl: string, model: ModelCase,
     const again = await session.newTab();
     const cached = await again.load({ model: modelUrl, threads, contextSize: model.contextSize });
     if (cached.ok && cached.fromCache) row.cachedLoadMs = cached.ms;
-    else row.note = [row.note, cached.ok ? `second load not from the cache${cold.cacheError ? ` (${cold.cacheError})` : ''}` : `second load failed: ${cached.error ?? ''}`].filter(Boolean).join('; ');
+    else
+      row.note = [
+        row.note,
+        cached.ok
+          ? `second load not from the cache${cold.cacheError ? ` (${cold.cacheError})` : ''}`
+          : `second load failed: ${cached.error ?? ''}`,
+      ]
+        .filter(Boolean)
+        .join('; ');
     await again.dispose();
     return row;
   } finally {
@@ -123,7 +147,8 @@ function printTable(rows: string[][]): void {
 }
 
 const started = performance.now();
-// Other work on the machine changes these numbers a lot (threads that spin-wait suffer most), so the run says how busy it was.
+// Other work on the machine changes these numbers a lot (threads that spin-wait suffer most), so the run says how busy
+// it was.
 const loadBefore = loadavg()[0] ?? 0;
 const directory = await mkdtemp(join(tmpdir(), 'bench-wasm-native-'));
 const rows: Row[] = [];
@@ -157,15 +182,27 @@ try {
     const url = await harness.serveFile(path);
     for (const threads of threadCounts) {
       rows.push(await runWasm(harness, url, model, threads));
-      rows.push(native ? await runNative(native, path, model, threads) : { model: model.label, threads, engine: 'native', note: 'not run (see below)' });
+      rows.push(
+        native
+          ? await runNative(native, path, model, threads)
+          : { model: model.label, threads, engine: 'native', note: 'not run (see below)' },
+      );
     }
   }
 
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
-  console.log(`machine: ${String(cpus().length)} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, headless Chromium ${harness.browserVersion}; 1-minute load average before the run ${loadBefore.toFixed(2)}`);
-  console.log(`page cross-origin isolated: ${isolated ? 'yes' : 'no'} (hardwareConcurrency ${String(hardwareConcurrency)}); thread counts run: ${threadCounts.join(', ')}`);
-  console.log(`prompt: "N. ${PROMPT}" (N = run), greedy, max ${String(MAX_TOKENS)} tokens; ${MODELS.map((model) => `${model.label}: ${String(model.runs)} runs`).join(', ')}; medians; ${seconds} s in all`);
-  const table = [['model', 'threads', 'engine', 'load (cold)', 'load (cached)', 'TTFT', 'tokens/s', 'tokens in/out', 'note']];
+  console.log(
+    `machine: ${String(cpus().length)} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, headless Chromium ${harness.browserVersion}; 1-minute load average before the run ${loadBefore.toFixed(2)}`,
+  );
+  console.log(
+    `page cross-origin isolated: ${isolated ? 'yes' : 'no'} (hardwareConcurrency ${String(hardwareConcurrency)}); thread counts run: ${threadCounts.join(', ')}`,
+  );
+  console.log(
+    `prompt: "N. ${PROMPT}" (N = run), greedy, max ${String(MAX_TOKENS)} tokens; ${MODELS.map((model) => `${model.label}: ${String(model.runs)} runs`).join(', ')}; medians; ${seconds} s in all`,
+  );
+  const table = [
+    ['model', 'threads', 'engine', 'load (cold)', 'load (cached)', 'TTFT', 'tokens/s', 'tokens in/out', 'note'],
+  ];
   for (const row of rows) {
     table.push([
       row.model,
@@ -181,29 +218,45 @@ try {
     if (row.note?.startsWith('load failed') || row.note?.startsWith('generation') || row.wrongText) failed = true;
   }
   printTable(table);
-  console.log('  (wasm load = download or Cache API read + wasm compile + model load; native load = loadModel + createContext)');
+  console.log(
+    '  (wasm load = download or Cache API read + wasm compile + model load; native load = loadModel + createContext)',
+  );
   for (const model of MODELS) {
     for (const threads of threadCounts) {
-      const wasm = rows.find((row) => row.model === model.label && row.threads === threads && row.engine !== 'native')?.tokensPerSecond;
-      const nativeSpeed = rows.find((row) => row.model === model.label && row.threads === threads && row.engine === 'native')?.tokensPerSecond;
+      const wasm = rows.find(
+        (row) => row.model === model.label && row.threads === threads && row.engine !== 'native',
+      )?.tokensPerSecond;
+      const nativeSpeed = rows.find(
+        (row) => row.model === model.label && row.threads === threads && row.engine === 'native',
+      )?.tokensPerSecond;
       const ratio = wasm && nativeSpeed ? wasm / nativeSpeed : undefined;
-      console.log(`  browser/native tokens/s, ${model.label}, ${String(threads)} thread(s): ${ratio === undefined ? 'not measured' : `${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`}`);
+      console.log(
+        `  browser/native tokens/s, ${model.label}, ${String(threads)} thread(s): ${ratio === undefined ? 'not measured' : `${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`}`,
+      );
     }
     // On a small machine more threads can be slower (llama.cpp's threads spin-wait for each
     // other), so also compare each side at its best thread count: what a person would pick.
     const best = (engine: 'wasm' | 'native') =>
       rows
-        .filter((row) => row.model === model.label && (row.engine === 'native') === (engine === 'native') && row.tokensPerSecond !== undefined)
+        .filter(
+          (row) =>
+            row.model === model.label &&
+            (row.engine === 'native') === (engine === 'native') &&
+            row.tokensPerSecond !== undefined,
+        )
         .sort((a, b) => (b.tokensPerSecond ?? 0) - (a.tokensPerSecond ?? 0))[0];
     const bestWasm = best('wasm');
     const bestNative = best('native');
     if (bestWasm?.tokensPerSecond && bestNative?.tokensPerSecond) {
       const ratio = bestWasm.tokensPerSecond / bestNative.tokensPerSecond;
-      console.log(`  browser/native tokens/s, ${model.label}, each at its best thread count (${String(bestWasm.threads)} / ${String(bestNative.threads)}): ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
+      console.log(
+        `  browser/native tokens/s, ${model.label}, each at its best thread count (${String(bestWasm.threads)} / ${String(bestNative.threads)}): ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+      );
     }
   }
   if (nativeError) console.log(`  native side not run: ${nativeError}`);
-  if (pageLog.length > 0) console.log(`  page log (${String(pageLog.length)} lines), first: ${pageLog.slice(0, 3).join(' | ')}`);
+  if (pageLog.length > 0)
+    console.log(`  page log (${String(pageLog.length)} lines), first: ${pageLog.slice(0, 3).join(' | ')}`);
 } catch (error) {
   failed = true;
   console.error(error);

@@ -29,7 +29,10 @@ export const mainFileVariants = {
 /** The block folder names under blocks/, e.g. ["ai-chat", "ai-image", "ai-text"]. */
 export async function listBlocks() {
   const entries = await readdir(join(rootDir, 'blocks'), { withFileTypes: true });
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /**
@@ -42,14 +45,15 @@ export async function listBlocks() {
  * them. Without it the block looks for `/runtime-assets/` on the embedding page's origin (as
  * `npm start`'s host serves them); a host can still override either at run time.
  */
-export async function buildBlock(name, { outDir = join(rootDir, 'dist'), minify = true, assetBaseUrl = process.env.AI_BLOCKS_ASSET_BASE_URL } = {}) {
+export async function buildBlock(
+  name,
+  { outDir = join(rootDir, 'dist'), minify = true, assetBaseUrl = process.env.AI_BLOCKS_ASSET_BASE_URL } = {},
+) {
   const blockDir = join(rootDir, 'blocks', name);
   const target = join(outDir, 'blocks', name);
   await mkdir(target, { recursive: true });
   const pkg = JSON.parse(await readFile(join(blockDir, 'package.json'), 'utf8'));
-  const metadata = JSON.parse(
-    await readFile(join(rootDir, 'block-metadata', name, 'block-metadata.json'), 'utf8'),
-  );
+  const metadata = JSON.parse(await readFile(join(rootDir, 'block-metadata', name, 'block-metadata.json'), 'utf8'));
   const sourceFile = 'main.js';
   const result = await build({
     entryPoints: [join(blockDir, 'src', 'index.ts')],
@@ -60,7 +64,10 @@ export async function buildBlock(name, { outDir = join(rootDir, 'dist'), minify 
     minify,
     legalComments: 'eof',
     conditions: ['browser', 'production'],
-    define: { 'process.env.NODE_ENV': '"production"', ...(assetBaseUrl ? { __AI_BLOCKS_ASSET_BASE__: JSON.stringify(new URL(assetBaseUrl).href) } : {}) },
+    define: {
+      'process.env.NODE_ENV': '"production"',
+      ...(assetBaseUrl ? { __AI_BLOCKS_ASSET_BASE__: JSON.stringify(new URL(assetBaseUrl).href) } : {}),
+    },
     outfile: join(target, sourceFile),
     metafile: true,
     plugins: [mainFileVariants],

@@ -43,7 +43,14 @@ export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}
   // asyncify (WebGPU) WebAssembly builds, fetched only when an image model loads.
   const ort = join(rootDir, 'node_modules/onnxruntime-web/dist');
   await mkdir(join(target, 'onnxruntime-web'), { recursive: true });
-  for (const file of ['ort.wasm.min.mjs', 'ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) {
+  for (const file of [
+    'ort.wasm.min.mjs',
+    'ort.webgpu.min.mjs',
+    'ort-wasm-simd-threaded.mjs',
+    'ort-wasm-simd-threaded.wasm',
+    'ort-wasm-simd-threaded.asyncify.mjs',
+    'ort-wasm-simd-threaded.asyncify.wasm',
+  ]) {
     await copyFile(join(ort, file), join(target, 'onnxruntime-web', file));
   }
   const { generateLlamaGguf } = await tsImport('../packages/test-models/src/index.ts', import.meta.url);
@@ -63,7 +70,11 @@ export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}
  */
 export async function buildRuntimeModules(target) {
   const runtime = join(rootDir, 'shared-runtime/src');
-  const modules = [['engines/webllm/webllm-implementation.ts', 'engines/webllm.js'], ['engines/wasm/wasm-implementation.ts', 'engines/wasm.js'], ['provider-utils/model-download.ts', 'model-download.js']];
+  const modules = [
+    ['engines/webllm/webllm-implementation.ts', 'engines/webllm.js'],
+    ['engines/wasm/wasm-implementation.ts', 'engines/wasm.js'],
+    ['provider-utils/model-download.ts', 'model-download.js'],
+  ];
   for (const [entry, file] of modules) {
     await build({
       entryPoints: [join(runtime, entry)],

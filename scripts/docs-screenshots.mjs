@@ -27,7 +27,9 @@ if (blocks.includes('text')) {
 if (blocks.includes('image')) {
   const image = page.locator('ai-blocks-ai-image');
   // The host's service decides the model; tell the block it is dall-e-2 so it offers 4 images.
-  await image.evaluate((element) => { element.settings = { serviceModel: 'dall-e-2' }; });
+  await image.evaluate((element) => {
+    element.settings = { serviceModel: 'dall-e-2' };
+  });
   await image.locator('#prompt').fill('A lighthouse on a cliff at dusk, watercolour');
   await image.locator('#count').selectOption('4');
   await image.locator('button[data-action="generate"]').click();

@@ -1,12 +1,14 @@
-// Prints the reliability suite's figures (written by the Node and browser tests under
-// test-results/reliability/) and exits non-zero when a figure is outside its limits (min/max); a goal is reported, not failed.
+// Prints the reliability suite's figures (written by the Node and browser tests under test-results/reliability/) and
+// exits non-zero when a figure is outside its limits (min/max); a goal is reported, not failed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = join(process.cwd(), 'test-results', 'reliability');
 let files = [];
 try {
-  files = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+  files = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
 } catch {
   // No figures at all is itself a failure below.
 }
@@ -16,13 +18,22 @@ for (const file of files) {
   const { suite, figures } = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   console.log(`  ${suite}`);
   for (const figure of figures) {
-    const bad = (figure.max !== undefined && figure.value > figure.max) || (figure.min !== undefined && figure.value < figure.min);
+    const bad =
+      (figure.max !== undefined && figure.value > figure.max) ||
+      (figure.min !== undefined && figure.value < figure.min);
     if (bad) failed += 1;
-    const target = [figure.min !== undefined ? `≥ ${figure.min}` : '', figure.max !== undefined ? `≤ ${figure.max}` : ''].filter(Boolean).join(', ');
+    const target = [
+      figure.min !== undefined ? `≥ ${figure.min}` : '',
+      figure.max !== undefined ? `≤ ${figure.max}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     // A goal is reported, never failed: the hard limit is `max`.
     const missed = figure.goal !== undefined && figure.value > figure.goal;
     const goal = figure.goal !== undefined ? `, goal ≤ ${figure.goal}${missed ? ': MISSED' : ': met'}` : '';
-    console.log(`    ${bad ? 'FAIL' : 'ok  '} ${figure.label}: ${figure.value}${figure.unit ? ` ${figure.unit}` : ''}${target ? ` (limit ${target}${goal})` : goal ? ` (${goal.slice(2)})` : ''}`);
+    console.log(
+      `    ${bad ? 'FAIL' : 'ok  '} ${figure.label}: ${figure.value}${figure.unit ? ` ${figure.unit}` : ''}${target ? ` (limit ${target}${goal})` : goal ? ` (${goal.slice(2)})` : ''}`,
+    );
   }
 }
 if (files.length === 0) {

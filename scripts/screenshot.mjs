@@ -1,5 +1,5 @@
-// Takes a screenshot of a page with the system Chromium: `node scripts/screenshot.mjs URL OUT.png [width] [height] [waitMs]`.
-// Used to make the screenshots in docs/.
+// Takes a screenshot of a page with the system Chromium: `node scripts/screenshot.mjs URL OUT.png [width] [height]
+// [waitMs]`. Used to make the screenshots in docs/.
 import { chromium } from 'playwright';
 import { chromiumArgs, findChromium } from './chromium-path.mjs';
 

@@ -1,6 +1,7 @@
-// `npm test`: lint, typecheck, the Node tests, the build and its size budgets, the browser tests (timed ones first and alone, then plain,
-// WebGPU and cross-origin isolated) and the reliability suite's figures. Every step runs even when an earlier one fails, so one
-// run shows everything that is wrong; the exit code is non-zero if any step failed.
+// `npm test`: lint, formatting, typecheck, the Node tests, the build and its size budgets, the browser tests (timed
+// ones first and alone, then plain, WebGPU and cross-origin isolated) and the reliability suite's figures. Every step
+// runs even when an earlier one fails, so one run shows everything that is wrong; the exit code is non-zero if any step
+// failed.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
@@ -8,6 +9,8 @@ const steps = [
   ['chromium', 'node', ['scripts/ensure-chromium.mjs']],
   ['model server install', 'node', ['tests/model-server/install.mjs']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
+  // Formatting is checked, never rewritten, by the test run (`npm run format` rewrites).
+  ['format', 'npx', ['prettier', '--check', '.']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['node tests', 'npx', ['vitest', 'run']],
   ['build', 'node', ['scripts/build.mjs']],

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startWasmHarness } from '../bench/lib/wasm-page.ts';
 
-const usage = 'usage: npm run try-model -- <model.gguf | https://…/model.gguf> [--prompt "…"] [--threads N] [--max-tokens N] [--context N] [--proxy]';
+const usage =
+  'usage: npm run try-model -- <model.gguf | https://…/model.gguf> [--prompt "…"] [--threads N] [--max-tokens N] [--context N] [--proxy]';
 
 let parsed;
 try {
@@ -66,14 +67,22 @@ try {
   const modelUrl = path ? await harness.serveFile(path) : values.proxy ? harness.proxyUrl(source) : source;
   const session = await harness.newSession();
   const tab = await session.newTab();
-  console.log(`model: ${path ?? source}${path ? ` (${mb(statSync(path).size)}, served from ${harness.origin})` : values.proxy ? ' (through this script)' : ''}`);
-  console.log(`Chromium ${harness.browserVersion}, cross-origin isolated: ${tab.isolated ? 'yes' : 'no'}, ${tab.hardwareConcurrency} hardware threads`);
+  console.log(
+    `model: ${path ?? source}${path ? ` (${mb(statSync(path).size)}, served from ${harness.origin})` : values.proxy ? ' (through this script)' : ''}`,
+  );
+  console.log(
+    `Chromium ${harness.browserVersion}, cross-origin isolated: ${tab.isolated ? 'yes' : 'no'}, ${tab.hardwareConcurrency} hardware threads`,
+  );
 
   // One progress line, rewritten in place on a terminal; in a log, a line per step and per 10 %.
   let lastLine = '';
   let lastTenth = -1;
   const onProgress = (progress) => {
-    const bytes = progress.totalBytes ? ` (${mb(progress.loadedBytes ?? 0)} of ${mb(progress.totalBytes)})` : progress.loadedBytes ? ` (${mb(progress.loadedBytes)})` : '';
+    const bytes = progress.totalBytes
+      ? ` (${mb(progress.loadedBytes ?? 0)} of ${mb(progress.totalBytes)})`
+      : progress.loadedBytes
+        ? ` (${mb(progress.loadedBytes)})`
+        : '';
     const line = `${progress.text} ${Math.round(progress.fraction * 100)}%${bytes}`;
     if (process.stdout.isTTY) {
       process.stdout.write(`\r${line.padEnd(lastLine.length)}`);
@@ -86,14 +95,19 @@ try {
     }
   };
   // The browser profile is thrown away at the end, so caching the model would only cost memory.
-  const loaded = await tab.load({ model: modelUrl, contextSize, cache: false, ...(threads === undefined ? {} : { threads }) }, onProgress);
+  const loaded = await tab.load(
+    { model: modelUrl, contextSize, cache: false, ...(threads === undefined ? {} : { threads }) },
+    onProgress,
+  );
   if (process.stdout.isTTY) process.stdout.write('\n');
   if (!loaded.ok) {
     console.error(`The model did not load: ${loaded.error ?? 'unknown error'}`);
     if (isUrl && !values.proxy) console.error('If the host sends no CORS headers, try again with --proxy.');
     exitCode = 1;
   } else {
-    console.log(`loaded in ${seconds(loaded.ms)} on ${loaded.threads} thread(s)${threads !== undefined && loaded.threads !== threads ? ` (asked for ${threads})` : ''}`);
+    console.log(
+      `loaded in ${seconds(loaded.ms)} on ${loaded.threads} thread(s)${threads !== undefined && loaded.threads !== threads ? ` (asked for ${threads})` : ''}`,
+    );
     console.log(`\n> ${values.prompt}\n`);
     let shown = '';
     const result = await tab.generate({ prompt: values.prompt, maxTokens }, (delta) => {
@@ -107,7 +121,9 @@ try {
       console.error(`The reply ended with ${result.status}: ${result.error ?? ''}`);
       exitCode = 1;
     }
-    console.log(`${result.outputTokens} tokens, finish: ${result.finishReason ?? '?'}; time to first token ${seconds(result.ttftMs)}; ${result.decodeTokensPerSecond.toFixed(1)} tokens/s after it; ${seconds(result.totalMs)} in all`);
+    console.log(
+      `${result.outputTokens} tokens, finish: ${result.finishReason ?? '?'}; time to first token ${seconds(result.ttftMs)}; ${result.decodeTokensPerSecond.toFixed(1)} tokens/s after it; ${seconds(result.totalMs)} in all`,
+    );
   }
   await tab.dispose();
   await session.close();

@@ -35,7 +35,9 @@ export async function startNative(): Promise<NativeRunner> {
   try {
     api = (await import(entry.href)) as NodeLlamaCpp;
   } catch (error) {
-    throw new Error(`node-llama-cpp is not installed at ${fileURLToPath(entry)} (run: node tests/model-server/install.mjs): ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `node-llama-cpp is not installed at ${fileURLToPath(entry)} (run: node tests/model-server/install.mjs): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   // maxThreads 0: the context's `threads` is then the exact count used, not a hint.
   const llama = await api.getLlama({ gpu: false, build: 'never', logLevel: api.LlamaLogLevel.error, maxThreads: 0 });
@@ -51,7 +53,12 @@ export async function startNative(): Promise<NativeRunner> {
       return {
         loadMs,
         async generate(prompt, maxTokens) {
-          const state = chatWrapper.generateContextState({ chatHistory: [{ type: 'user', text: prompt }, { type: 'model', response: [] }] });
+          const state = chatWrapper.generateContextState({
+            chatHistory: [
+              { type: 'user', text: prompt },
+              { type: 'model', response: [] },
+            ],
+          });
           const promptTokens = state.contextText.tokenize(model.tokenizer);
           // Each run starts from an empty KV cache, like the page's first request on a prompt.
           await sequence.clearHistory();
@@ -71,7 +78,8 @@ export async function startNative(): Promise<NativeRunner> {
             inputTokens: promptTokens.length,
             outputTokens: output.length,
             ttftMs: first - started,
-            decodeTokensPerSecond: output.length > 1 && last > first ? (output.length - 1) / ((last - first) / 1000) : 0,
+            decodeTokensPerSecond:
+              output.length > 1 && last > first ? (output.length - 1) / ((last - first) / 1000) : 0,
           };
         },
         async dispose() {

@@ -28,7 +28,10 @@ export interface PageLoadResult {
 export interface PageGenerateRequest {
   prompt: string;
   maxTokens: number;
-  /** Send every delta to Node as it arrives (try-model); the bench leaves it off so the CDP traffic does not take CPU from the engine. */
+  /**
+   * Send every delta to Node as it arrives (try-model); the bench leaves it off so the CDP traffic does not take CPU
+   * from the engine.
+   */
   streamDeltas: boolean;
 }
 
@@ -61,14 +64,18 @@ interface NodeBindings {
   aiBlocksDelta?: (delta: string) => void;
 }
 
-const page = globalThis as typeof globalThis & NodeBindings & { aiBlocksWasm?: WasmPageApi; AI_BLOCKS_ASSET_BASE_URL?: string };
+const page = globalThis as typeof globalThis &
+  NodeBindings & { aiBlocksWasm?: WasmPageApi; AI_BLOCKS_ASSET_BASE_URL?: string };
 // wllama's module and wasm are served by bench/lib/wasm-page.ts under /runtime-assets/; the
 // engine reads this when it loads, as it does in a host page.
 page.AI_BLOCKS_ASSET_BASE_URL = '/runtime-assets/';
 
 let engine: WasmEngine | undefined;
 
-/** Forwards progress to Node at most every 200 ms (and on every new step): a download reports every chunk, thousands of times for a large model. */
+/**
+ * Forwards progress to Node at most every 200 ms (and on every new step): a download reports every chunk, thousands of
+ * times for a large model.
+ */
 function throttledProgress(): (progress: LoadProgress) => void {
   let lastSent = 0;
   let lastText = '';
@@ -99,18 +106,35 @@ page.aiBlocksWasm = {
     try {
       await current.load();
     } catch (error) {
-      return { ok: false, ms: performance.now() - started, fromCache: current.loadedFromCache, threads: current.threads, error: error instanceof Error ? error.message : String(error) };
+      return {
+        ok: false,
+        ms: performance.now() - started,
+        fromCache: current.loadedFromCache,
+        threads: current.threads,
+        error: error instanceof Error ? error.message : String(error),
+      };
     }
     const ms = performance.now() - started;
     engine = current;
-    return { ok: true, ms, fromCache: current.loadedFromCache, threads: current.threads, ...(current.cacheError ? { cacheError: current.cacheError.message } : {}) };
+    return {
+      ok: true,
+      ms,
+      fromCache: current.loadedFromCache,
+      threads: current.threads,
+      ...(current.cacheError ? { cacheError: current.cacheError.message } : {}),
+    };
   },
 
   async generate(request) {
     if (!engine) throw new Error('load a model first');
     const started = performance.now();
     // Greedy, so both engines in the benchmark produce the same tokens.
-    const run = streamText({ engine, messages: [{ role: 'user', content: request.prompt }], temperature: 0, maxOutputTokens: request.maxTokens });
+    const run = streamText({
+      engine,
+      messages: [{ role: 'user', content: request.prompt }],
+      temperature: 0,
+      maxOutputTokens: request.maxTokens,
+    });
     let first = 0;
     let last = 0;
     let deltas = 0;

@@ -15,7 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { LoadProgress } from '@ai-blocks/runtime';
 import { chromiumArgs, findChromium } from '../../scripts/chromium-path.mjs';
-import type { PageGenerateRequest, PageGenerateResult, PageLoadRequest, PageLoadResult, WasmPageApi } from './wasm-page-entry.js';
+import type {
+  PageGenerateRequest,
+  PageGenerateResult,
+  PageLoadRequest,
+  PageLoadResult,
+  WasmPageApi,
+} from './wasm-page-entry.js';
 
 export type { PageGenerateResult, PageLoadResult } from './wasm-page-entry.js';
 
@@ -31,7 +37,11 @@ const ISOLATION = {
   'cache-control': 'no-store',
 };
 
-const TYPES: Record<string, string> = { js: 'text/javascript', wasm: 'application/wasm', html: 'text/html; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  js: 'text/javascript',
+  wasm: 'application/wasm',
+  html: 'text/html; charset=utf-8',
+};
 
 export interface WasmTab {
   /** The page is cross-origin isolated (SharedArrayBuffer, so wllama can use threads). */
@@ -39,7 +49,10 @@ export interface WasmTab {
   readonly hardwareConcurrency: number;
   load(request: PageLoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<PageLoadResult>;
   /** Generates a chat reply; `onDelta` receives the text as it streams (try-model). */
-  generate(request: Omit<PageGenerateRequest, 'streamDeltas'>, onDelta?: (delta: string) => void): Promise<PageGenerateResult>;
+  generate(
+    request: Omit<PageGenerateRequest, 'streamDeltas'>,
+    onDelta?: (delta: string) => void,
+  ): Promise<PageGenerateResult>;
   /** Frees the model (wllama's worker and memory). */
   dispose(): Promise<void>;
   close(): Promise<void>;
@@ -95,7 +108,11 @@ async function sendFile(response: ServerResponse, path: string, type: string): P
 async function sendProxied(response: ServerResponse, url: string): Promise<void> {
   const upstream = await fetch(url, { redirect: 'follow' });
   const length = upstream.headers.get('content-length');
-  response.writeHead(upstream.status, { ...ISOLATION, 'content-type': 'application/octet-stream', ...(length ? { 'content-length': length } : {}) });
+  response.writeHead(upstream.status, {
+    ...ISOLATION,
+    'content-type': 'application/octet-stream',
+    ...(length ? { 'content-length': length } : {}),
+  });
   if (!upstream.body) {
     response.end();
     return;
@@ -107,7 +124,8 @@ export async function startWasmHarness(options: WasmHarnessOptions = {}): Promis
   const executablePath = findChromium();
   if (!executablePath) throw new Error("No Chromium: install Debian's chromium package or set CHROME_PATH");
   const script = await bundlePage();
-  const html = '<!doctype html><meta charset="utf-8"><title>AI Blocks Wasm engine</title><script type="module" src="/page.js"></script>';
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>AI Blocks Wasm engine</title><script type="module" src="/page.js"></script>';
   const files = new Map<string, string>();
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -163,7 +181,8 @@ export async function startWasmHarness(options: WasmHarnessOptions = {}): Promis
     await page.exposeFunction('aiBlocksDelta', (delta: string) => onDelta?.(delta));
     page.on('pageerror', (error) => options.onPageLog?.(`[page exception] ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') options.onPageLog?.(`[page ${message.type()}] ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning')
+        options.onPageLog?.(`[page ${message.type()}] ${message.text()}`);
     });
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => 'aiBlocksWasm' in globalThis);
@@ -176,7 +195,10 @@ export async function startWasmHarness(options: WasmHarnessOptions = {}): Promis
       async load(request, progress) {
         onProgress = progress;
         try {
-          return await page.evaluate((req) => (globalThis as unknown as { aiBlocksWasm: WasmPageApi }).aiBlocksWasm.load(req), request);
+          return await page.evaluate(
+            (req) => (globalThis as unknown as { aiBlocksWasm: WasmPageApi }).aiBlocksWasm.load(req),
+            request,
+          );
         } finally {
           onProgress = undefined;
         }
@@ -184,7 +206,10 @@ export async function startWasmHarness(options: WasmHarnessOptions = {}): Promis
       async generate(request, delta) {
         onDelta = delta;
         try {
-          return await page.evaluate((req) => (globalThis as unknown as { aiBlocksWasm: WasmPageApi }).aiBlocksWasm.generate(req), { ...request, streamDeltas: delta !== undefined });
+          return await page.evaluate(
+            (req) => (globalThis as unknown as { aiBlocksWasm: WasmPageApi }).aiBlocksWasm.generate(req),
+            { ...request, streamDeltas: delta !== undefined },
+          );
         } finally {
           onDelta = undefined;
         }
@@ -218,7 +243,11 @@ export async function startWasmHarness(options: WasmHarnessOptions = {}): Promis
     async close() {
       await browser.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }

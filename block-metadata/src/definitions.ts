@@ -17,24 +17,75 @@ export interface PropertyDefinition {
  */
 export const PROPERTY_DEFINITIONS = {
   prompt: { title: 'Prompt', description: 'What the person asked the model for.', dataType: 'text' },
-  'system-prompt': { title: 'System Prompt', description: 'The instruction given to the model before the conversation.', dataType: 'text' },
-  'preset-system-prompt-id': { title: 'Preset System Prompt ID', description: 'Which built-in system prompt preset was chosen.', dataType: 'text' },
-  'engine-id': { title: 'Engine ID', description: 'The engine that produced the output, e.g. wasm, webllm, openai-compatible, anthropic, service-module.', dataType: 'text' },
+  'system-prompt': {
+    title: 'System Prompt',
+    description: 'The instruction given to the model before the conversation.',
+    dataType: 'text',
+  },
+  'preset-system-prompt-id': {
+    title: 'Preset System Prompt ID',
+    description: 'Which built-in system prompt preset was chosen.',
+    dataType: 'text',
+  },
+  'engine-id': {
+    title: 'Engine ID',
+    description:
+      'The engine that produced the output, e.g. wasm, webllm, openai-compatible, anthropic, service-module.',
+    dataType: 'text',
+  },
   'model-id': { title: 'Model ID', description: 'The model that produced the output.', dataType: 'text' },
-  temperature: { title: 'Temperature', description: 'Sampling temperature used for the generation.', dataType: 'number' },
-  'max-output-tokens': { title: 'Max Output Tokens', description: 'The output length limit used for the generation, in tokens.', dataType: 'number' },
+  temperature: {
+    title: 'Temperature',
+    description: 'Sampling temperature used for the generation.',
+    dataType: 'number',
+  },
+  'max-output-tokens': {
+    title: 'Max Output Tokens',
+    description: 'The output length limit used for the generation, in tokens.',
+    dataType: 'number',
+  },
   'input-tokens': { title: 'Input Tokens', description: 'Tokens the model read.', dataType: 'number' },
   'output-tokens': { title: 'Output Tokens', description: 'Tokens the model wrote.', dataType: 'number' },
   'started-at': { title: 'Started At', description: 'When the generation started (ISO 8601).', dataType: 'text' },
-  'duration-ms': { title: 'Duration (ms)', description: 'How long the generation took, in milliseconds.', dataType: 'number' },
-  'time-to-first-token-ms': { title: 'Time To First Token (ms)', description: 'How long until the first output arrived, in milliseconds.', dataType: 'number' },
-  'completion-status': { title: 'Completion Status', description: 'Whether the output is complete, was stopped by the person, or ended with an error: complete, stopped or error.', dataType: 'text' },
-  'finish-reason': { title: 'Finish Reason', description: 'Why the model stopped: stop, length, content-filter, …', dataType: 'text' },
-  'client-id': { title: 'Client ID', description: 'An id the block gives an entity before writing it, so a retried write is recognised and never duplicated.', dataType: 'text' },
+  'duration-ms': {
+    title: 'Duration (ms)',
+    description: 'How long the generation took, in milliseconds.',
+    dataType: 'number',
+  },
+  'time-to-first-token-ms': {
+    title: 'Time To First Token (ms)',
+    description: 'How long until the first output arrived, in milliseconds.',
+    dataType: 'number',
+  },
+  'completion-status': {
+    title: 'Completion Status',
+    description:
+      'Whether the output is complete, was stopped by the person, or ended with an error: complete, stopped or error.',
+    dataType: 'text',
+  },
+  'finish-reason': {
+    title: 'Finish Reason',
+    description: 'Why the model stopped: stop, length, content-filter, …',
+    dataType: 'text',
+  },
+  'client-id': {
+    title: 'Client ID',
+    description:
+      'An id the block gives an entity before writing it, so a retried write is recognised and never duplicated.',
+    dataType: 'text',
+  },
   'image-size': { title: 'Image Size', description: 'Requested image size, e.g. 1024x1024.', dataType: 'text' },
-  'image-quality': { title: 'Image Quality', description: 'Requested image quality or style, where the model supports it.', dataType: 'text' },
+  'image-quality': {
+    title: 'Image Quality',
+    description: 'Requested image quality or style, where the model supports it.',
+    dataType: 'text',
+  },
   'image-count': { title: 'Image Count', description: 'How many candidates were requested.', dataType: 'number' },
-  'revised-prompt': { title: 'Revised Prompt', description: 'The prompt as the image model rewrote it, if it did.', dataType: 'text' },
+  'revised-prompt': {
+    title: 'Revised Prompt',
+    description: 'The prompt as the image model rewrote it, if it did.',
+    dataType: 'text',
+  },
 } as const satisfies Record<string, PropertyDefinition>;
 
 export type PropertySlug = keyof typeof PROPERTY_DEFINITIONS;
@@ -43,7 +94,8 @@ export type PropertySlug = keyof typeof PROPERTY_DEFINITIONS;
 export type CorePropertyName = keyof typeof BP.property;
 
 /** A property of an entity type: one of ours (by slug) or a reused core one. */
-export type PropertyReference = { own: PropertySlug; required?: boolean } | { core: CorePropertyName; required?: boolean };
+export type PropertyReference =
+  { own: PropertySlug; required?: boolean } | { core: CorePropertyName; required?: boolean };
 
 /** Slugs of our entity types (link types included). */
 export type EntitySlug =
@@ -100,13 +152,27 @@ export const ENTITY_TYPE_DEFINITIONS = {
   'ai-image-block': {
     title: 'AI Image Block',
     description: 'Images generated by an AI model from a prompt; the kept ones are linked files.',
-    properties: [{ own: 'prompt' }, { own: 'engine-id' }, { own: 'model-id' }, { own: 'image-size' }, { own: 'image-quality' }, { own: 'image-count' }],
+    properties: [
+      { own: 'prompt' },
+      { own: 'engine-id' },
+      { own: 'model-id' },
+      { own: 'image-size' },
+      { own: 'image-quality' },
+      { own: 'image-count' },
+    ],
     links: [{ link: 'generated-image', targets: [BP.entityType.remoteFile] }],
   },
   'ai-chat-block': {
     title: 'AI Chat Block',
     description: 'A conversation with an AI model: every message an entity, every turn a link, so it can branch.',
-    properties: [{ own: 'engine-id' }, { own: 'model-id' }, { own: 'system-prompt' }, { own: 'preset-system-prompt-id' }, { own: 'temperature' }, { own: 'max-output-tokens' }],
+    properties: [
+      { own: 'engine-id' },
+      { own: 'model-id' },
+      { own: 'system-prompt' },
+      { own: 'preset-system-prompt-id' },
+      { own: 'temperature' },
+      { own: 'max-output-tokens' },
+    ],
     links: [
       { link: 'rooted-at', targets: ['ai-chat-request-message'] },
       { link: 'has-message', targets: ['ai-chat-request-message', 'ai-chat-response-message'] },
@@ -126,9 +192,17 @@ export const ENTITY_TYPE_DEFINITIONS = {
   },
   'generated-image': {
     title: 'Generated Image',
-    description: 'Links an AI Image block to an image file it generated and the person kept, with the prompt and provenance.',
+    description:
+      'Links an AI Image block to an image file it generated and the person kept, with the prompt and provenance.',
     isLink: true,
-    properties: [{ own: 'prompt' }, { own: 'revised-prompt' }, { own: 'image-size' }, { own: 'image-quality' }, { own: 'client-id' }, ...provenance],
+    properties: [
+      { own: 'prompt' },
+      { own: 'revised-prompt' },
+      { own: 'image-size' },
+      { own: 'image-quality' },
+      { own: 'client-id' },
+      ...provenance,
+    ],
   },
   'has-message': {
     title: 'Has Message',

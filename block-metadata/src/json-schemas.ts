@@ -1,4 +1,9 @@
-import { ENTITY_TYPE_DEFINITIONS, PROPERTY_DEFINITIONS, type EntitySlug, type EntityTypeDefinition } from './definitions.js';
+import {
+  ENTITY_TYPE_DEFINITIONS,
+  PROPERTY_DEFINITIONS,
+  type EntitySlug,
+  type EntityTypeDefinition,
+} from './definitions.js';
 import { propertyKey, propertyTypeId, typeIds, type TypeIds } from './type-ids.js';
 import { BP, DEFAULT_TYPES_BASE_URL } from './urls.js';
 

@@ -1,4 +1,11 @@
-import { ENTITY_TYPE_DEFINITIONS, PROPERTY_DEFINITIONS, TYPE_VERSION, type EntitySlug, type PropertyReference, type PropertySlug } from './definitions.js';
+import {
+  ENTITY_TYPE_DEFINITIONS,
+  PROPERTY_DEFINITIONS,
+  TYPE_VERSION,
+  type EntitySlug,
+  type PropertyReference,
+  type PropertySlug,
+} from './definitions.js';
 import { BP, DEFAULT_TYPES_BASE_URL, normalizeBaseUrl } from './urls.js';
 
 /** Every id a block needs, derived from one base URL. */
@@ -9,7 +16,13 @@ export interface TypeIds {
   /** Versioned property type ids of our own, by slug. */
   propertyType: Record<PropertySlug, string>;
   /** Property base URLs (the keys in an entity's `properties`), by slug, plus the reused core ones. */
-  property: Record<PropertySlug, string> & { textualContent: string; description: string; fileUrl: string; fileName: string; mimeType: string };
+  property: Record<PropertySlug, string> & {
+    textualContent: string;
+    description: string;
+    fileUrl: string;
+    fileName: string;
+    mimeType: string;
+  };
 }
 
 /** The type ids for a base URL. */

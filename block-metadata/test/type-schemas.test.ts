@@ -135,7 +135,9 @@ describe('Block Protocol type schemas', () => {
         const result = entityPropertiesSchema(slug).safeParse(example);
         expect(result.success, `${name}: ${JSON.stringify(example)}`).toBe(true);
         for (const key of Object.keys(example)) {
-          expect(Object.keys(entityTypeSchemas().find((schema) => schema.$id === metadata.schema)?.properties ?? {})).toContain(key);
+          expect(
+            Object.keys(entityTypeSchemas().find((schema) => schema.$id === metadata.schema)?.properties ?? {}),
+          ).toContain(key);
         }
       }
     }

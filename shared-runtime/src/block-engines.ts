@@ -8,7 +8,14 @@ import { createServiceModuleEngine } from './engines/service-module/service-modu
 import { createWasmEngine } from './engines/wasm/wasm-engine.js';
 import { createWebLLMEngine } from './engines/webllm/webllm-engine.js';
 import { AiError, AiErrorCode, type TextEngine } from './interface/index.js';
-import { builtInCatalogue, downloadCap, fileName, modelUrl, TEST_MODEL_BYTES, type CatalogueModel } from './model-catalogue.js';
+import {
+  builtInCatalogue,
+  downloadCap,
+  fileName,
+  modelUrl,
+  TEST_MODEL_BYTES,
+  type CatalogueModel,
+} from './model-catalogue.js';
 import { probeCapabilities, type CapabilityProbe } from './probe-capabilities.js';
 import { runtimeAssetUrl } from './provider-utils/assets.js';
 import { capForSize } from './provider-utils/download-limits.js';
@@ -36,7 +43,10 @@ export interface BlockEngineSettings {
 /** The bundled model: the project's tiny test model, so the block works offline out of the box. */
 export function defaultWasmModel(): { url: string; bytes: number } {
   const fromHost = (globalThis as { AI_BLOCKS_DEFAULT_WASM_MODEL?: unknown }).AI_BLOCKS_DEFAULT_WASM_MODEL;
-  return { url: typeof fromHost === 'string' ? fromHost : runtimeAssetUrl('models/ai-blocks-tiny.gguf'), bytes: TEST_MODEL_BYTES };
+  return {
+    url: typeof fromHost === 'string' ? fromHost : runtimeAssetUrl('models/ai-blocks-tiny.gguf'),
+    bytes: TEST_MODEL_BYTES,
+  };
 }
 
 /**
@@ -44,24 +54,45 @@ export function defaultWasmModel(): { url: string; bytes: number } {
  * download may reach (`maxBytes`, absent when nothing is known about its size) and its
  * context window (the catalogue's; absent when unknown, so the engine's default applies).
  */
-export function wasmModelSource(settings: BlockEngineSettings): { model: string | Blob; modelId: string; bytes: number; maxBytes?: number; contextWindow?: number } {
+export function wasmModelSource(settings: BlockEngineSettings): {
+  model: string | Blob;
+  modelId: string;
+  bytes: number;
+  maxBytes?: number;
+  contextWindow?: number;
+} {
   const chosen = settings.wasmModel;
   if (chosen?.file) return { model: chosen.file, modelId: chosen.name, bytes: 0, contextWindow: chosen.contextWindow };
   const chosenUrl = chosen ? modelUrl(chosen) : undefined;
-  if (chosen && chosenUrl) return { model: chosenUrl, modelId: chosen.testModel ? 'ai-blocks-tiny' : chosen.id, bytes: chosen.downloadBytes, maxBytes: downloadCap(chosen), contextWindow: chosen.contextWindow };
+  if (chosen && chosenUrl)
+    return {
+      model: chosenUrl,
+      modelId: chosen.testModel ? 'ai-blocks-tiny' : chosen.id,
+      bytes: chosen.downloadBytes,
+      maxBytes: downloadCap(chosen),
+      contextWindow: chosen.contextWindow,
+    };
   if (settings.wasmModelUrl) {
     const bytes = settings.wasmModelBytes ?? 0;
-    return { model: settings.wasmModelUrl, modelId: modelNameFromUrl(settings.wasmModelUrl), bytes, ...(bytes > 0 ? { maxBytes: capForSize(bytes, 1) } : {}) };
+    return {
+      model: settings.wasmModelUrl,
+      modelId: modelNameFromUrl(settings.wasmModelUrl),
+      bytes,
+      ...(bytes > 0 ? { maxBytes: capForSize(bytes, 1) } : {}),
+    };
   }
   const fallback = defaultWasmModel();
   // The bundled test model's size and context are known; a host's own default model's are not.
-  const bundled = typeof (globalThis as { AI_BLOCKS_DEFAULT_WASM_MODEL?: unknown }).AI_BLOCKS_DEFAULT_WASM_MODEL !== 'string';
+  const bundled =
+    typeof (globalThis as { AI_BLOCKS_DEFAULT_WASM_MODEL?: unknown }).AI_BLOCKS_DEFAULT_WASM_MODEL !== 'string';
   const testModel = builtInCatalogue().find((model) => model.testModel);
   return {
     model: fallback.url,
     modelId: modelNameFromUrl(fallback.url),
     bytes: fallback.bytes,
-    ...(bundled ? { maxBytes: capForSize(TEST_MODEL_BYTES), ...(testModel ? { contextWindow: testModel.contextWindow } : {}) } : {}),
+    ...(bundled
+      ? { maxBytes: capForSize(TEST_MODEL_BYTES), ...(testModel ? { contextWindow: testModel.contextWindow } : {}) }
+      : {}),
   };
 }
 
@@ -79,15 +110,31 @@ export interface CachedModels {
 }
 
 /** What `selectEngine` needs to know about the configured engines. */
-export function blockSelectionConfig(settings: BlockEngineSettings, state: CachedModels, probe: CapabilityProbe): SelectionConfig {
+export function blockSelectionConfig(
+  settings: BlockEngineSettings,
+  state: CachedModels,
+  probe: CapabilityProbe,
+): SelectionConfig {
   const wasm = wasmModelSource(settings);
   const webllm = webllmModelFor(settings, probe);
   const config: SelectionConfig = {
-    wasm: { modelId: wasm.modelId, downloadBytes: state.wasm ? 0 : wasm.bytes, cached: state.wasm || typeof wasm.model !== 'string', consented: false },
+    wasm: {
+      modelId: wasm.modelId,
+      downloadBytes: state.wasm ? 0 : wasm.bytes,
+      cached: state.wasm || typeof wasm.model !== 'string',
+      consented: false,
+    },
     openaiCompatible: { configured: Boolean(settings.openaiCompatible?.baseURL) },
     anthropic: { configured: Boolean(settings.anthropic?.apiKey) },
   };
-  if (webllm) config.webllm = { modelId: webllm.id, downloadBytes: state.webllm ? 0 : webllm.downloadBytes, cached: state.webllm, consented: false, vramBytes: webllm.memoryBytes };
+  if (webllm)
+    config.webllm = {
+      modelId: webllm.id,
+      downloadBytes: state.webllm ? 0 : webllm.downloadBytes,
+      cached: state.webllm,
+      consented: false,
+      vramBytes: webllm.memoryBytes,
+    };
   return config;
 }
 
@@ -117,21 +164,38 @@ export interface CreateBlockEngineOptions {
 }
 
 /** Creates the engine for a choice. The factories are light; heavy code loads on first use. */
-export function createBlockEngine(engineId: EngineId, element: HTMLElement, settings: BlockEngineSettings, options: CreateBlockEngineOptions = {}): TextEngine {
+export function createBlockEngine(
+  engineId: EngineId,
+  element: HTMLElement,
+  settings: BlockEngineSettings,
+  options: CreateBlockEngineOptions = {},
+): TextEngine {
   switch (engineId) {
     case 'service-module':
-      return createServiceModuleEngine({ transport: elementServiceTransport(element), ...(settings.serviceModel ? { model: settings.serviceModel } : {}) });
+      return createServiceModuleEngine({
+        transport: elementServiceTransport(element),
+        ...(settings.serviceModel ? { model: settings.serviceModel } : {}),
+      });
     case 'wasm': {
       const { model, modelId, bytes, maxBytes, contextWindow } = wasmModelSource(settings);
       const context = contextWindow !== undefined ? { contextSize: contextWindow } : {};
-      const limits = { ...(maxBytes !== undefined ? { maxBytes } : {}), ...(bytes > 0 ? { expectedBytes: bytes } : {}) };
+      const limits = {
+        ...(maxBytes !== undefined ? { maxBytes } : {}),
+        ...(bytes > 0 ? { expectedBytes: bytes } : {}),
+      };
       // Blocks on one page that use the same model file share one loaded copy.
-      return typeof model === 'string' ? sharedLocalEngine(`wasm:${model}`, () => createWasmEngine({ model, modelId, ...context, ...limits })) : createWasmEngine({ model, modelId, ...context });
+      return typeof model === 'string'
+        ? sharedLocalEngine(`wasm:${model}`, () => createWasmEngine({ model, modelId, ...context, ...limits }))
+        : createWasmEngine({ model, modelId, ...context });
     }
     case 'openai-compatible': {
       const config = settings.openaiCompatible;
       if (!config) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, 'No OpenAI-compatible endpoint is set up.');
-      return createOpenAICompatibleEngine({ baseURL: config.baseURL, model: config.model, ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+      return createOpenAICompatibleEngine({
+        baseURL: config.baseURL,
+        model: config.model,
+        ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+      });
     }
     case 'anthropic': {
       const config = settings.anthropic;

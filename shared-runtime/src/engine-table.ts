@@ -22,10 +22,40 @@ export interface EngineEntry {
 
 /** The engines, in the order the pickers list them. */
 export const ENGINE_TABLE = [
-  { id: 'service-module', label: 'Page’s AI service', name: 'the page’s AI service', autoRank: 1, text: true, image: true },
-  { id: 'wasm', label: 'In browser — CPU (free, private)', name: 'the CPU model (WebAssembly)', short: 'CPU', autoRank: 3, text: true, image: false },
-  { id: 'webllm', label: 'In browser — GPU (WebGPU)', name: 'the GPU model (WebGPU)', short: 'GPU', autoRank: 2, text: true, image: false },
-  { id: 'openai-compatible', label: 'OpenAI-compatible API', name: 'the OpenAI-compatible service', autoRank: 4, text: true, image: true },
+  {
+    id: 'service-module',
+    label: 'Page’s AI service',
+    name: 'the page’s AI service',
+    autoRank: 1,
+    text: true,
+    image: true,
+  },
+  {
+    id: 'wasm',
+    label: 'In browser — CPU (free, private)',
+    name: 'the CPU model (WebAssembly)',
+    short: 'CPU',
+    autoRank: 3,
+    text: true,
+    image: false,
+  },
+  {
+    id: 'webllm',
+    label: 'In browser — GPU (WebGPU)',
+    name: 'the GPU model (WebGPU)',
+    short: 'GPU',
+    autoRank: 2,
+    text: true,
+    image: false,
+  },
+  {
+    id: 'openai-compatible',
+    label: 'OpenAI-compatible API',
+    name: 'the OpenAI-compatible service',
+    autoRank: 4,
+    text: true,
+    image: true,
+  },
   { id: 'anthropic', label: 'Anthropic', name: 'Anthropic', autoRank: 5, text: true, image: false },
 ] as const satisfies readonly EngineEntry[];
 
@@ -41,7 +71,9 @@ export type ImageEngineId = Extract<Row, { image: true }>['id'];
 export const ENGINE_IDS: readonly EngineId[] = ENGINE_TABLE.map((row) => row.id);
 
 /** Image engines, in the picker's order. */
-export const IMAGE_ENGINE_IDS: readonly ImageEngineId[] = ENGINE_TABLE.filter((row): row is Extract<Row, { image: true }> => row.image).map((row) => row.id);
+export const IMAGE_ENGINE_IDS: readonly ImageEngineId[] = ENGINE_TABLE.filter(
+  (row): row is Extract<Row, { image: true }> => row.image,
+).map((row) => row.id);
 
 /** The order engines are tried in when the person has not chosen (docs/engines.md). */
 export const DEFAULT_ENGINE_ORDER: readonly EngineId[] = [...ENGINE_TABLE]
@@ -56,7 +88,9 @@ export function engineEntry(engineId: EngineId | ImageEngineId): EngineEntry {
 }
 
 /** Display names of the engines, for the pickers. */
-export const ENGINE_LABELS: Readonly<Record<EngineId, string>> = Object.fromEntries(ENGINE_TABLE.map((row) => [row.id, row.label])) as Record<EngineId, string>;
+export const ENGINE_LABELS: Readonly<Record<EngineId, string>> = Object.fromEntries(
+  ENGINE_TABLE.map((row) => [row.id, row.label]),
+) as Record<EngineId, string>;
 
 /** Whether a string from settings or the graph names a text engine (own entries only). */
 export function isEngineId(value: unknown): value is EngineId {

@@ -68,15 +68,30 @@ const SD_TURBO_MANIFEST: DiffusionManifest = {
     maxLength: 77,
     padToken: '!',
   },
-  scheduler: { kind: 'euler-ancestral', trainTimesteps: 1000, betaStart: 0.00085, betaEnd: 0.012, betaSchedule: 'scaled_linear', timestepSpacing: 'trailing', defaultSteps: 1, maxSteps: 4 },
+  scheduler: {
+    kind: 'euler-ancestral',
+    trainTimesteps: 1000,
+    betaStart: 0.00085,
+    betaEnd: 0.012,
+    betaSchedule: 'scaled_linear',
+    timestepSpacing: 'trailing',
+    defaultSteps: 1,
+    maxSteps: 4,
+  },
   textEncoder: { file: 'text_encoder/model.onnx', bytes: 681 * MB, input: 'input_ids', output: 'last_hidden_state' },
-  unet: { file: 'unet/model.onnx', bytes: 1_733 * MB, inputs: { sample: 'sample', timestep: 'timestep', encoderHiddenStates: 'encoder_hidden_states' }, output: 'out_sample' },
+  unet: {
+    file: 'unet/model.onnx',
+    bytes: 1_733 * MB,
+    inputs: { sample: 'sample', timestep: 'timestep', encoderHiddenStates: 'encoder_hidden_states' },
+    output: 'out_sample',
+  },
   vaeDecoder: { file: 'vae_decoder/model.onnx', bytes: 99 * MB, input: 'latent_sample', output: 'sample' },
 };
 
 /** The built-in image catalogue. */
 export function builtInImageCatalogue(): ImageCatalogueModel[] {
-  const sdTurboBytes = SD_TURBO_MANIFEST.textEncoder.bytes + SD_TURBO_MANIFEST.unet.bytes + SD_TURBO_MANIFEST.vaeDecoder.bytes;
+  const sdTurboBytes =
+    SD_TURBO_MANIFEST.textEncoder.bytes + SD_TURBO_MANIFEST.unet.bytes + SD_TURBO_MANIFEST.vaeDecoder.bytes;
   return [
     {
       id: 'ai-blocks-tiny-diffusion',
@@ -131,32 +146,46 @@ export function builtInImageCatalogue(): ImageCatalogueModel[] {
       requiresShaderF16: false,
       size: '512x512',
       defaultSteps: 1,
-      unavailableReason: 'No ONNX export of SDXS-512 in this engine’s layout is published yet; export one (see docs/engines.md) and add it by its manifest URL.',
+      unavailableReason:
+        'No ONNX export of SDXS-512 in this engine’s layout is published yet; export one (see docs/engines.md) and add it by its manifest URL.',
     },
   ];
 }
 
-/** The engine's `model` setting for a catalogue model, with a relative manifest URL resolved against the runtime assets. */
-export function imageModelSource(model: ImageCatalogueModel): string | { manifest: DiffusionManifest; baseUrl: string } | undefined {
+/**
+ * The engine's `model` setting for a catalogue model, with a relative manifest URL resolved against the runtime assets.
+ */
+export function imageModelSource(
+  model: ImageCatalogueModel,
+): string | { manifest: DiffusionManifest; baseUrl: string } | undefined {
   if (typeof model.model !== 'string') return model.model;
   return /^[a-z][a-z0-9+.-]*:/i.test(model.model) ? model.model : runtimeAssetUrl(model.model);
 }
 
 /** Whether an image model can run here, and if not, why (in words a person can act on). */
-export function imageModelSupport(model: ImageCatalogueModel, probe: CapabilityProbe): { supported: true; provider: ExecutionProvider } | { supported: false; reason: string } {
-  if (!model.model) return { supported: false, reason: model.unavailableReason ?? 'This model has no files to download.' };
-  if (model.largestFileBytes > MAX_FILE_BYTES) return { supported: false, reason: 'One of its files is over 2 GB, more than a browser can hold in one piece.' };
+export function imageModelSupport(
+  model: ImageCatalogueModel,
+  probe: CapabilityProbe,
+): { supported: true; provider: ExecutionProvider } | { supported: false; reason: string } {
+  if (!model.model)
+    return { supported: false, reason: model.unavailableReason ?? 'This model has no files to download.' };
+  if (model.largestFileBytes > MAX_FILE_BYTES)
+    return { supported: false, reason: 'One of its files is over 2 GB, more than a browser can hold in one piece.' };
   const reasons: string[] = [];
   for (const provider of model.executionProviders) {
     if (provider === 'webgpu') {
       const gpu = probe.webgpu;
       if (!gpu.adapter) reasons.push('Needs WebGPU, which this browser does not offer.');
       else if (gpu.isFallbackAdapter) reasons.push('Needs a real GPU; WebGPU here runs in software.');
-      else if (model.requiresShaderF16 && !gpu.shaderF16) reasons.push('Needs the GPU feature shader-f16, which this GPU lacks.');
+      else if (model.requiresShaderF16 && !gpu.shaderF16)
+        reasons.push('Needs the GPU feature shader-f16, which this GPU lacks.');
       else return { supported: true, provider };
     } else if (!probe.wasm.available) reasons.push('This browser cannot run WebAssembly.');
     else if (model.memoryBytes > WASM_MEMORY_BYTES * 0.9) reasons.push('Too large for the CPU (WebAssembly) provider.');
-    else if (probe.deviceMemoryGiB !== undefined && model.memoryBytes > probe.deviceMemoryGiB * 2 ** 30 * 0.5) reasons.push(`Needs about ${Math.round(model.memoryBytes / MB)} MB of memory; this device reports ${probe.deviceMemoryGiB} GB.`);
+    else if (probe.deviceMemoryGiB !== undefined && model.memoryBytes > probe.deviceMemoryGiB * 2 ** 30 * 0.5)
+      reasons.push(
+        `Needs about ${Math.round(model.memoryBytes / MB)} MB of memory; this device reports ${probe.deviceMemoryGiB} GB.`,
+      );
     else return { supported: true, provider };
   }
   return { supported: false, reason: reasons.join(' ') };

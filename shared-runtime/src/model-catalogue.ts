@@ -48,7 +48,10 @@ const bytesFor = (parameters: number, bitsPerWeight: number) => Math.round((para
 /** The test model's file, measured (`npm run test-model` writes the same bytes). */
 export const TEST_MODEL_BYTES = 437_344;
 
-/** The built-in catalogue. Download URLs point at the model hosts; sizes are estimates until a download reports its length. */
+/**
+ * The built-in catalogue. Download URLs point at the model hosts; sizes are estimates until a download reports its
+ * length.
+ */
 export function builtInCatalogue(): CatalogueModel[] {
   return [
     {
@@ -153,14 +156,21 @@ const MODEL_GPU_REASONS: Record<GpuShortfall['kind'], (model: CatalogueModel) =>
   'no-webgpu': () => 'Needs WebGPU, which this browser does not offer.',
   software: () => 'Needs a real GPU; WebGPU here runs in software.',
   'no-f16': () => 'Needs the GPU feature shader-f16, which this GPU lacks.',
-  'buffer-too-small': (model) => `Needs about ${Math.round(model.memoryBytes / MB)} MB of GPU memory; this GPU allows less.`,
-  'too-little-memory': (model) => `Needs about ${Math.round(model.memoryBytes / MB)} MB of GPU memory; this GPU allows less.`,
+  'buffer-too-small': (model) =>
+    `Needs about ${Math.round(model.memoryBytes / MB)} MB of GPU memory; this GPU allows less.`,
+  'too-little-memory': (model) =>
+    `Needs about ${Math.round(model.memoryBytes / MB)} MB of GPU memory; this GPU allows less.`,
 };
 
 /** Whether a model can run here, and if not, why (in words a person can act on). */
-export function modelSupport(model: CatalogueModel, probe: CapabilityProbe): { supported: true } | { supported: false; reason: string } {
+export function modelSupport(
+  model: CatalogueModel,
+  probe: CapabilityProbe,
+): { supported: true } | { supported: false; reason: string } {
   if (model.engine === 'wasm') {
-    return probe.wasm.available ? { supported: true } : { supported: false, reason: 'This browser cannot run WebAssembly.' };
+    return probe.wasm.available
+      ? { supported: true }
+      : { supported: false, reason: 'This browser cannot run WebAssembly.' };
   }
   const shortfall = gpuShortfall(probe.webgpu, { f16: model.requiresF16 === true, memoryBytes: model.memoryBytes });
   return shortfall ? { supported: false, reason: MODEL_GPU_REASONS[shortfall.kind](model) } : { supported: true };
@@ -210,7 +220,10 @@ export function safeModelUrl(url: URL): string {
 export function customModelFromUrl(url: string): CatalogueModel {
   const parsed = new URL(url);
   if (!isAllowedModelUrl(parsed)) {
-    throw new AiError(AiErrorCode.INVALID_REQUEST, 'Only https:// model URLs can be added (http:// only for a server on this computer, such as http://127.0.0.1).');
+    throw new AiError(
+      AiErrorCode.INVALID_REQUEST,
+      'Only https:// model URLs can be added (http:// only for a server on this computer, such as http://127.0.0.1).',
+    );
   }
   const safe = safeModelUrl(parsed);
   const file = fileName(parsed.pathname);

@@ -23,7 +23,10 @@ export type ModelState =
 export interface WebLLMCache {
   isCached(modelId: string): Promise<boolean>;
   remove(modelId: string): Promise<void>;
-  download(modelId: string, options: { abortSignal?: AbortSignal; onProgress?: (progress: LoadProgress) => void }): Promise<void>;
+  download(
+    modelId: string,
+    options: { abortSignal?: AbortSignal; onProgress?: (progress: LoadProgress) => void },
+  ): Promise<void>;
 }
 
 export interface ModelManagerOptions {
@@ -55,7 +58,10 @@ export interface ModelManager {
    * stops past the model's size cap or after a stall, and fails with STORAGE_FULL up front
    * when the browser says there is no room.
    */
-  download(model: CatalogueModel, options?: { abortSignal?: AbortSignal; onProgress?: (progress: LoadProgress) => void }): Promise<ModelDownload>;
+  download(
+    model: CatalogueModel,
+    options?: { abortSignal?: AbortSignal; onProgress?: (progress: LoadProgress) => void },
+  ): Promise<ModelDownload>;
   /** Deletes a model's cached files. */
   remove(model: CatalogueModel): Promise<void>;
   /** The origin's storage use and quota, where the browser says. */
@@ -104,7 +110,12 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       if (!url) return {};
       // The download code is the runtime asset model-download.js in a main file.
       const assetBaseUrl = assetBaseFor(undefined);
-      const { downloadModel } = await importImplementation(() => importModelDownload(assetBaseUrl), 'The model download', `${assetBaseUrl}model-download.js`, ['downloadModel']);
+      const { downloadModel } = await importImplementation(
+        () => importModelDownload(assetBaseUrl),
+        'The model download',
+        `${assetBaseUrl}model-download.js`,
+        ['downloadModel'],
+      );
       const result = await downloadModel({
         url,
         cacheName,
@@ -119,7 +130,10 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
         ...(downloadOptions.abortSignal ? { abortSignal: downloadOptions.abortSignal } : {}),
         ...(downloadOptions.onProgress ? { onProgress: downloadOptions.onProgress } : {}),
       });
-      return { ...(result.sha256 ? { sha256: result.sha256 } : {}), ...(result.integrityWarning ? { warning: result.integrityWarning } : {}) };
+      return {
+        ...(result.sha256 ? { sha256: result.sha256 } : {}),
+        ...(result.integrityWarning ? { warning: result.integrityWarning } : {}),
+      };
     },
     async remove(model) {
       if (model.engine === 'webllm') {
@@ -130,9 +144,12 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       if (url) await deleteCachedModel(url, cacheName, options.caches);
     },
     async storage() {
-      const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimate> } } }).navigator?.storage;
+      const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimate> } } })
+        .navigator?.storage;
       const estimate = await storage?.estimate?.().catch(() => undefined);
-      return estimate?.usage !== undefined && estimate.quota !== undefined ? { usage: estimate.usage, quota: estimate.quota } : undefined;
+      return estimate?.usage !== undefined && estimate.quota !== undefined
+        ? { usage: estimate.usage, quota: estimate.quota }
+        : undefined;
     },
   };
 }

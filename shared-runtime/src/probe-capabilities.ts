@@ -21,18 +21,32 @@ export interface CapabilityProbe {
   hostServiceModule: 'yes' | 'no' | 'unknown';
 }
 
-type GpuLike = { requestAdapter(): Promise<{ features: { has(name: string): boolean }; limits: Record<string, number>; info?: Record<string, unknown>; isFallbackAdapter?: boolean } | null> };
+type GpuLike = {
+  requestAdapter(): Promise<{
+    features: { has(name: string): boolean };
+    limits: Record<string, number>;
+    info?: Record<string, unknown>;
+    isFallbackAdapter?: boolean;
+  } | null>;
+};
 
 export interface ProbeOptions {
   /** `navigator` to probe (injected in tests; absent in Node). */
-  navigator?: { gpu?: GpuLike; hardwareConcurrency?: number; deviceMemory?: number; storage?: { estimate?: () => Promise<{ quota?: number; usage?: number }> } };
+  navigator?: {
+    gpu?: GpuLike;
+    hardwareConcurrency?: number;
+    deviceMemory?: number;
+    storage?: { estimate?: () => Promise<{ quota?: number; usage?: number }> };
+  };
   crossOriginIsolated?: boolean;
   /** Asks the host whether it answers the service module; resolves false on timeout. */
   probeServiceModule?: () => Promise<boolean>;
 }
 
 // A minimal Wasm module using a v128 instruction: it validates only where SIMD is supported.
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
 
 /** Probes WebGPU, Wasm, isolation, memory, storage and the host's service module. Never throws. */
 export async function probeCapabilities(options: ProbeOptions = {}): Promise<CapabilityProbe> {
@@ -40,7 +54,8 @@ export async function probeCapabilities(options: ProbeOptions = {}): Promise<Cap
   const probe: CapabilityProbe = {
     webgpu: { adapter: false, isFallbackAdapter: false, shaderF16: false },
     wasm: { available: typeof WebAssembly === 'object', simd: false },
-    crossOriginIsolated: options.crossOriginIsolated ?? (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? false,
+    crossOriginIsolated:
+      options.crossOriginIsolated ?? (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? false,
     hostServiceModule: 'unknown',
   };
   if (probe.wasm.available) {
@@ -61,8 +76,12 @@ export async function probeCapabilities(options: ProbeOptions = {}): Promise<Cap
         isFallbackAdapter: Boolean(info['isFallbackAdapter'] ?? adapter.isFallbackAdapter ?? false),
         shaderF16: adapter.features.has('shader-f16'),
         ...(adapter.limits['maxBufferSize'] !== undefined ? { maxBufferSize: adapter.limits['maxBufferSize'] } : {}),
-        ...(adapter.limits['maxStorageBufferBindingSize'] !== undefined ? { maxStorageBufferBindingSize: adapter.limits['maxStorageBufferBindingSize'] } : {}),
-        description: [info['vendor'], info['architecture'], info['description']].filter((part) => typeof part === 'string' && part !== '').join(' '),
+        ...(adapter.limits['maxStorageBufferBindingSize'] !== undefined
+          ? { maxStorageBufferBindingSize: adapter.limits['maxStorageBufferBindingSize'] }
+          : {}),
+        description: [info['vendor'], info['architecture'], info['description']]
+          .filter((part) => typeof part === 'string' && part !== '')
+          .join(' '),
       };
     }
   } catch {
@@ -70,7 +89,11 @@ export async function probeCapabilities(options: ProbeOptions = {}): Promise<Cap
   }
   try {
     const estimate = await nav?.storage?.estimate?.();
-    if (estimate) probe.storage = { ...(estimate.quota !== undefined ? { quotaBytes: estimate.quota } : {}), ...(estimate.usage !== undefined ? { usageBytes: estimate.usage } : {}) };
+    if (estimate)
+      probe.storage = {
+        ...(estimate.quota !== undefined ? { quotaBytes: estimate.quota } : {}),
+        ...(estimate.usage !== undefined ? { usageBytes: estimate.usage } : {}),
+      };
   } catch {
     // Storage estimates are optional.
   }

@@ -88,16 +88,24 @@ const unsupported = (text: string): SelectionReason => ({ kind: 'unsupported', t
 const notConfigured = (text: string): SelectionReason => ({ kind: 'not-configured', text });
 
 /** Why an engine cannot run here at all (undefined when it can). */
-function whyUnsupported(engineId: EngineId, probe: CapabilityProbe, config: SelectionConfig): SelectionReason | undefined {
+function whyUnsupported(
+  engineId: EngineId,
+  probe: CapabilityProbe,
+  config: SelectionConfig,
+): SelectionReason | undefined {
   switch (engineId) {
     case 'service-module':
       if (probe.hostServiceModule === 'no') return unsupported('The page’s host does not offer an AI service.');
-      if (probe.hostServiceModule === 'unknown') return unsupported('The page’s host has not said whether it offers an AI service.');
+      if (probe.hostServiceModule === 'unknown')
+        return unsupported('The page’s host has not said whether it offers an AI service.');
       return undefined;
     case 'webllm': {
       // The GPU engine is offered only where shader-f16 is (docs/engines.md, "Which engine runs").
       const vramBytes = config.webllm?.vramBytes;
-      const shortfall = gpuShortfall(probe.webgpu, { f16: true, ...(vramBytes !== undefined ? { memoryBytes: vramBytes } : {}) });
+      const shortfall = gpuShortfall(probe.webgpu, {
+        f16: true,
+        ...(vramBytes !== undefined ? { memoryBytes: vramBytes } : {}),
+      });
       if (shortfall) return unsupported(gpuReason(shortfall));
       if (!config.webllm) return unsupported('No GPU model is available for this browser.');
       return undefined;
@@ -107,7 +115,9 @@ function whyUnsupported(engineId: EngineId, probe: CapabilityProbe, config: Sele
       if (!config.wasm) return notConfigured('No CPU model is configured.');
       return undefined;
     case 'openai-compatible':
-      return config.openaiCompatible?.configured ? undefined : notConfigured('No OpenAI-compatible endpoint is set up.');
+      return config.openaiCompatible?.configured
+        ? undefined
+        : notConfigured('No OpenAI-compatible endpoint is set up.');
     case 'anthropic':
       return config.anthropic?.configured ? undefined : notConfigured('No Anthropic API key is set.');
   }
@@ -122,7 +132,11 @@ function localModel(engineId: EngineId, config: SelectionConfig): LocalModelStat
  * and the configuration. Returns the choice and, for each engine not chosen, the reason.
  * A fallback adapter or one without shader-f16 counts as no usable GPU for web-llm.
  */
-export function selectEngine(preference: EnginePreference, probe: CapabilityProbe, config: SelectionConfig): EngineSelection {
+export function selectEngine(
+  preference: EnginePreference,
+  probe: CapabilityProbe,
+  config: SelectionConfig,
+): EngineSelection {
   const wanted = preference.engineId && preference.engineId !== 'auto' ? preference.engineId : undefined;
   const reasons: Partial<Record<EngineId, SelectionReason>> = {};
   for (const engineId of DEFAULT_ENGINE_ORDER) {
@@ -139,7 +153,12 @@ export function selectEngine(preference: EnginePreference, probe: CapabilityProb
     for (const engineId of DEFAULT_ENGINE_ORDER) {
       if (engineId === choice) continue;
       // Engines that could run but were passed over say so too.
-      notChosen[engineId] = reasons[engineId] ?? { kind: 'available', text: choice ? `Available; ${nameOf(choice)} is used ${choice === wanted ? 'as you chose' : 'first'}.` : 'Available.' };
+      notChosen[engineId] = reasons[engineId] ?? {
+        kind: 'available',
+        text: choice
+          ? `Available; ${nameOf(choice)} is used ${choice === wanted ? 'as you chose' : 'first'}.`
+          : 'Available.',
+      };
     }
     const selection: EngineSelection = { choice, summary, summarySaysDownload, reasons: notChosen };
     if (choice) {
@@ -160,17 +179,32 @@ export function selectEngine(preference: EnginePreference, probe: CapabilityProb
     if (ready(engineId)) {
       for (const other of supported) {
         const model = localModel(other, config);
-        if (other !== engineId && model && !ready(other)) reasons[other] = { kind: 'needs-download', text: `Its model needs a ${formatBytes(model.downloadBytes)} download first; choose it to download.` };
+        if (other !== engineId && model && !ready(other))
+          reasons[other] = {
+            kind: 'needs-download',
+            text: `Its model needs a ${formatBytes(model.downloadBytes)} download first; choose it to download.`,
+          };
       }
-      const why = engineId === 'wasm' && reasons.webllm ? `: ${lowerFirst(reasons.webllm.text.replace(/\.$/, ''))}` : '';
+      const why =
+        engineId === 'wasm' && reasons.webllm ? `: ${lowerFirst(reasons.webllm.text.replace(/\.$/, ''))}` : '';
       return finish(engineId, `${note}Using ${nameOf(engineId)}${why}.`);
     }
   }
   const firstLocal = supported.find((engineId) => localModel(engineId, config));
   if (firstLocal) {
     const model = localModel(firstLocal, config);
-    const why = firstLocal === 'wasm' && reasons.webllm ? ` (not the GPU model: ${lowerFirst(reasons.webllm.text.replace(/\.$/, ''))})` : '';
-    return finish(firstLocal, `${note}${nameOf(firstLocal)[0]?.toUpperCase() ?? ''}${nameOf(firstLocal).slice(1)} is free and private, after a one-time ${formatBytes(model?.downloadBytes ?? 0)} download${why}.`, true);
+    const why =
+      firstLocal === 'wasm' && reasons.webllm
+        ? ` (not the GPU model: ${lowerFirst(reasons.webllm.text.replace(/\.$/, ''))})`
+        : '';
+    return finish(
+      firstLocal,
+      `${note}${nameOf(firstLocal)[0]?.toUpperCase() ?? ''}${nameOf(firstLocal).slice(1)} is free and private, after a one-time ${formatBytes(model?.downloadBytes ?? 0)} download${why}.`,
+      true,
+    );
   }
-  return finish(undefined, `${note}No engine can run here: set up an AI service on the host, or use a browser with WebAssembly.`);
+  return finish(
+    undefined,
+    `${note}No engine can run here: set up an AI service on the host, or use a browser with WebAssembly.`,
+  );
 }

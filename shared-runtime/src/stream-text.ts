@@ -77,7 +77,11 @@ export function streamText(options: StreamTextOptions): TextRun {
         if (signal?.aborted) return aborted();
         if (streamDone) {
           // A stream that ends without a finish part ended early.
-          return { status: 'error', text, error: new AiError(AiErrorCode.BAD_RESPONSE, 'The engine stopped without finishing').toJSON() };
+          return {
+            status: 'error',
+            text,
+            error: new AiError(AiErrorCode.BAD_RESPONSE, 'The engine stopped without finishing').toJSON(),
+          };
         }
         if (part.type === 'text-delta') {
           text += part.delta;

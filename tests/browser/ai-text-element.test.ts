@@ -5,7 +5,10 @@ import AiTextBlock from '@ai-blocks/block-ai-text';
 
 customElements.define('test-ai-text-block', AiTextBlock);
 // The Markdown renderer loads from the runtime assets (as on a page that embeds the block).
-(globalThis as { AI_BLOCKS_ASSET_BASE_URL?: string }).AI_BLOCKS_ASSET_BASE_URL = new URL('/dist/runtime-assets/', location.href).href;
+(globalThis as { AI_BLOCKS_ASSET_BASE_URL?: string }).AI_BLOCKS_ASSET_BASE_URL = new URL(
+  '/dist/runtime-assets/',
+  location.href,
+).href;
 
 const entity: Entity = {
   metadata: {
@@ -20,9 +23,7 @@ const entity: Entity = {
 
 describe('AI Text block element (standalone, graph set by hand)', () => {
   it('renders the block entity it was given', async () => {
-    const el = await fixture<InstanceType<typeof AiTextBlock>>(
-      html`<test-ai-text-block></test-ai-text-block>`,
-    );
+    const el = await fixture<InstanceType<typeof AiTextBlock>>(html`<test-ai-text-block></test-ai-text-block>`);
     // Nothing saved yet: the composer is shown.
     expect(el.shadowRoot?.querySelector('#prompt')).to.exist;
     el.graph = {

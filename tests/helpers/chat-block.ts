@@ -1,38 +1,21 @@
 // What a person does with the AI Chat block in the host, for the browser tests.
 import { TYPE_IDS } from '@ai-blocks/block-metadata';
 import type { AiBlocksHostApp } from '../../packages/host/src/page/host-app.js';
-import {
-  blockIn,
-  button,
-  chooseEngine,
-  shadow,
-  until,
-  type BlockElement,
-} from './host-page.js';
+import { blockIn, button, chooseEngine, shadow, until, type BlockElement } from './host-page.js';
 import type { RecordingSession } from './recording-server-client.js';
 
-export const chatBlock = (app: AiBlocksHostApp): BlockElement =>
-  blockIn(app, 'ai-chat');
+export const chatBlock = (app: AiBlocksHostApp): BlockElement => blockIn(app, 'ai-chat');
 
 /** `role: text` of each finished message shown, in order. */
 export const shownMessages = (block: HTMLElement): string[] =>
-  [
-    ...shadow(block).querySelectorAll<HTMLElement>(
-      'article.message:not([data-streaming])',
-    ),
-  ].map(
-    (item) =>
-      `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`,
+  [...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming])')].map(
+    (item) => `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`,
   );
 
 export const responsesIn = (app: AiBlocksHostApp) =>
   app.store
     .all()
-    .filter(
-      ({ entity }) =>
-        entity.metadata.entityTypeId ===
-        TYPE_IDS.entityType['ai-chat-response-message'],
-    )
+    .filter(({ entity }) => entity.metadata.entityTypeId === TYPE_IDS.entityType['ai-chat-response-message'])
     .map(({ entity }) => entity);
 
 /** Gives the block the recording session as its OpenAI-compatible API and picks that engine. */
@@ -49,14 +32,8 @@ export async function useRecordingEngine(
 }
 
 /** Types into a field the way a person does (sets the value, fires input). */
-export async function typeInto(
-  block: BlockElement,
-  selector: string,
-  text: string,
-): Promise<void> {
-  const field = shadow(block).querySelector<
-    HTMLTextAreaElement | HTMLInputElement
-  >(selector);
+export async function typeInto(block: BlockElement, selector: string, text: string): Promise<void> {
+  const field = shadow(block).querySelector<HTMLTextAreaElement | HTMLInputElement>(selector);
   if (!field) throw new Error(`no ${selector}`);
   field.value = text;
   field.dispatchEvent(new Event('input'));
@@ -64,14 +41,8 @@ export async function typeInto(
 }
 
 /** Chooses an option of a select (fires change). */
-export async function choose(
-  block: BlockElement,
-  selector: string,
-  value: string,
-): Promise<void> {
-  const select = shadow(block).querySelector<
-    HTMLSelectElement | HTMLInputElement
-  >(selector);
+export async function choose(block: BlockElement, selector: string, value: string): Promise<void> {
+  const select = shadow(block).querySelector<HTMLSelectElement | HTMLInputElement>(selector);
   if (!select) throw new Error(`no ${selector}`);
   select.value = value;
   select.dispatchEvent(new Event('change'));
@@ -81,25 +52,15 @@ export async function choose(
 /** Writes a message and clicks Send. */
 export async function send(block: BlockElement, text: string): Promise<void> {
   await typeInto(block, '#message', text);
-  await until(
-    () => button(block, 'send')?.disabled === false,
-    'Send to be enabled',
-  );
+  await until(() => button(block, 'send')?.disabled === false, 'Send to be enabled');
   button(block, 'send')?.click();
 }
 
 /** Sends and waits until the reply is saved (the store then holds `responses` replies). */
-export async function turn(
-  app: AiBlocksHostApp,
-  block: BlockElement,
-  text: string,
-  responses: number,
-): Promise<void> {
+export async function turn(app: AiBlocksHostApp, block: BlockElement, text: string, responses: number): Promise<void> {
   await send(block, text);
   await until(
-    () =>
-      responsesIn(app).length === responses &&
-      shadow(block).querySelector('[data-save="saved"]') !== null,
+    () => responsesIn(app).length === responses && shadow(block).querySelector('[data-save="saved"]') !== null,
     `turn "${text}" to be saved`,
   );
 }

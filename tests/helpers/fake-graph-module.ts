@@ -34,22 +34,27 @@ export class FakeGraphModule {
   }
 
   writes(): { method: Method; data: unknown }[] {
-    return this.calls.filter((call) => ['createEntity', 'updateEntity', 'deleteEntity', 'uploadFile'].includes(call.method));
+    return this.calls.filter((call) =>
+      ['createEntity', 'updateEntity', 'deleteEntity', 'uploadFile'].includes(call.method),
+    );
   }
 
   get module(): GraphModuleLike {
-    const handle = (method: Method) => async ({ data }: { data?: unknown }) => {
-      this.calls.push({ method, data });
-      const fault = this.faults.get(method)?.shift();
-      if (fault?.kind === 'error') return { errors: [{ code: fault.code, message: fault.message ?? `${method} failed` }] };
-      if (fault?.kind === 'hang') return new Promise<never>(() => {});
-      if (fault?.kind === 'late') {
-        const result = await this.callbacks[method]({ data });
-        await new Promise((resolve) => setTimeout(resolve, fault.ms));
-        return result;
-      }
-      return this.callbacks[method]({ data });
-    };
+    const handle =
+      (method: Method) =>
+      async ({ data }: { data?: unknown }) => {
+        this.calls.push({ method, data });
+        const fault = this.faults.get(method)?.shift();
+        if (fault?.kind === 'error')
+          return { errors: [{ code: fault.code, message: fault.message ?? `${method} failed` }] };
+        if (fault?.kind === 'hang') return new Promise<never>(() => {});
+        if (fault?.kind === 'late') {
+          const result = await this.callbacks[method]({ data });
+          await new Promise((resolve) => setTimeout(resolve, fault.ms));
+          return result;
+        }
+        return this.callbacks[method]({ data });
+      };
     return {
       createEntity: handle('createEntity'),
       updateEntity: handle('updateEntity'),

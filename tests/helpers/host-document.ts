@@ -10,7 +10,9 @@ export interface HostDocument {
   close(): void;
 }
 
-/** Loads tests/helpers/host-document.html with the host on the store `dbName`, and waits until its blocks are mounted. */
+/**
+ * Loads tests/helpers/host-document.html with the host on the store `dbName`, and waits until its blocks are mounted.
+ */
 export async function openHostInNewDocument(dbName: string): Promise<HostDocument> {
   const { fault } = await testServers();
   const url = new URL('/tests/helpers/host-document.html', location.href);
@@ -20,11 +22,19 @@ export async function openHostInNewDocument(dbName: string): Promise<HostDocumen
   frame.style.cssText = 'width: 1200px; height: 900px; border: 0';
   frame.src = url.href;
   document.body.append(frame);
-  const host = () => (frame.contentWindow ? (Reflect.get(frame.contentWindow, 'aiBlocksHost') as AiBlocksHostApp | undefined) : undefined);
+  const host = () =>
+    frame.contentWindow ? (Reflect.get(frame.contentWindow, 'aiBlocksHost') as AiBlocksHostApp | undefined) : undefined;
   await until(() => host() !== undefined, 'the host in the new document', 30_000);
   const app = host();
   const frameWindow = frame.contentWindow;
   // An element of this realm would mean the same document, not a new one.
-  if (!app || !frameWindow || app instanceof HTMLElement) throw new Error('the host did not load in a document of its own');
-  return { app, window: frameWindow, close: () => { frame.remove(); } };
+  if (!app || !frameWindow || app instanceof HTMLElement)
+    throw new Error('the host did not load in a document of its own');
+  return {
+    app,
+    window: frameWindow,
+    close: () => {
+      frame.remove();
+    },
+  };
 }

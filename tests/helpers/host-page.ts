@@ -10,7 +10,10 @@ export interface TestServers {
 }
 
 if (!customElements.get('ai-blocks-host-app')) customElements.define('ai-blocks-host-app', AiBlocksHostApp);
-(globalThis as { AI_BLOCKS_ASSET_BASE_URL?: string }).AI_BLOCKS_ASSET_BASE_URL = new URL('/dist/runtime-assets/', location.href).href;
+(globalThis as { AI_BLOCKS_ASSET_BASE_URL?: string }).AI_BLOCKS_ASSET_BASE_URL = new URL(
+  '/dist/runtime-assets/',
+  location.href,
+).href;
 
 let servers: Promise<TestServers> | undefined;
 
@@ -21,7 +24,9 @@ export function testServers(): Promise<TestServers> {
 }
 
 /** Mounts the host with the built blocks on a fresh (or the named) IndexedDB store. */
-export async function mountHost(config: Partial<Omit<HostConfig, 'mode'>> & { mode?: Partial<HostConfig['mode']> } = {}): Promise<AiBlocksHostApp> {
+export async function mountHost(
+  config: Partial<Omit<HostConfig, 'mode'>> & { mode?: Partial<HostConfig['mode']> } = {},
+): Promise<AiBlocksHostApp> {
   const { fault } = await testServers();
   const app = new AiBlocksHostApp();
   app.config = {
@@ -37,10 +42,15 @@ export async function mountHost(config: Partial<Omit<HostConfig, 'mode'>> & { mo
 }
 
 /** Waits for a condition, failing with what was awaited (and, lazily, what was seen). */
-export async function until(condition: () => boolean, what: string | (() => string), timeoutMs = 20_000): Promise<void> {
+export async function until(
+  condition: () => boolean,
+  what: string | (() => string),
+  timeoutMs = 20_000,
+): Promise<void> {
   const started = Date.now();
   while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -54,17 +64,22 @@ export function blockIn(app: AiBlocksHostApp, name: 'ai-text' | 'ai-image' | 'ai
 }
 
 export const shadow = (block: HTMLElement): ShadowRoot => block.shadowRoot as ShadowRoot;
-export const button = (block: HTMLElement, action: string): HTMLButtonElement | null => shadow(block).querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
+export const button = (block: HTMLElement, action: string): HTMLButtonElement | null =>
+  shadow(block).querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
 
 /** Picks an engine in a block's picker once it is offered. */
 export async function chooseEngine(block: BlockElement, engine: string): Promise<void> {
   await block.updateComplete;
   const select = () => shadow(block).querySelector<HTMLSelectElement>('#engine');
-  await until(() => [...(select()?.options ?? [])].some((option) => option.value === engine && !option.disabled), `${engine} to be offered`);
+  await until(
+    () => [...(select()?.options ?? [])].some((option) => option.value === engine && !option.disabled),
+    `${engine} to be offered`,
+  );
   const element = select() as HTMLSelectElement;
   element.value = engine;
   element.dispatchEvent(new Event('change'));
   await block.updateComplete;
 }
 
-export const engineSummary = (block: HTMLElement): string => shadow(block).querySelector('#engine-summary')?.textContent ?? '';
+export const engineSummary = (block: HTMLElement): string =>
+  shadow(block).querySelector('#engine-summary')?.textContent ?? '';

@@ -2,10 +2,7 @@
 // (tests/servers/recording-server.ts), which the WTR plugin starts on its own
 // port: each test takes a fresh session and reads back what the engine sent.
 import { executeServerCommand } from '@web/test-runner-commands';
-import type {
-  RecordedCall,
-  SessionScript,
-} from '../servers/recording-server.js';
+import type { RecordedCall, SessionScript } from '../servers/recording-server.js';
 
 export type { RecordedCall, SessionScript };
 
@@ -29,22 +26,15 @@ export interface RecordingSession {
 let origin: Promise<string> | undefined;
 
 /** A fresh session on the recording server. */
-export async function recordingSession(
-  name = 'chat',
-): Promise<RecordingSession> {
-  origin ??= executeServerCommand<{ url: string }, undefined>(
-    'recording-server',
-  ).then((answer) => answer.url);
+export async function recordingSession(name = 'chat'): Promise<RecordingSession> {
+  origin ??= executeServerCommand<{ url: string }, undefined>('recording-server').then((answer) => answer.url);
   const base = `${await origin}/${name}-${Math.random().toString(36).slice(2)}`;
-  const calls = async () =>
-    (await (await fetch(`${base}/log`)).json()) as RecordedCall[];
+  const calls = async () => (await (await fetch(`${base}/log`)).json()) as RecordedCall[];
   return {
     baseURL: `${base}/v1`,
     calls,
     chatRequests: async () =>
-      (await calls())
-        .filter((call) => call.path.endsWith('/chat/completions'))
-        .map((call) => call.body),
+      (await calls()).filter((call) => call.path.endsWith('/chat/completions')).map((call) => call.body),
     script: async (script) => {
       await fetch(`${base}/script`, {
         method: 'POST',
@@ -56,7 +46,5 @@ export async function recordingSession(
 
 /** `role: content` lines of a request's messages, easy to compare and to read in a failure. */
 export function wireLines(body: Record<string, unknown> | undefined): string[] {
-  return ((body?.['messages'] ?? []) as WireMessage[]).map(
-    (message) => `${message.role}: ${message.content}`,
-  );
+  return ((body?.['messages'] ?? []) as WireMessage[]).map((message) => `${message.role}: ${message.content}`);
 }

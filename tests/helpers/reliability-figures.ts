@@ -15,7 +15,10 @@ export interface ReliabilityFigure {
   max?: number;
   /** When set, the summary marks the figure FAIL if `value` is below it. */
   min?: number;
-  /** A most aimed for but not yet held on every machine: the summary says MISSED without failing (`max` is the hard limit). */
+  /**
+   * A most aimed for but not yet held on every machine: the summary says MISSED without failing (`max` is the hard
+   * limit).
+   */
   goal?: number;
   unit?: string;
 }

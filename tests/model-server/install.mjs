@@ -11,7 +11,9 @@ const installed = join(here, 'node_modules/node-llama-cpp/package.json');
 const binaries = join(here, 'node_modules/@node-llama-cpp/linux-x64/package.json');
 
 export function modelServerInstalled() {
-  return existsSync(installed) && existsSync(binaries) && JSON.parse(readFileSync(installed, 'utf8')).version === wanted;
+  return (
+    existsSync(installed) && existsSync(binaries) && JSON.parse(readFileSync(installed, 'utf8')).version === wanted
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

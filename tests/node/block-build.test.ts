@@ -47,7 +47,10 @@ describe('npm run build: blocks as hosts load them', () => {
   it('fixes the runtime assets’ base URL into a build made for publishing, and leaves it to the page otherwise', async () => {
     const published = await mkdtemp(join(tmpdir(), 'ai-blocks-build-published-'));
     try {
-      const [block] = await buildBlocks({ outDir: published, assetBaseUrl: 'https://assets.example.test/ai-blocks/runtime-assets/' });
+      const [block] = await buildBlocks({
+        outDir: published,
+        assetBaseUrl: 'https://assets.example.test/ai-blocks/runtime-assets/',
+      });
       const source = await readFile(block?.sourcePath ?? '', 'utf8');
       expect(source).toContain('https://assets.example.test/ai-blocks/runtime-assets/');
       const plain = await readFile(built[0]?.sourcePath ?? '', 'utf8');

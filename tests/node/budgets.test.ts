@@ -15,7 +15,9 @@ const MAIN_FILE_BUDGET_GZIP_BYTES = 60 * 1024;
 async function mainFile(block: string): Promise<string> {
   const metadataPath = join(distBlocks, block, 'block-metadata.json');
   if (!existsSync(metadataPath)) {
-    throw new Error(`${metadataPath} is missing: run \`npm run build\` before the size budgets (scripts/test.mjs builds first).`);
+    throw new Error(
+      `${metadataPath} is missing: run \`npm run build\` before the size budgets (scripts/test.mjs builds first).`,
+    );
   }
   const metadata = JSON.parse(await readFile(metadataPath, 'utf8')) as { source?: unknown };
   if (typeof metadata.source !== 'string') throw new Error(`${metadataPath} names no source file`);
@@ -26,7 +28,9 @@ describe('size budgets of the built blocks', () => {
   it.each(BLOCKS)('%s: the main file is within 60 KB gzipped', async (block) => {
     const source = await readFile(await mainFile(block));
     const gzipped = gzipSync(source).length;
-    console.log(`${block}: ${(source.length / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped (budget ${String(MAIN_FILE_BUDGET_GZIP_BYTES / 1024)} KiB)`);
+    console.log(
+      `${block}: ${(source.length / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped (budget ${String(MAIN_FILE_BUDGET_GZIP_BYTES / 1024)} KiB)`,
+    );
     expect(gzipped, `${block} main file, gzipped bytes`).toBeLessThanOrEqual(MAIN_FILE_BUDGET_GZIP_BYTES);
   });
 });

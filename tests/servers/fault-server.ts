@@ -26,9 +26,22 @@ export interface FaultServer {
 export const FAULT_TEXT = ['Hello', ', ', 'world', '!'];
 
 function chatChunk(content: string | null, finish: string | null = null): string {
-  return JSON.stringify({ id: 'chatcmpl-fault', object: 'chat.completion.chunk', created: 1, model: 'fault', choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] });
+  return JSON.stringify({
+    id: 'chatcmpl-fault',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'fault',
+    choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }],
+  });
 }
-const USAGE_CHUNK = JSON.stringify({ id: 'chatcmpl-fault', object: 'chat.completion.chunk', created: 1, model: 'fault', choices: [], usage: { prompt_tokens: 7, completion_tokens: 4, total_tokens: 11 } });
+const USAGE_CHUNK = JSON.stringify({
+  id: 'chatcmpl-fault',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'fault',
+  choices: [],
+  usage: { prompt_tokens: 7, completion_tokens: 4, total_tokens: 11 },
+});
 
 /** The bytes of the `big-model` scenario: byte i is i mod 251 (tests recompute them). */
 export function patternBytes(offset: number, length: number): Buffer {
@@ -81,12 +94,37 @@ export async function startFaultServer(): Promise<FaultServer> {
       if (path.startsWith('/api/service/')) {
         // Plays an embedding host's service-module proxy (the host page POSTs HASH payloads here).
         if (request.method === 'GET') return json(response, 200, { configured: scenario !== 'service-forbidden' });
-        if (scenario === 'service-forbidden') return json(response, 200, { errors: [{ code: 'FORBIDDEN', message: 'The host has no AI service configured.' }] });
+        if (scenario === 'service-forbidden')
+          return json(response, 200, {
+            errors: [{ code: 'FORBIDDEN', message: 'The host has no AI service configured.' }],
+          });
         if (path.endsWith('/openaiCreateImage')) {
           const n = typeof body['n'] === 'number' ? body['n'] : 1;
-          return json(response, 200, { data: { created: 1, data: Array.from({ length: n }, (_, index) => ({ b64_json: makePng(32, 32, 10 + index).toString('base64') })) } });
+          return json(response, 200, {
+            data: {
+              created: 1,
+              data: Array.from({ length: n }, (_, index) => ({
+                b64_json: makePng(32, 32, 10 + index).toString('base64'),
+              })),
+            },
+          });
         }
-        return json(response, 200, { data: { id: 'svc', object: 'chat.completion', created: 1, model: 'host-model', choices: [{ index: 0, message: { role: 'assistant', content: 'From the **host** service.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } } });
+        return json(response, 200, {
+          data: {
+            id: 'svc',
+            object: 'chat.completion',
+            created: 1,
+            model: 'host-model',
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: 'From the **host** service.' },
+                finish_reason: 'stop',
+              },
+            ],
+            usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 },
+          },
+        });
       }
 
       if (path.endsWith('.gguf')) {
@@ -97,7 +135,8 @@ export async function startFaultServer(): Promise<FaultServer> {
         const octets = { 'content-type': 'application/octet-stream', ...CORS };
         const pour = async (total: number, piece: (offset: number, length: number) => Buffer) => {
           for (let offset = 0; offset < total && !response.destroyed; offset += 65_536) {
-            if (!response.write(piece(offset, Math.min(65_536, total - offset)))) await new Promise((resolve) => response.once('drain', resolve));
+            if (!response.write(piece(offset, Math.min(65_536, total - offset))))
+              await new Promise((resolve) => response.once('drain', resolve));
           }
         };
         if (scenario === 'big-model') {
@@ -140,7 +179,11 @@ export async function startFaultServer(): Promise<FaultServer> {
           response.end(changed);
           return;
         }
-        response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(tinyModel.length), ...CORS });
+        response.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': String(tinyModel.length),
+          ...CORS,
+        });
         if (scenario === 'truncated') {
           response.write(tinyModel.subarray(0, tinyModel.length / 2));
           await sleep(20);
@@ -159,9 +202,21 @@ export async function startFaultServer(): Promise<FaultServer> {
       }
 
       if (path.endsWith('/images/generations')) {
-        if (scenario === 'images-500') return json(response, 500, { error: { message: 'The server had an error while processing your request.', type: 'server_error' } });
-        if (scenario === 'images-429-then-ok' && count(scenario) === 1) return json(response, 429, { error: { message: 'Rate limit reached for images', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after-ms': '30' });
-        if (scenario === 'images-429-no-wait') return json(response, 429, { error: { message: 'Rate limit reached for images', type: 'requests', code: 'rate_limit_exceeded' } });
+        if (scenario === 'images-500')
+          return json(response, 500, {
+            error: { message: 'The server had an error while processing your request.', type: 'server_error' },
+          });
+        if (scenario === 'images-429-then-ok' && count(scenario) === 1)
+          return json(
+            response,
+            429,
+            { error: { message: 'Rate limit reached for images', type: 'requests', code: 'rate_limit_exceeded' } },
+            { 'retry-after-ms': '30' },
+          );
+        if (scenario === 'images-429-no-wait')
+          return json(response, 429, {
+            error: { message: 'Rate limit reached for images', type: 'requests', code: 'rate_limit_exceeded' },
+          });
         if (scenario === 'images-stall-body') {
           // Headers at once, then the body never comes.
           response.writeHead(200, { 'content-type': 'application/json', ...CORS });
@@ -170,27 +225,85 @@ export async function startFaultServer(): Promise<FaultServer> {
           response.end(']}');
           return;
         }
-        if (scenario === 'images-url-missing') return json(response, 200, { created: 1, data: [{ url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/${scenario}/v1/files/gone.png` }] });
-        if (scenario === 'images-policy') return json(response, 400, { error: { message: 'Your request was rejected as a result of our safety system.', type: 'invalid_request_error', code: 'content_policy_violation' } });
-        if (scenario === 'images-ratelimit') return json(response, 429, { error: { message: 'Rate limit reached for images', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '30' });
-        if (scenario === 'images-size') return json(response, 400, { error: { message: "Invalid value: '333x333'. Supported values are: '256x256', '512x512', and '1024x1024'.", type: 'invalid_request_error', param: 'size' } });
+        if (scenario === 'images-url-missing')
+          return json(response, 200, {
+            created: 1,
+            data: [
+              {
+                url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/${scenario}/v1/files/gone.png`,
+              },
+            ],
+          });
+        if (scenario === 'images-policy')
+          return json(response, 400, {
+            error: {
+              message: 'Your request was rejected as a result of our safety system.',
+              type: 'invalid_request_error',
+              code: 'content_policy_violation',
+            },
+          });
+        if (scenario === 'images-ratelimit')
+          return json(
+            response,
+            429,
+            { error: { message: 'Rate limit reached for images', type: 'requests', code: 'rate_limit_exceeded' } },
+            { 'retry-after': '30' },
+          );
+        if (scenario === 'images-size')
+          return json(response, 400, {
+            error: {
+              message: "Invalid value: '333x333'. Supported values are: '256x256', '512x512', and '1024x1024'.",
+              type: 'invalid_request_error',
+              param: 'size',
+            },
+          });
         if (scenario === 'images-slow') await sleep(10_000);
         const n = typeof body['n'] === 'number' ? body['n'] : 1;
         const size = typeof body['size'] === 'string' ? body['size'] : '64x64';
         const [width = 64, height = 64] = size.split('x').map((value) => Math.min(Number(value) || 64, 256));
-        return json(response, 200, { created: 1, data: Array.from({ length: n }, (_, index) => ({ b64_json: makePng(width, height, index + 1).toString('base64'), revised_prompt: `${String(body['prompt'])} (revised)` })) });
+        return json(response, 200, {
+          created: 1,
+          data: Array.from({ length: n }, (_, index) => ({
+            b64_json: makePng(width, height, index + 1).toString('base64'),
+            revised_prompt: `${String(body['prompt'])} (revised)`,
+          })),
+        });
       }
 
       if (path.endsWith('/messages')) {
         // Anthropic Messages.
-        const event = (name: string, data: unknown) => response.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-        if (scenario === 'anthropic-401') return json(response, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
+        const event = (name: string, data: unknown) =>
+          response.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+        if (scenario === 'anthropic-401')
+          return json(response, 401, {
+            type: 'error',
+            error: { type: 'authentication_error', message: 'invalid x-api-key' },
+          });
         startSse(response);
-        event('message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', content: [], model: 'claude-fault', stop_reason: null, usage: { input_tokens: 9, output_tokens: 1 } } });
-        event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+        event('message_start', {
+          type: 'message_start',
+          message: {
+            id: 'msg_1',
+            type: 'message',
+            role: 'assistant',
+            content: [],
+            model: 'claude-fault',
+            stop_reason: null,
+            usage: { input_tokens: 9, output_tokens: 1 },
+          },
+        });
+        event('content_block_start', {
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'text', text: '' },
+        });
         event('ping', { type: 'ping' });
         for (const piece of FAULT_TEXT.slice(0, scenario === 'anthropic-error' ? 2 : FAULT_TEXT.length)) {
-          event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } });
+          event('content_block_delta', {
+            type: 'content_block_delta',
+            index: 0,
+            delta: { type: 'text_delta', text: piece },
+          });
         }
         if (scenario === 'anthropic-error') {
           event('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
@@ -198,7 +311,19 @@ export async function startFaultServer(): Promise<FaultServer> {
           return;
         }
         event('content_block_stop', { type: 'content_block_stop', index: 0 });
-        event('message_delta', { type: 'message_delta', delta: { stop_reason: scenario === 'anthropic-refusal' ? 'refusal' : scenario === 'anthropic-length' ? 'max_tokens' : 'end_turn', stop_sequence: null }, usage: { output_tokens: 4 } });
+        event('message_delta', {
+          type: 'message_delta',
+          delta: {
+            stop_reason:
+              scenario === 'anthropic-refusal'
+                ? 'refusal'
+                : scenario === 'anthropic-length'
+                  ? 'max_tokens'
+                  : 'end_turn',
+            stop_sequence: null,
+          },
+          usage: { output_tokens: 4 },
+        });
         event('message_stop', { type: 'message_stop' });
         response.end();
         return;
@@ -218,25 +343,56 @@ export async function startFaultServer(): Promise<FaultServer> {
           response.end();
           return;
         case 'auth':
-          return json(response, 401, { error: { message: 'Incorrect API key provided: sk-te***', type: 'invalid_request_error', code: 'invalid_api_key' } });
+          return json(response, 401, {
+            error: {
+              message: 'Incorrect API key provided: sk-te***',
+              type: 'invalid_request_error',
+              code: 'invalid_api_key',
+            },
+          });
         case 'rate-limit-then-ok':
-          if (count(scenario) <= 2) return json(response, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after-ms': '30' });
+          if (count(scenario) <= 2)
+            return json(
+              response,
+              429,
+              { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+              { 'retry-after-ms': '30' },
+            );
           startSse(response);
           await sendText(FAULT_TEXT);
           return finishStream();
         case 'rate-limit-long':
-          return json(response, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '3600' });
+          return json(
+            response,
+            429,
+            { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+            { 'retry-after': '3600' },
+          );
         case 'quota':
-          return json(response, 429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } });
+          return json(response, 429, {
+            error: {
+              message: 'You exceeded your current quota',
+              type: 'insufficient_quota',
+              code: 'insufficient_quota',
+            },
+          });
         case 'server-error-then-ok':
-          if (count(scenario) === 1) return json(response, 500, { error: { message: 'The server had an error', type: 'server_error' } });
+          if (count(scenario) === 1)
+            return json(response, 500, { error: { message: 'The server had an error', type: 'server_error' } });
           startSse(response);
           await sendText(FAULT_TEXT);
           return finishStream();
         case 'server-error':
           return json(response, 503, { error: { message: 'Service unavailable', type: 'server_error' } });
         case 'context-length':
-          return json(response, 400, { error: { message: "This model's maximum context length is 8 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } });
+          return json(response, 400, {
+            error: {
+              message: "This model's maximum context length is 8 tokens.",
+              type: 'invalid_request_error',
+              param: 'messages',
+              code: 'context_length_exceeded',
+            },
+          });
         case 'disconnect':
           startSse(response);
           await sendText(FAULT_TEXT.slice(0, 2));
@@ -256,7 +412,7 @@ export async function startFaultServer(): Promise<FaultServer> {
             '# Safe heading\n\n',
             '<script>window.__hostile = "script"</script>\n\n',
             '<img src="http://127.0.0.1:9/pixel.png" onerror="window.__hostile = \'onerror\'">\n\n',
-            '[click me](javascript:window.__hostile=\'href\')\n\n',
+            "[click me](javascript:window.__hostile='href')\n\n",
             '<a href="https://example.test" onmouseover="window.__hostile=\'hover\'">link</a>\n\n',
             '<iframe src="javascript:window.__hostile=\'iframe\'"></iframe>\n\n',
             '![tracker](http://127.0.0.1:9/tracker.png)\n',
@@ -327,7 +483,9 @@ export async function startFaultServer(): Promise<FaultServer> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

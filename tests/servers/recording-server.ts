@@ -1,7 +1,4 @@
-import {
-  createServer,
-  type IncomingHttpHeaders,
-} from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makePng } from './png.js';
 import { CORS, json, readScopedRequest, sleep } from './test-http.js';
@@ -44,11 +41,7 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-function chunk(
-  delta: Record<string, unknown>,
-  finish: string | null = null,
-  usage?: Record<string, number>,
-): string {
+function chunk(delta: Record<string, unknown>, finish: string | null = null, usage?: Record<string, number>): string {
   return `data: ${JSON.stringify({ id: 'chatcmpl-rec', object: 'chat.completion.chunk', created: 1, model: 'recorded', choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
 }
 
@@ -95,11 +88,8 @@ export async function startRecordingServer(): Promise<RecordingServer> {
 
       if (path.endsWith('/images/generations')) {
         const n = typeof body['n'] === 'number' ? body['n'] : 1;
-        const size =
-          typeof body['size'] === 'string' ? body['size'] : '256x256';
-        const [width = 64, height = 64] = size
-          .split('x')
-          .map((value) => Math.min(Number(value) || 64, 256));
+        const size = typeof body['size'] === 'string' ? body['size'] : '256x256';
+        const [width = 64, height = 64] = size.split('x').map((value) => Math.min(Number(value) || 64, 256));
         return json(response, 200, {
           created: 1,
           data: Array.from({ length: n }, (_, index) => ({

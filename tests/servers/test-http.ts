@@ -11,7 +11,12 @@ export const CORS = {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'content-type': 'application/json', ...CORS, ...headers });
   response.end(JSON.stringify(body));
 }
@@ -31,7 +36,10 @@ export interface ScopedRequest {
  * Answers a CORS preflight (returns undefined: nothing more to do), or reads the request's
  * scope, path and body.
  */
-export async function readScopedRequest(request: IncomingMessage, response: ServerResponse): Promise<ScopedRequest | undefined> {
+export async function readScopedRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<ScopedRequest | undefined> {
   if (request.method === 'OPTIONS') {
     response.writeHead(204, { ...CORS, 'access-control-max-age': '600' });
     response.end();

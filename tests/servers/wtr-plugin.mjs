@@ -45,7 +45,9 @@ export function testServersPlugin() {
       }
       if (command === 'recording-server') {
         // The OpenAI-compatible server that records requests (tests/servers/recording-server.ts).
-        recording ??= tsImport('./recording-server.ts', import.meta.url).then((module) => module.startRecordingServer());
+        recording ??= tsImport('./recording-server.ts', import.meta.url).then((module) =>
+          module.startRecordingServer(),
+        );
         return { url: (await recording).url };
       }
       if (command === 'reliability-figures') {
@@ -59,7 +61,9 @@ export function testServersPlugin() {
       if (command === 'test-server-requests') {
         // Requests the fault server saw for a scenario (tests assert on downloads).
         await (started ??= start());
-        return servers[0].requests.filter((request) => request.scenario === payload?.scenario).map((request) => request.path);
+        return servers[0].requests
+          .filter((request) => request.scenario === payload?.scenario)
+          .map((request) => request.path);
       }
       return undefined;
     },
@@ -69,20 +73,45 @@ export function testServersPlugin() {
     async serve(context) {
       const diffusionPrefix = '/runtime-assets/models/ai-blocks-tiny-diffusion/';
       if (context.path.startsWith(diffusionPrefix)) {
-        tinyDiffusion ??= tsImport('../../packages/test-models/src/node.ts', import.meta.url).then((module) => module.tinyDiffusionWithChecksums().files);
+        tinyDiffusion ??= tsImport('../../packages/test-models/src/node.ts', import.meta.url).then(
+          (module) => module.tinyDiffusionWithChecksums().files,
+        );
         const body = (await tinyDiffusion).get(context.path.slice(diffusionPrefix.length));
-        return body ? { body: Buffer.from(body), type: context.path.endsWith('.json') ? 'json' : context.path.endsWith('.txt') ? 'text' : 'application/octet-stream' } : undefined;
+        return body
+          ? {
+              body: Buffer.from(body),
+              type: context.path.endsWith('.json')
+                ? 'json'
+                : context.path.endsWith('.txt')
+                  ? 'text'
+                  : 'application/octet-stream',
+            }
+          : undefined;
       }
-      const packages = { '/runtime-assets/wllama/': '@wllama/wllama/esm/', '/runtime-assets/webllm/': '@mlc-ai/web-llm/lib/', '/runtime-assets/onnxruntime-web/': 'onnxruntime-web/dist/' };
+      const packages = {
+        '/runtime-assets/wllama/': '@wllama/wllama/esm/',
+        '/runtime-assets/webllm/': '@mlc-ai/web-llm/lib/',
+        '/runtime-assets/onnxruntime-web/': 'onnxruntime-web/dist/',
+      };
       const prefix = Object.keys(packages).find((candidate) => context.path.startsWith(candidate));
       if (!prefix) return undefined;
       const { readFile } = await import('node:fs/promises');
-      const file = new URL(`../../node_modules/${packages[prefix]}${context.path.slice(prefix.length)}`, import.meta.url);
+      const file = new URL(
+        `../../node_modules/${packages[prefix]}${context.path.slice(prefix.length)}`,
+        import.meta.url,
+      );
       try {
         const body = await readFile(file);
         // onnxruntime-web goes out as text/javascript, which the dev server does not rewrite: its
         // import resolution would fail on the Node-only `import("module")` inside.
-        return { body, type: context.path.endsWith('.wasm') ? 'application/wasm' : prefix === '/runtime-assets/onnxruntime-web/' ? 'text/javascript' : 'js' };
+        return {
+          body,
+          type: context.path.endsWith('.wasm')
+            ? 'application/wasm'
+            : prefix === '/runtime-assets/onnxruntime-web/'
+              ? 'text/javascript'
+              : 'js',
+        };
       } catch {
         return undefined;
       }

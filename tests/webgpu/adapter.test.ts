@@ -20,10 +20,19 @@ describe('WebGPU in the test browser', () => {
       shaderF16: adapter.features.has('shader-f16'),
     };
     console.log(`WebGPU adapter: ${JSON.stringify(report)}`);
-    expect(report).to.deep.equal({ vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true, shaderF16: false });
+    expect(report).to.deep.equal({
+      vendor: 'google',
+      architecture: 'swiftshader',
+      isFallbackAdapter: true,
+      shaderF16: false,
+    });
 
     const probe = await probeCapabilities();
-    expect(probe.webgpu).to.deep.include({ adapter: true, isFallbackAdapter: report.isFallbackAdapter, shaderF16: report.shaderF16 });
+    expect(probe.webgpu).to.deep.include({
+      adapter: true,
+      isFallbackAdapter: report.isFallbackAdapter,
+      shaderF16: report.shaderF16,
+    });
     expect(probe.webgpu.description).to.contain(report.architecture);
     expect(probe.webgpu.maxBufferSize).to.equal(adapter.limits.maxBufferSize);
 

@@ -11,14 +11,23 @@ describe('engine selection with WebGPU on SwiftShader', () => {
     const app = await mountHost();
     const block = blockIn(app, 'ai-chat');
     const gpuOption = () => block.shadowRoot?.querySelector<HTMLOptionElement>('#engine option[value="webllm"]');
-    await until(() => gpuOption()?.textContent.includes('software') === true, () => `the GPU engine to say why (got "${gpuOption()?.textContent ?? ''}")`, 15_000);
+    await until(
+      () => gpuOption()?.textContent.includes('software') === true,
+      () => `the GPU engine to say why (got "${gpuOption()?.textContent ?? ''}")`,
+      15_000,
+    );
     expect(gpuOption()?.disabled).to.equal(true);
     expect(gpuOption()?.textContent).to.contain('WebGPU here runs in software, without a real GPU.');
     // The page's service is the automatic first choice: without it, the CPU model is, and it says why.
     block.settings = { probe: { ...(await probeCapabilities()), hostServiceModule: 'no' } };
-    await until(() => engineSummary(block).includes('software'), () => `the summary to say why (got "${engineSummary(block)}")`);
+    await until(
+      () => engineSummary(block).includes('software'),
+      () => `the summary to say why (got "${engineSummary(block)}")`,
+    );
     // "Using the CPU model…" when its model is cached, "…after a one-time download" before.
-    expect(engineSummary(block)).to.match(/CPU model \(WebAssembly\).*WebGPU here runs in software, without a real GPU/);
+    expect(engineSummary(block)).to.match(
+      /CPU model \(WebAssembly\).*WebGPU here runs in software, without a real GPU/,
+    );
     app.remove();
   });
 });

@@ -12,7 +12,10 @@ const MAX_LEVEL_DIFFERENCE = 2;
 const MAX_MEAN_DIFFERENCE = 0.05;
 
 async function pixels(png: Uint8Array): Promise<Uint8ClampedArray> {
-  const bitmap = await createImageBitmap(new Blob([png as BlobPart], { type: 'image/png' }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  const bitmap = await createImageBitmap(new Blob([png as BlobPart], { type: 'image/png' }), {
+    colorSpaceConversion: 'none',
+    premultiplyAlpha: 'none',
+  });
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d');
   if (!context) throw new Error('no 2d context');
@@ -27,8 +30,18 @@ describe('ONNX image engine on the WebGPU provider', () => {
   });
 
   it('draws the tiny model’s image on WebGPU within rounding of the WebAssembly image', async () => {
-    const gpu = createOnnxImageEngine({ model: MANIFEST_URL, executionProvider: 'webgpu', cache: false, pngCompression: 'stored' });
-    const cpu = createOnnxImageEngine({ model: MANIFEST_URL, executionProvider: 'wasm', cache: false, pngCompression: 'stored' });
+    const gpu = createOnnxImageEngine({
+      model: MANIFEST_URL,
+      executionProvider: 'webgpu',
+      cache: false,
+      pngCompression: 'stored',
+    });
+    const cpu = createOnnxImageEngine({
+      model: MANIFEST_URL,
+      executionProvider: 'wasm',
+      cache: false,
+      pngCompression: 'stored',
+    });
     engines.push(gpu, cpu);
     // 'auto' keeps a software adapter for explicit requests only.
     const auto = createOnnxImageEngine({ model: MANIFEST_URL, cache: false });
@@ -62,7 +75,9 @@ describe('ONNX image engine on the WebGPU provider', () => {
       }
     }
     const mean = sum / ((a.length / 4) * 3);
-    console.log(`tiny diffusion on WebGPU (SwiftShader): ${gpuSeconds.toFixed(3)} s first image, ${warmSeconds.toFixed(3)} s next; vs WebAssembly: max ${max}, mean ${mean.toFixed(4)} levels, ${differing} of ${(a.length / 4) * 3} channel values differ`);
+    console.log(
+      `tiny diffusion on WebGPU (SwiftShader): ${gpuSeconds.toFixed(3)} s first image, ${warmSeconds.toFixed(3)} s next; vs WebAssembly: max ${max}, mean ${mean.toFixed(4)} levels, ${differing} of ${(a.length / 4) * 3} channel values differ`,
+    );
     expect(max).to.be.at.most(MAX_LEVEL_DIFFERENCE);
     expect(mean).to.be.at.most(MAX_MEAN_DIFFERENCE);
   });

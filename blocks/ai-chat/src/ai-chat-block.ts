@@ -75,9 +75,23 @@ export class AiChatBlock extends BlockElementBase {
     onFinish: () => this.streamingView?.end(),
   });
   /** The conversation, its branches and settings, and how its turns are saved. */
-  private readonly conversation = new ConversationController(this, { graph: () => this.graph, graphModule: () => this.graphModule }, { busy: () => this.generation.busy, restoreEngine: (settings) => { restoreEngineChoice(this.engines, settings); } });
+  private readonly conversation = new ConversationController(
+    this,
+    { graph: () => this.graph, graphModule: () => this.graphModule },
+    {
+      busy: () => this.generation.busy,
+      restoreEngine: (settings) => {
+        restoreEngineChoice(this.engines, settings);
+      },
+    },
+  );
   /** How saved replies render (markdownView: a long one over several frames, its view kept with its element). */
-  private readonly replyMarkdown = { onCodeBlock: highlightCodeBlocks, onRendered: () => { this.follower.schedule(); } };
+  private readonly replyMarkdown = {
+    onCodeBlock: highlightCodeBlocks,
+    onRendered: () => {
+      this.follower.schedule();
+    },
+  };
   private readonly follower = new ThreadFollower(this, () => this.renderRoot.querySelector<HTMLElement>('.thread'));
   private streamingView: StreamingMarkdownView | undefined;
   /** The thread version last shown (its code is highlighted once per change). */
@@ -122,18 +136,35 @@ export class AiChatBlock extends BlockElementBase {
     try {
       engine = this.engines.engine(engineId);
     } catch (error) {
-      this.conversation.finishReply(reply, { outcome: { status: 'error', text: '', error: AiError.from(error).toJSON() } });
+      this.conversation.finishReply(reply, {
+        outcome: { status: 'error', text: '', error: AiError.from(error).toJSON() },
+      });
       return;
     }
     const run = await this.generation.run(
       engine,
       (abortSignal) => {
         const { temperature, maxOutputTokens } = this.conversation;
-        const { messages, system } = this.conversation.request(reply, contextWindowFor(this.settings.contextWindow, this.engines, engine));
-        return streamText({ engine, messages, ...(system ? { system } : {}), temperature, maxOutputTokens, abortSignal });
+        const { messages, system } = this.conversation.request(
+          reply,
+          contextWindowFor(this.settings.contextWindow, this.engines, engine),
+        );
+        return streamText({
+          engine,
+          messages,
+          ...(system ? { system } : {}),
+          temperature,
+          maxOutputTokens,
+          abortSignal,
+        });
       },
       // The model may have been downloaded just now: other pickers on the page should say so.
-      { meta: reply, onLoaded: () => { this.engines.announceModelsChanged(); } },
+      {
+        meta: reply,
+        onLoaded: () => {
+          this.engines.announceModelsChanged();
+        },
+      },
     );
     if (!run) return;
     this.conversation.finishReply(reply, run);
@@ -190,13 +221,31 @@ export class AiChatBlock extends BlockElementBase {
       ${conversation.entities.standalone ? html`<p class="status" role="status">This block is not connected to a page that saves it: the conversation stays here until you leave.</p>` : nothing}
       ${readonly ? nothing : this.renderSettings()}
       ${conversation.path.length > 0 ? nothing : readonly ? html`<p class="status">No messages yet.</p>` : renderExampleExchange()}
-      <div class="thread" part="thread" role="log" aria-label="Conversation" aria-busy=${busy ? 'true' : 'false'} @scroll=${this.follower.handleScroll}>
-        ${guard([conversation.version, this.editingKey, readonly, busy], () => repeat(shown, (node) => node.key, (node) => this.renderMessage(node, readonly, busy)))}
+      <div
+        class="thread"
+        part="thread"
+        role="log"
+        aria-label="Conversation"
+        aria-busy=${busy ? 'true' : 'false'}
+        @scroll=${this.follower.handleScroll}
+      >
+        ${guard([conversation.version, this.editingKey, readonly, busy], () =>
+          repeat(
+            shown,
+            (node) => node.key,
+            (node) => this.renderMessage(node, readonly, busy),
+          ),
+        )}
         ${streamingKey ? this.renderStreaming() : nothing}
       </div>
-      ${this.renderNotices()}
-      ${readonly ? nothing : this.renderComposer()}
-      ${renderSaveStatus(conversation.saveState, () => { conversation.retrySave(); }, { unsaved: `${pending} turn${pending === 1 ? '' : 's'} not saved yet` })}
+      ${this.renderNotices()} ${readonly ? nothing : this.renderComposer()}
+      ${renderSaveStatus(
+        conversation.saveState,
+        () => {
+          conversation.retrySave();
+        },
+        { unsaved: `${pending} turn${pending === 1 ? '' : 's'} not saved yet` },
+      )}
     </section>`;
   }
 
@@ -207,19 +256,40 @@ export class AiChatBlock extends BlockElementBase {
     return html`${renderEnginePicker(this.engines, { busy })}
       <div class="settings row">
         <label for="preset">Assistant</label>
-        <select id="preset" ?disabled=${busy} @change=${(event: Event) => { conversation.set('presetId', valueOf(event)); }}>
+        <select
+          id="preset"
+          ?disabled=${busy}
+          @change=${(event: Event) => {
+            conversation.set('presetId', valueOf(event));
+          }}
+        >
           ${SYSTEM_PROMPT_PRESETS.map((preset) => html`<option value=${preset.id} ?selected=${preset.id === conversation.presetId}>${preset.label}</option>`)}
           <option value=${CUSTOM_PRESET_ID} ?selected=${conversation.presetId === CUSTOM_PRESET_ID}>Your own…</option>
         </select>
       </div>
       ${stored.modelId ? html`<p class="hint" data-stored-model>This conversation last used ${stored.modelId}${stored.engineId ? ` (${stored.engineId})` : ''}.</p>` : nothing}
-      ${conversation.presetId === CUSTOM_PRESET_ID
-        ? html`<label for="system">System prompt</label>
-            <textarea id="system" class="system" .value=${conversation.customSystemPrompt} @input=${(event: Event) => { conversation.set('customSystemPrompt', valueOf(event)); }}></textarea>`
-        : nothing}
+      ${
+        conversation.presetId === CUSTOM_PRESET_ID
+          ? html`<label for="system">System prompt</label>
+              <textarea
+                id="system"
+                class="system"
+                .value=${conversation.customSystemPrompt}
+                @input=${(event: Event) => {
+                  conversation.set('customSystemPrompt', valueOf(event));
+                }}
+              ></textarea>`
+          : nothing
+      }
       <details>
         <summary>Settings</summary>
-        ${renderSamplingControls(conversation, (change) => { conversation.setSampling(change); }, { lengthLabel: 'Max reply length (tokens)' })}
+        ${renderSamplingControls(
+          conversation,
+          (change) => {
+            conversation.setSampling(change);
+          },
+          { lengthLabel: 'Max reply length (tokens)' },
+        )}
       </details>`;
   }
 
@@ -227,30 +297,95 @@ export class AiChatBlock extends BlockElementBase {
     const { index, keys } = this.conversation.siblings(node);
     const isUser = node.role === 'user';
     const editing = this.editingKey === node.key;
-    return html`<article class="message ${node.role}" part="message" data-key=${node.key} data-role=${node.role} aria-label=${isUser ? 'You' : 'AI'}>
+    return html`<article
+      class="message ${node.role}"
+      part="message"
+      data-key=${node.key}
+      data-role=${node.role}
+      aria-label=${isUser ? 'You' : 'AI'}
+    >
       <div class="meta">
         <span class="who">${isUser ? 'You' : 'AI'}</span>
-        ${renderVersionSwitch(index, keys.length, busy, (step) => { this.conversation.showSibling(node, step); })}
+        ${renderVersionSwitch(index, keys.length, busy, (step) => {
+          this.conversation.showSibling(node, step);
+        })}
       </div>
-      ${editing
-        ? html`<label class="visually-hidden" for="edit-${node.key}">Edit your message</label>
-            <textarea id="edit-${node.key}" class="edit" .value=${this.editDraft} @input=${(event: Event) => { this.editDraft = valueOf(event); }} @keydown=${(event: KeyboardEvent) => { this.handleEditKeydown(event, node); }}></textarea>
-            <div class="row">
-              <button type="button" class="primary" part="button" data-action="save-edit" @click=${() => { this.handleSaveEdit(node); }}>Send as a new version</button>
-              <button type="button" part="button" @click=${() => { this.editingKey = undefined; }}>Cancel</button>
-            </div>`
-        : isUser
-          ? html`<div class="body">${node.text}</div>`
-          : html`<div class="body markdown" ${markdownView(node.text, this.replyMarkdown)}></div>`}
+      ${
+        editing
+          ? html`<label class="visually-hidden" for="edit-${node.key}">Edit your message</label>
+              <textarea
+                id="edit-${node.key}"
+                class="edit"
+                .value=${this.editDraft}
+                @input=${(event: Event) => {
+                  this.editDraft = valueOf(event);
+                }}
+                @keydown=${(event: KeyboardEvent) => {
+                  this.handleEditKeydown(event, node);
+                }}
+              ></textarea>
+              <div class="row">
+                <button
+                  type="button"
+                  class="primary"
+                  part="button"
+                  data-action="save-edit"
+                  @click=${() => {
+                    this.handleSaveEdit(node);
+                  }}
+                >
+                  Send as a new version
+                </button>
+                <button
+                  type="button"
+                  part="button"
+                  @click=${() => {
+                    this.editingKey = undefined;
+                  }}
+                >
+                  Cancel
+                </button>
+              </div>`
+          : isUser
+            ? html`<div class="body">${node.text}</div>`
+            : html`<div class="body markdown" ${markdownView(node.text, this.replyMarkdown)}></div>`
+      }
       ${isUser ? nothing : renderProvenanceLine(node.provenance, { engine: false, speed: false })}
-      ${readonly || editing
-        ? nothing
-        : html`<div class="actions row">
-            <button type="button" part="button" data-action="copy" @click=${() => void copyText(node.text)}>Copy</button>
-            ${isUser
-              ? html`<button type="button" part="button" data-action="edit" ?disabled=${busy} @click=${() => { this.editDraft = node.text; this.editingKey = node.key; }}>Edit</button>`
-              : html`<button type="button" part="button" data-action="regenerate" ?disabled=${busy} @click=${() => { this.handleRegenerate(node); }}>Regenerate</button>`}
-          </div>`}
+      ${
+        readonly || editing
+          ? nothing
+          : html`<div class="actions row">
+              <button type="button" part="button" data-action="copy" @click=${() => void copyText(node.text)}>
+                Copy
+              </button>
+              ${
+                isUser
+                  ? html`<button
+                      type="button"
+                      part="button"
+                      data-action="edit"
+                      ?disabled=${busy}
+                      @click=${() => {
+                        this.editDraft = node.text;
+                        this.editingKey = node.key;
+                      }}
+                    >
+                      Edit
+                    </button>`
+                  : html`<button
+                      type="button"
+                      part="button"
+                      data-action="regenerate"
+                      ?disabled=${busy}
+                      @click=${() => {
+                        this.handleRegenerate(node);
+                      }}
+                    >
+                      Regenerate
+                    </button>`
+              }
+            </div>`
+      }
     </article>`;
   }
 
@@ -268,8 +403,30 @@ export class AiChatBlock extends BlockElementBase {
     const { droppedNotice, failure } = this.conversation;
     const outcome = failure?.outcome;
     return html`${renderTrimmedNotice(droppedNotice)}
-      ${outcome?.status === 'aborted' ? html`<p class="status" role="status">Stopped before any reply. <button type="button" part="button" data-action="retry" @click=${() => { this.handleErrorAction('retry'); }}>Try again</button></p>` : nothing}
-      ${outcome?.status === 'error' && outcome.error ? renderErrorNotice(outcome.error, (action) => { this.handleErrorAction(action); }) : nothing}`;
+    ${
+      outcome?.status === 'aborted'
+        ? html`<p class="status" role="status">
+            Stopped before any reply.
+            <button
+              type="button"
+              part="button"
+              data-action="retry"
+              @click=${() => {
+                this.handleErrorAction('retry');
+              }}
+            >
+              Try again
+            </button>
+          </p>`
+        : nothing
+    }
+    ${
+      outcome?.status === 'error' && outcome.error
+        ? renderErrorNotice(outcome.error, (action) => {
+            this.handleErrorAction(action);
+          })
+        : nothing
+    }`;
   }
 
   private renderComposer() {
@@ -279,14 +436,51 @@ export class AiChatBlock extends BlockElementBase {
     const window = contextWindowFor(this.settings.contextWindow, this.engines);
     return html`<div class="composer" part="composer">
       <label for="message">Message</label>
-      <textarea id="message" .value=${this.draft} placeholder="Write a message" aria-describedby="message-hint"
-        @input=${(event: Event) => { this.draft = valueOf(event); }}
-        @keydown=${(event: KeyboardEvent) => { this.handleComposerKeydown(event); }}></textarea>
+      <textarea
+        id="message"
+        .value=${this.draft}
+        placeholder="Write a message"
+        aria-describedby="message-hint"
+        @input=${(event: Event) => {
+          this.draft = valueOf(event);
+        }}
+        @keydown=${(event: KeyboardEvent) => {
+          this.handleComposerKeydown(event);
+        }}
+      ></textarea>
       <div class="row">
-        <button type="button" class="primary" part="button" data-action="send" ?disabled=${busy || awaitingReply || !this.draft.trim() || !this.engines.selection?.choice} @click=${() => { this.handleSend(); }}>Send</button>
-        ${busy ? html`<button type="button" part="button" data-action="stop" @click=${() => { this.generation.stop(); }}>Stop</button>` : nothing}
-        <span class="hint" id="message-hint">${awaitingReply ? 'Your last message has no reply yet: try again or edit it.' : 'Enter sends, Shift+Enter adds a line, Esc stops.'}</span>
-        <span class="hint tokens" data-tokens=${String(used)}>≈ ${used.toLocaleString()} of ${window.toLocaleString()} tokens</span>
+        <button
+          type="button"
+          class="primary"
+          part="button"
+          data-action="send"
+          ?disabled=${busy || awaitingReply || !this.draft.trim() || !this.engines.selection?.choice}
+          @click=${() => {
+            this.handleSend();
+          }}
+        >
+          Send
+        </button>
+        ${
+          busy
+            ? html`<button
+                type="button"
+                part="button"
+                data-action="stop"
+                @click=${() => {
+                  this.generation.stop();
+                }}
+              >
+                Stop
+              </button>`
+            : nothing
+        }
+        <span class="hint" id="message-hint"
+          >${awaitingReply ? 'Your last message has no reply yet: try again or edit it.' : 'Enter sends, Shift+Enter adds a line, Esc stops.'}</span
+        >
+        <span class="hint tokens" data-tokens=${String(used)}
+          >≈ ${used.toLocaleString()} of ${window.toLocaleString()} tokens</span
+        >
       </div>
     </div>`;
   }

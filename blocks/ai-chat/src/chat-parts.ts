@@ -5,22 +5,56 @@ export function renderExampleExchange(): TemplateResult {
   return html`<div class="example" aria-label="Example conversation">
     <p class="hint">Example — write a message below to start.</p>
     <div class="message user"><div class="body">What is a good name for a lighthouse cat?</div></div>
-    <div class="message assistant"><div class="body markdown"><p>How about <strong>Beacon</strong>, <strong>Foghorn</strong> or <strong>Lumen</strong>?</p></div></div>
+    <div class="message assistant">
+      <div class="body markdown">
+        <p>How about <strong>Beacon</strong>, <strong>Foghorn</strong> or <strong>Lumen</strong>?</p>
+      </div>
+    </div>
   </div>`;
 }
 
 /** "‹ 2/3 ›" to switch between the versions of a message; nothing when it has one. */
-export function renderVersionSwitch(index: number, count: number, busy: boolean, onStep: (step: -1 | 1) => void): TemplateResult | typeof nothing {
+export function renderVersionSwitch(
+  index: number,
+  count: number,
+  busy: boolean,
+  onStep: (step: -1 | 1) => void,
+): TemplateResult | typeof nothing {
   if (count <= 1) return nothing;
   return html`<span class="branches" role="group" aria-label="Versions of this message">
-    <button type="button" part="button" data-action="previous-branch" aria-label="Previous version" ?disabled=${index <= 0 || busy} @click=${() => { onStep(-1); }}>‹</button>
+    <button
+      type="button"
+      part="button"
+      data-action="previous-branch"
+      aria-label="Previous version"
+      ?disabled=${index <= 0 || busy}
+      @click=${() => {
+        onStep(-1);
+      }}
+    >
+      ‹
+    </button>
     <span class="branch-position">${index + 1}/${count}</span>
-    <button type="button" part="button" data-action="next-branch" aria-label="Next version" ?disabled=${index >= count - 1 || busy} @click=${() => { onStep(1); }}>›</button>
+    <button
+      type="button"
+      part="button"
+      data-action="next-branch"
+      aria-label="Next version"
+      ?disabled=${index >= count - 1 || busy}
+      @click=${() => {
+        onStep(1);
+      }}
+    >
+      ›
+    </button>
   </span>`;
 }
 
 /** Says how many of the oldest messages the last request left out; nothing when none were. */
 export function renderTrimmedNotice(dropped: number): TemplateResult | typeof nothing {
   if (dropped <= 0) return nothing;
-  return html`<p class="status notice" role="status" data-notice="history-trimmed">The ${dropped} oldest message${dropped === 1 ? ' was' : 's were'} left out of the request to fit the model’s context window.</p>`;
+  return html`<p class="status notice" role="status" data-notice="history-trimmed">
+    The ${dropped} oldest message${dropped === 1 ? ' was' : 's were'} left out of the request to fit the model’s context
+    window.
+  </p>`;
 }

@@ -15,7 +15,18 @@ import type { ChatMessage, SerializedAiError } from '@ai-blocks/runtime';
 import type { Entity, EntityRootType, Subgraph } from '@blockprotocol/graph';
 import type { ReactiveControllerHost } from 'lit';
 import { CUSTOM_PRESET_ID, presetPrompt } from './presets.js';
-import { activePath, entityIdsByKey, estimateTokens, fitHistory, mergeThread, ROOT, siblingsOf, threadFromTree, type Thread, type ThreadNode } from './thread.js';
+import {
+  activePath,
+  entityIdsByKey,
+  estimateTokens,
+  fitHistory,
+  mergeThread,
+  ROOT,
+  siblingsOf,
+  threadFromTree,
+  type Thread,
+  type ThreadNode,
+} from './thread.js';
 
 /** A reply being written: the message it answers, and its own key. */
 export interface Reply {
@@ -34,7 +45,10 @@ export interface ReplyResult {
 export interface ConversationOptions {
   /** True while a reply is loading or streaming: nothing else may start then. */
   busy: () => boolean;
-  /** Told the settings the conversation was last used with, once, when the block entity first arrives (to choose its engine and model). */
+  /**
+   * Told the settings the conversation was last used with, once, when the block entity first arrives (to choose its
+   * engine and model).
+   */
   restoreEngine?: (settings: ChatSettings) => void;
 }
 
@@ -84,8 +98,16 @@ export class ConversationController {
     access: BlockGraphAccess,
     private readonly options: ConversationOptions,
   ) {
-    this.entities = new BlockEntityController(host, access, { watch: 'subgraph', onChange: (subgraph, entity) => { this.read(subgraph, entity); } });
-    this.turns = this.entities.turnQueue((turn, { client, blockEntity }) => appendChatTurn(client, { blockEntity, ...turn }), { resolveKey: (key) => this.graphIds.get(key) });
+    this.entities = new BlockEntityController(host, access, {
+      watch: 'subgraph',
+      onChange: (subgraph, entity) => {
+        this.read(subgraph, entity);
+      },
+    });
+    this.turns = this.entities.turnQueue(
+      (turn, { client, blockEntity }) => appendChatTurn(client, { blockEntity, ...turn }),
+      { resolveKey: (key) => this.graphIds.get(key) },
+    );
     this.settingsSaver = this.entities.saver<ChatSettings>(async (settings, { client, blockEntity }) => {
       await saveChatSettings(client, blockEntity, settings);
       this.storedSettings = settings;
@@ -99,7 +121,7 @@ export class ConversationController {
 
   /** The system prompt to send: the preset's, or the person's own. */
   get system(): string {
-    return (this.presetId === CUSTOM_PRESET_ID ? this.customSystemPrompt : presetPrompt(this.presetId) ?? '').trim();
+    return (this.presetId === CUSTOM_PRESET_ID ? this.customSystemPrompt : (presetPrompt(this.presetId) ?? '')).trim();
   }
 
   /** The last message of the branch shown. */
@@ -129,7 +151,10 @@ export class ConversationController {
     this.host.requestUpdate();
   }
 
-  /** Adds a message after the last reply of the branch shown; its key, to reply to, or undefined when it may not be sent. */
+  /**
+   * Adds a message after the last reply of the branch shown; its key, to reply to, or undefined when it may not be
+   * sent.
+   */
   send(draft: string): string | undefined {
     const text = draft.trim();
     const last = this.last;
@@ -141,7 +166,8 @@ export class ConversationController {
   edit(node: ThreadNode, draft: string): string | undefined {
     const text = draft.trim();
     if (!text || text === node.text || this.options.busy()) return undefined;
-    return this.addLocal({ key: newKey(), role: 'user', text, provenance: {}, parentKey: node.parentKey, saved: false }).key;
+    return this.addLocal({ key: newKey(), role: 'user', text, provenance: {}, parentKey: node.parentKey, saved: false })
+      .key;
   }
 
   /** The message to write another reply to (the new reply is a sibling of `response`). */
@@ -156,14 +182,27 @@ export class ConversationController {
     this.droppedNotice = 0;
     const reply = { requestKey, responseKey: newKey() };
     this.replying = reply;
-    this.addLocal({ key: reply.responseKey, role: 'assistant', text: '', provenance: {}, parentKey: requestKey, saved: false });
+    this.addLocal({
+      key: reply.responseKey,
+      role: 'assistant',
+      text: '',
+      provenance: {},
+      parentKey: requestKey,
+      saved: false,
+    });
     return reply;
   }
 
-  /** What the engine is asked for a reply: the branch up to its message, as much as fits `contextWindow`, and the system prompt. */
+  /**
+   * What the engine is asked for a reply: the branch up to its message, as much as fits `contextWindow`, and the system
+   * prompt.
+   */
   request(reply: Reply, contextWindow: number): { messages: ChatMessage[]; system: string } {
     const system = this.system;
-    const messages = this.historyTo(reply.requestKey).map((node): ChatMessage => ({ role: node.role, content: node.text }));
+    const messages = this.historyTo(reply.requestKey).map((node): ChatMessage => ({
+      role: node.role,
+      content: node.text,
+    }));
     const budget = contextWindow - this.maxOutputTokens - estimateTokens(system) - 16;
     const fitted = fitHistory(messages, Math.max(budget, 1));
     this.droppedNotice = fitted.dropped;
@@ -201,7 +240,9 @@ export class ConversationController {
     const request = this.thread.nodes.get(reply.requestKey);
     const newRequest = request && !this.isWritten(reply.requestKey);
     this.turns.enqueue({
-      request: newRequest ? { clientId: request.key, text: request.text, afterResponseKey: request.parentKey } : { existingRequestKey: reply.requestKey },
+      request: newRequest
+        ? { clientId: request.key, text: request.text, afterResponseKey: request.parentKey }
+        : { existingRequestKey: reply.requestKey },
       response: { clientId: response.key, text: response.text, provenance },
     });
   }
@@ -226,7 +267,9 @@ export class ConversationController {
     this.graphThread = threadFromTree(tree);
     this.graphIds = entityIdsByKey(tree);
     // Messages the graph now has no longer need the block's own copy (the one still streaming does).
-    this.localNodes = this.localNodes.filter((node) => !this.graphThread.nodes.has(node.key) || node.key === this.replying?.responseKey);
+    this.localNodes = this.localNodes.filter(
+      (node) => !this.graphThread.nodes.has(node.key) || node.key === this.replying?.responseKey,
+    );
     this.storedSettings = readChatSettings(entity);
     if (!this.settingsLoaded && entity) {
       this.settingsLoaded = true;
@@ -239,13 +282,20 @@ export class ConversationController {
   private restore(settings: ChatSettings): void {
     this.options.restoreEngine?.(settings);
     if (settings.presetSystemPromptId) this.presetId = settings.presetSystemPromptId;
-    if (settings.systemPrompt !== undefined && settings.presetSystemPromptId === CUSTOM_PRESET_ID) this.customSystemPrompt = settings.systemPrompt;
+    if (settings.systemPrompt !== undefined && settings.presetSystemPromptId === CUSTOM_PRESET_ID)
+      this.customSystemPrompt = settings.systemPrompt;
     if (settings.temperature !== undefined) this.temperature = settings.temperature;
     if (settings.maxOutputTokens !== undefined) this.maxOutputTokens = settings.maxOutputTokens;
   }
 
   private settingsFor(engine: { engineId: string; modelId: string }): ChatSettings {
-    const settings: ChatSettings = { engineId: engine.engineId, modelId: engine.modelId, presetSystemPromptId: this.presetId, temperature: this.temperature, maxOutputTokens: this.maxOutputTokens };
+    const settings: ChatSettings = {
+      engineId: engine.engineId,
+      modelId: engine.modelId,
+      presetSystemPromptId: this.presetId,
+      temperature: this.temperature,
+      maxOutputTokens: this.maxOutputTokens,
+    };
     if (this.presetId === CUSTOM_PRESET_ID) settings.systemPrompt = this.customSystemPrompt;
     return settings;
   }
@@ -253,7 +303,12 @@ export class ConversationController {
   /** The node's messages from the root of its branch down to it. */
   private historyTo(key: string): ThreadNode[] {
     const history: ThreadNode[] = [];
-    for (let node = this.thread.nodes.get(key); node; node = node.parentKey === undefined ? undefined : this.thread.nodes.get(node.parentKey)) history.unshift(node);
+    for (
+      let node = this.thread.nodes.get(key);
+      node;
+      node = node.parentKey === undefined ? undefined : this.thread.nodes.get(node.parentKey)
+    )
+      history.unshift(node);
     return history;
   }
 

@@ -8,10 +8,18 @@ export interface EngineChoice<M extends { id: string; engine: string }> {
   chooseModel(model: M): void;
 }
 
-/** Chooses the engine and in-browser model a conversation last used, where this page knows them (a model downloads only when used). */
-export function restoreEngineChoice<M extends { id: string; engine: string }>(engines: EngineChoice<M>, settings: ChatSettings): void {
+/**
+ * Chooses the engine and in-browser model a conversation last used, where this page knows them (a model downloads only
+ * when used).
+ */
+export function restoreEngineChoice<M extends { id: string; engine: string }>(
+  engines: EngineChoice<M>,
+  settings: ChatSettings,
+): void {
   if (!isEngineId(settings.engineId)) return;
   engines.setEngine(settings.engineId);
-  const model = engines.models.find((candidate) => candidate.id === settings.modelId && candidate.engine === settings.engineId);
+  const model = engines.models.find(
+    (candidate) => candidate.id === settings.modelId && candidate.engine === settings.engineId,
+  );
   if (model) engines.chooseModel(model);
 }

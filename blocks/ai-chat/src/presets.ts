@@ -6,10 +6,26 @@ export interface SystemPromptPreset {
 }
 
 export const SYSTEM_PROMPT_PRESETS: readonly SystemPromptPreset[] = [
-  { id: 'helpful', label: 'Helpful assistant', prompt: 'You are a helpful assistant. Answer clearly and say when you are not sure.' },
-  { id: 'concise', label: 'Concise', prompt: 'You are a concise assistant. Answer in as few words as the question allows.' },
-  { id: 'tutor', label: 'Patient tutor', prompt: 'You are a patient tutor. Explain step by step, check understanding, and give small examples.' },
-  { id: 'editor', label: 'Writing editor', prompt: 'You are an editor. Improve the clarity and flow of the text you are given and explain your main changes.' },
+  {
+    id: 'helpful',
+    label: 'Helpful assistant',
+    prompt: 'You are a helpful assistant. Answer clearly and say when you are not sure.',
+  },
+  {
+    id: 'concise',
+    label: 'Concise',
+    prompt: 'You are a concise assistant. Answer in as few words as the question allows.',
+  },
+  {
+    id: 'tutor',
+    label: 'Patient tutor',
+    prompt: 'You are a patient tutor. Explain step by step, check understanding, and give small examples.',
+  },
+  {
+    id: 'editor',
+    label: 'Writing editor',
+    prompt: 'You are an editor. Improve the clarity and flow of the text you are given and explain your main changes.',
+  },
 ];
 
 /** The id stored when the person wrote their own system prompt. */
@@ -44,7 +60,11 @@ export interface ContextWindowSource {
  * its model with, the in-browser model's, or the known size of a cloud model (`engine`: the one
  * writing the reply; without it, the one chosen).
  */
-export function contextWindowFor(override: number | undefined, engines: ContextWindowSource, engine?: { engineId: string; modelId: string }): number {
+export function contextWindowFor(
+  override: number | undefined,
+  engines: ContextWindowSource,
+  engine?: { engineId: string; modelId: string },
+): number {
   if (override) return override;
   const engineId = engine?.engineId ?? engines.selection?.choice;
   if (engineId === 'wasm') return WASM_CONTEXT_WINDOW;

@@ -101,7 +101,8 @@ export function activePath(thread: Thread, choices: ReadonlyMap<string, string>)
 
 /** A node's position among its siblings, for "‹ 2/3 ›". */
 export function siblingsOf(thread: Thread, node: ThreadNode): { index: number; keys: string[] } {
-  const keys = node.parentKey === undefined ? thread.rootKeys : (thread.nodes.get(node.parentKey)?.childKeys ?? [node.key]);
+  const keys =
+    node.parentKey === undefined ? thread.rootKeys : (thread.nodes.get(node.parentKey)?.childKeys ?? [node.key]);
   return { index: keys.indexOf(node.key), keys };
 }
 
@@ -114,12 +115,19 @@ export function estimateTokens(text: string): number {
  * The newest messages that fit `budgetTokens`, always keeping the last one; the oldest are left
  * out first, whole turns at a time so a reply never loses its question.
  */
-export function fitHistory(messages: readonly ChatMessage[], budgetTokens: number, count: (text: string) => number = estimateTokens): { messages: ChatMessage[]; dropped: number; tokens: number } {
+export function fitHistory(
+  messages: readonly ChatMessage[],
+  budgetTokens: number,
+  count: (text: string) => number = estimateTokens,
+): { messages: ChatMessage[]; dropped: number; tokens: number } {
   let tokens = messages.reduce((sum, message) => sum + count(message.content) + 4, 0);
   let start = 0;
   while (tokens > budgetTokens && start < messages.length - 1) {
     // Drop a user message together with the reply that follows it.
-    const step = messages[start]?.role === 'user' && messages[start + 1]?.role === 'assistant' && start + 1 < messages.length - 1 ? 2 : 1;
+    const step =
+      messages[start]?.role === 'user' && messages[start + 1]?.role === 'assistant' && start + 1 < messages.length - 1
+        ? 2
+        : 1;
     for (let index = start; index < start + step; index += 1) tokens -= count(messages[index]?.content ?? '') + 4;
     start += step;
   }

@@ -13,7 +13,9 @@ export async function downloadImage(url: string, fileName: string): Promise<stri
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const fetched = await response.blob();
     // Whatever came back is saved as bytes (a same-origin blob with `download` never opens as a page).
-    const blob = fetched.type.startsWith('image/') ? fetched : new Blob([fetched], { type: 'application/octet-stream' });
+    const blob = fetched.type.startsWith('image/')
+      ? fetched
+      : new Blob([fetched], { type: 'application/octet-stream' });
     const objectUrl = URL.createObjectURL(blob);
     const link = document.createElement('a');
     link.href = objectUrl;

@@ -1,4 +1,13 @@
-import { BlockEntityController, keepImage, readKeptImages, type BlockGraphAccess, type ImageToKeep, type KeptImage, type Provenance, type SaveState } from '@ai-blocks/persistence';
+import {
+  BlockEntityController,
+  keepImage,
+  readKeptImages,
+  type BlockGraphAccess,
+  type ImageToKeep,
+  type KeptImage,
+  type Provenance,
+  type SaveState,
+} from '@ai-blocks/persistence';
 import type { GeneratedImage } from '@ai-blocks/runtime';
 import type { Entity, EntityRootType, Subgraph } from '@blockprotocol/graph';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -21,7 +30,8 @@ export interface CandidateRun {
   provenance: Provenance;
 }
 
-const objectUrl = (image: GeneratedImage) => URL.createObjectURL(new Blob([image.bytes.slice().buffer], { type: image.mediaType }));
+const objectUrl = (image: GeneratedImage) =>
+  URL.createObjectURL(new Blob([image.bytes.slice().buffer], { type: image.mediaType }));
 
 /**
  * AI Image's state beside its element: the last run's candidates and which ones the person
@@ -51,7 +61,12 @@ export class ImageCandidatesController implements ReactiveController {
     access: BlockGraphAccess,
   ) {
     host.addController(this);
-    this.entities = new BlockEntityController(host, access, { graphTimeoutMs: 30_000, onChange: (subgraph, entity) => { this.read(subgraph, entity); } });
+    this.entities = new BlockEntityController(host, access, {
+      graphTimeoutMs: 30_000,
+      onChange: (subgraph, entity) => {
+        this.read(subgraph, entity);
+      },
+    });
     this.saver = this.entities.saver<ImageToKeep[]>(async (images, { client }) => {
       // keepImage finds what an earlier attempt wrote, so retrying the whole list is safe.
       for (const image of images) await keepImage(client, image);
@@ -97,7 +112,12 @@ export class ImageCandidatesController implements ReactiveController {
   offer(images: GeneratedImage[], run: CandidateRun): void {
     this.revoke();
     this.run = run;
-    this.candidates = images.map((image) => ({ id: crypto.randomUUID(), image, url: objectUrl(image), selected: false }));
+    this.candidates = images.map((image) => ({
+      id: crypto.randomUUID(),
+      image,
+      url: objectUrl(image),
+      selected: false,
+    }));
     this.host.requestUpdate();
   }
 
@@ -112,7 +132,15 @@ export class ImageCandidatesController implements ReactiveController {
     const blockEntity = this.entities.blockEntity;
     if (!run || this.entities.readonly || !blockEntity) return;
     for (const candidate of this.candidates.filter((item) => item.selected)) {
-      const image: ImageToKeep = { blockEntity, clientId: candidate.id, bytes: candidate.image.bytes, mediaType: candidate.image.mediaType, prompt: run.prompt, size: run.size, provenance: run.provenance };
+      const image: ImageToKeep = {
+        blockEntity,
+        clientId: candidate.id,
+        bytes: candidate.image.bytes,
+        mediaType: candidate.image.mediaType,
+        prompt: run.prompt,
+        size: run.size,
+        provenance: run.provenance,
+      };
       if (run.quality) image.quality = run.quality;
       if (candidate.image.revisedPrompt) image.revisedPrompt = candidate.image.revisedPrompt;
       this.keeping.push(image);

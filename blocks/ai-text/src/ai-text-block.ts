@@ -54,7 +54,11 @@ export class AiTextBlock extends BlockElementBase {
     onFinish: () => this.markdown?.end(),
   });
   /** The kept text, the prompt form and its settings, and how they are saved. */
-  private readonly output = new TextOutputController(this, { graph: () => this.graph, graphModule: () => this.graphModule }, () => this.generation.busy);
+  private readonly output = new TextOutputController(
+    this,
+    { graph: () => this.graph, graphModule: () => this.graphModule },
+    () => this.generation.busy,
+  );
   private markdown: StreamingMarkdownView | undefined;
 
   constructor() {
@@ -84,9 +88,22 @@ export class AiTextBlock extends BlockElementBase {
     const { system, temperature, maxOutputTokens } = this.output;
     await this.generation.run(
       engine,
-      (abortSignal) => streamText({ engine, messages: [{ role: 'user', content: prompt }], ...(system ? { system } : {}), temperature, maxOutputTokens, abortSignal }),
+      (abortSignal) =>
+        streamText({
+          engine,
+          messages: [{ role: 'user', content: prompt }],
+          ...(system ? { system } : {}),
+          temperature,
+          maxOutputTokens,
+          abortSignal,
+        }),
       // The model may have been downloaded just now: other pickers on the page should say so.
-      { meta: { prompt }, onLoaded: () => { this.engines.announceModelsChanged(); } },
+      {
+        meta: { prompt },
+        onLoaded: () => {
+          this.engines.announceModelsChanged();
+        },
+      },
     );
   }
 
@@ -110,37 +127,82 @@ export class AiTextBlock extends BlockElementBase {
 
   override render() {
     const { entities, mode, view } = this.output;
-    if (entities.readonly) return view.text ? this.renderKept(true) : html`<p class="status">Nothing has been written yet.</p>`;
+    if (entities.readonly)
+      return view.text ? this.renderKept(true) : html`<p class="status">Nothing has been written yet.</p>`;
     return html`
       ${entities.standalone ? html`<p class="status" role="status">This block is not connected to a page that saves it: what you generate stays here until you leave.</p>` : nothing}
-      ${mode === 'view' ? this.renderKept(false) : nothing}
-      ${mode === 'edit' ? this.renderEditor() : nothing}
+      ${mode === 'view' ? this.renderKept(false) : nothing} ${mode === 'edit' ? this.renderEditor() : nothing}
       ${mode === 'compose' ? this.renderComposer() : nothing}
-      ${renderSaveStatus(this.output.saveState, () => { this.output.retrySave(); })}
+      ${renderSaveStatus(this.output.saveState, () => {
+        this.output.retrySave();
+      })}
     `;
   }
 
   private renderKept(readonly: boolean) {
     const { view } = this.output;
     return html`${view.prompt ? html`<p class="hint prompt-line"><span>Prompt:</span> ${view.prompt}</p>` : nothing}
-      <article class="output" part="output" aria-label="Saved text"><div class="markdown kept" ${markdownView(view.text, { onCodeBlock: highlightCodeBlocks })}></div></article>
+      <article class="output" part="output" aria-label="Saved text">
+        <div class="markdown kept" ${markdownView(view.text, { onCodeBlock: highlightCodeBlocks })}></div>
+      </article>
       ${renderProvenanceLine(view.provenance)}
-      ${readonly
-        ? nothing
-        : html`<div class="row">
-            <button type="button" part="button" @click=${() => { this.output.edit(); }}>Edit</button>
-            <button type="button" part="button" @click=${() => { this.output.regenerate(); }}>Regenerate…</button>
-            <button type="button" part="button" @click=${() => void copyText(view.text)}>Copy</button>
-          </div>`}`;
+      ${
+        readonly
+          ? nothing
+          : html`<div class="row">
+              <button
+                type="button"
+                part="button"
+                @click=${() => {
+                  this.output.edit();
+                }}
+              >
+                Edit
+              </button>
+              <button
+                type="button"
+                part="button"
+                @click=${() => {
+                  this.output.regenerate();
+                }}
+              >
+                Regenerate…
+              </button>
+              <button type="button" part="button" @click=${() => void copyText(view.text)}>Copy</button>
+            </div>`
+      }`;
   }
 
   private renderEditor() {
     return html`<div class="composer">
       <label for="edit-text">Text (Markdown)</label>
-      <textarea id="edit-text" .value=${this.output.draftText} @input=${(event: Event) => { this.output.set('draftText', valueOf(event)); }}></textarea>
+      <textarea
+        id="edit-text"
+        .value=${this.output.draftText}
+        @input=${(event: Event) => {
+          this.output.set('draftText', valueOf(event));
+        }}
+      ></textarea>
       <div class="row">
-        <button type="button" class="primary" part="button" @click=${() => { this.output.saveEdit(); }}>Save</button>
-        <button type="button" part="button" @click=${() => { this.output.cancelEdit(); }}>Cancel</button>
+        <button
+          type="button"
+          class="primary"
+          part="button"
+          @click=${() => {
+            this.output.saveEdit();
+          }}
+        >
+          Save
+        </button>
+        <button
+          type="button"
+          part="button"
+          @click=${() => {
+            this.output.cancelEdit();
+          }}
+        >
+          Cancel
+        </button>
       </div>
     </div>`;
   }
@@ -151,23 +213,59 @@ export class AiTextBlock extends BlockElementBase {
     return html`<div class="composer">
       ${renderEnginePicker(this.engines, { busy })}
       <label for="prompt">Prompt</label>
-      <textarea id="prompt" part="prompt" .value=${output.prompt} placeholder="What should the AI write?" aria-describedby="prompt-hint"
-        @input=${(event: Event) => { output.set('prompt', valueOf(event)); }}
-        @keydown=${onCtrlEnter(() => void this.handleGenerate())}></textarea>
+      <textarea
+        id="prompt"
+        part="prompt"
+        .value=${output.prompt}
+        placeholder="What should the AI write?"
+        aria-describedby="prompt-hint"
+        @input=${(event: Event) => {
+          output.set('prompt', valueOf(event));
+        }}
+        @keydown=${onCtrlEnter(() => void this.handleGenerate())}
+      ></textarea>
       <span class="hint" id="prompt-hint">Ctrl+Enter (⌘+Enter) generates; Esc stops.</span>
       <details>
         <summary>Settings</summary>
         <div class="composer">
           <label for="system">System instruction</label>
-          <textarea id="system" .value=${output.systemPrompt} @input=${(event: Event) => { output.set('systemPrompt', valueOf(event)); }}></textarea>
-          ${renderSamplingControls(output, (change) => { output.setSampling(change); })}
+          <textarea
+            id="system"
+            .value=${output.systemPrompt}
+            @input=${(event: Event) => {
+              output.set('systemPrompt', valueOf(event));
+            }}
+          ></textarea>
+          ${renderSamplingControls(output, (change) => {
+            output.setSampling(change);
+          })}
         </div>
       </details>
       <div class="row">
-        <button type="button" class="primary" part="button" data-action="generate" ?disabled=${busy || !output.prompt.trim() || !this.engines.selection?.choice} @click=${() => void this.handleGenerate()}>
+        <button
+          type="button"
+          class="primary"
+          part="button"
+          data-action="generate"
+          ?disabled=${busy || !output.prompt.trim() || !this.engines.selection?.choice}
+          @click=${() => void this.handleGenerate()}
+        >
           ${generation.outcome ? 'Regenerate' : 'Generate'}
         </button>
-        ${busy ? html`<button type="button" part="button" data-action="stop" @click=${() => { generation.stop(); }}>Stop</button>` : nothing}
+        ${
+          busy
+            ? html`<button
+                type="button"
+                part="button"
+                data-action="stop"
+                @click=${() => {
+                  generation.stop();
+                }}
+              >
+                Stop
+              </button>`
+            : nothing
+        }
       </div>
       ${generation.render({ loading: renderLoadProgress }) ?? nothing}
       ${generation.status !== GenerationStatus.IDLE ? this.renderGenerated() : nothing}
@@ -176,24 +274,58 @@ export class AiTextBlock extends BlockElementBase {
 
   private renderGenerated() {
     const { generation } = this;
-    const finished = (note: unknown) => (run: typeof generation.lastRun) => html`${note}${run ? renderProvenanceLine(run.provenance) : nothing}${this.renderRunActions()}`;
-    return html`<section class="output" part="output" aria-label="Generated text" aria-busy=${generation.busy ? 'true' : 'false'}>
+    const finished = (note: unknown) => (run: typeof generation.lastRun) =>
+      html`${note}${run ? renderProvenanceLine(run.provenance) : nothing}${this.renderRunActions()}`;
+    return html`<section
+        class="output"
+        part="output"
+        aria-label="Generated text"
+        aria-busy=${generation.busy ? 'true' : 'false'}
+      >
         <div class="markdown generated" aria-live="polite" ${ref(this.attachStream)}></div>
         ${generation.status === GenerationStatus.STREAMING ? html`<span class="visually-hidden">Writing…</span>` : nothing}
       </section>
-      ${generation.render({
-        complete: finished(nothing),
-        aborted: finished(html`<p class="status" role="status">Stopped. The partial text is kept.</p>`),
-        error: (run, outcome) => finished(outcome.error ? renderErrorNotice(outcome.error, (action) => { this.handleErrorAction(action); }) : nothing)(run),
-      }) ?? nothing}`;
+      ${
+        generation.render({
+          complete: finished(nothing),
+          aborted: finished(html`<p class="status" role="status">Stopped. The partial text is kept.</p>`),
+          error: (run, outcome) =>
+            finished(
+              outcome.error
+                ? renderErrorNotice(outcome.error, (action) => {
+                    this.handleErrorAction(action);
+                  })
+                : nothing,
+            )(run),
+        }) ?? nothing
+      }`;
   }
 
   private renderRunActions() {
     const text = this.generation.outcome?.text;
     if (!text) return nothing;
     return html`<div class="row">
-      <button type="button" class="primary" part="button" data-action="keep" @click=${() => { this.handleKeep(); }}>Keep</button>
-      <button type="button" part="button" data-action="discard" @click=${() => { this.handleDiscard(); }}>Discard</button>
+      <button
+        type="button"
+        class="primary"
+        part="button"
+        data-action="keep"
+        @click=${() => {
+          this.handleKeep();
+        }}
+      >
+        Keep
+      </button>
+      <button
+        type="button"
+        part="button"
+        data-action="discard"
+        @click=${() => {
+          this.handleDiscard();
+        }}
+      >
+        Discard
+      </button>
       <button type="button" part="button" @click=${() => void copyText(text)}>Copy</button>
     </div>`;
   }

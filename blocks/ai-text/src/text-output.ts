@@ -1,5 +1,14 @@
 import type { ReactiveControllerHost } from 'lit';
-import { BlockEntityController, readTextBlock, saveTextOutput, type BlockGraphAccess, type Provenance, type SaveState, type TextBlockView, type TextOutput } from '@ai-blocks/persistence';
+import {
+  BlockEntityController,
+  readTextBlock,
+  saveTextOutput,
+  type BlockGraphAccess,
+  type Provenance,
+  type SaveState,
+  type TextBlockView,
+  type TextOutput,
+} from '@ai-blocks/persistence';
 
 /** What the block shows: the kept text, the prompt form, or the editor. */
 export type TextMode = 'view' | 'compose' | 'edit';
@@ -37,7 +46,12 @@ export class TextOutputController {
     /** True while a run is loading or streaming: the graph then does not change the view. */
     private readonly busy: () => boolean,
   ) {
-    this.entities = new BlockEntityController(host, access, { watch: 'entity', onChange: (_subgraph, entity) => { this.read(readTextBlock(entity)); } });
+    this.entities = new BlockEntityController(host, access, {
+      watch: 'entity',
+      onChange: (_subgraph, entity) => {
+        this.read(readTextBlock(entity));
+      },
+    });
     this.saver = this.entities.saver<TextOutput>(async (output, { client, blockEntity }) => {
       await saveTextOutput(client, blockEntity, output);
     });
@@ -65,7 +79,13 @@ export class TextOutputController {
 
   /** Keeps a run's text as the block's text: shown at once, saved in the background. */
   keep(run: TextRun): void {
-    const output: TextOutput = { prompt: run.prompt, text: run.text, temperature: this.temperature, maxOutputTokens: this.maxOutputTokens, provenance: run.provenance };
+    const output: TextOutput = {
+      prompt: run.prompt,
+      text: run.text,
+      temperature: this.temperature,
+      maxOutputTokens: this.maxOutputTokens,
+      provenance: run.provenance,
+    };
     if (this.system) output.systemPrompt = this.system;
     this.view = { ...this.view, prompt: output.prompt, text: output.text, provenance: output.provenance };
     this.mode = 'view';
@@ -96,7 +116,12 @@ export class TextOutputController {
     this.view = { ...this.view, text };
     this.mode = 'view';
     this.changed();
-    void this.saver.save({ prompt: this.view.prompt, text, provenance: this.view.provenance, ...(this.view.systemPrompt ? { systemPrompt: this.view.systemPrompt } : {}) });
+    void this.saver.save({
+      prompt: this.view.prompt,
+      text,
+      provenance: this.view.provenance,
+      ...(this.view.systemPrompt ? { systemPrompt: this.view.systemPrompt } : {}),
+    });
   }
 
   /** Opens the prompt form with the kept text's prompt, to write it again. */

@@ -110,7 +110,10 @@ export class BlockEntityController implements ReactiveController {
   }
 
   /** A saver whose state changes re-render the element; `write` gets this block's client and entity. */
-  saver<T>(write: (value: T, context: BlockWriteContext) => Promise<void>, options: Omit<SaverOptions<T>, 'write'> = {}): Saver<T> {
+  saver<T>(
+    write: (value: T, context: BlockWriteContext) => Promise<void>,
+    options: Omit<SaverOptions<T>, 'write'> = {},
+  ): Saver<T> {
     const saver = new Saver<T>({
       ...options,
       write: (value) => write(value, this.writeContext()),
@@ -124,7 +127,10 @@ export class BlockEntityController implements ReactiveController {
   }
 
   /** A chat turn queue whose state changes re-render the element. */
-  turnQueue(write: (turn: ResolvedTurn, context: BlockWriteContext) => Promise<WrittenTurn>, options: Omit<ChatTurnQueueOptions, 'write'>): ChatTurnQueue {
+  turnQueue(
+    write: (turn: ResolvedTurn, context: BlockWriteContext) => Promise<WrittenTurn>,
+    options: Omit<ChatTurnQueueOptions, 'write'>,
+  ): ChatTurnQueue {
     const queue = new ChatTurnQueue({
       ...options,
       write: (turn) => write(turn, this.writeContext()),

@@ -34,7 +34,8 @@ export function readChatSettings(entity: Entity | undefined, ids: TypeIds = type
   const raw = entity.properties as Record<string, unknown>;
   const legacyPreset = raw[LEGACY_HASH.property.presetSystemPromptId];
   const legacyModel = raw[LEGACY_HASH.property.openaiChatModelName];
-  if (settings['presetSystemPromptId'] === undefined && typeof legacyPreset === 'string') settings['presetSystemPromptId'] = legacyPreset;
+  if (settings['presetSystemPromptId'] === undefined && typeof legacyPreset === 'string')
+    settings['presetSystemPromptId'] = legacyPreset;
   if (settings['modelId'] === undefined && typeof legacyModel === 'string') settings['modelId'] = legacyModel;
   return settings;
 }
@@ -48,10 +49,16 @@ export function sameChatSettings(a: ChatSettings, b: ChatSettings): boolean {
  * Stores the settings with one updateEntity, merged over the entity's other properties
  * (updateEntity overwrites). HASH's legacy entity keeps its type and gets only what it knows.
  */
-export async function saveChatSettings(client: GraphClient, entity: Entity, settings: ChatSettings, ids: TypeIds = typeIds()): Promise<Entity> {
+export async function saveChatSettings(
+  client: GraphClient,
+  entity: Entity,
+  settings: ChatSettings,
+  ids: TypeIds = typeIds(),
+): Promise<Entity> {
   const properties: Record<string, unknown> = { ...(entity.properties as Record<string, unknown>) };
   if (entity.metadata.entityTypeId === LEGACY_HASH.entityType.aiChatBlock) {
-    if (settings.presetSystemPromptId !== undefined) properties[LEGACY_HASH.property.presetSystemPromptId] = settings.presetSystemPromptId;
+    if (settings.presetSystemPromptId !== undefined)
+      properties[LEGACY_HASH.property.presetSystemPromptId] = settings.presetSystemPromptId;
     if (settings.modelId !== undefined) properties[LEGACY_HASH.property.openaiChatModelName] = settings.modelId;
   } else {
     for (const [field, slug] of Object.entries(fields)) {

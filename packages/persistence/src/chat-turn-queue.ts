@@ -34,7 +34,11 @@ export interface ChatTurnQueueOptions extends RetrySchedule {
   /** Entity id of a message already in the graph, by key. */
   resolveKey: (key: string) => string | undefined;
   onChange?: (state: ChatSaveState) => void;
-  timers?: { setTimeout: (callback: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void; now: () => number };
+  timers?: {
+    setTimeout: (callback: () => void, ms: number) => unknown;
+    clearTimeout: (handle: unknown) => void;
+    now: () => number;
+  };
 }
 
 /**
@@ -59,7 +63,9 @@ export class ChatTurnQueue {
   constructor(private readonly options: ChatTurnQueueOptions) {
     this.timers = options.timers ?? {
       setTimeout: (callback, ms) => setTimeout(callback, ms),
-      clearTimeout: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>); },
+      clearTimeout: (handle) => {
+        clearTimeout(handle as ReturnType<typeof setTimeout>);
+      },
       now: () => Date.now(),
     };
   }
@@ -70,7 +76,12 @@ export class ChatTurnQueue {
 
   /** Whether a message key was written by this queue or is queued to be. */
   knows(key: string): boolean {
-    return this.written.has(key) || this.queue.some((turn) => turn.response.clientId === key || ('clientId' in turn.request && turn.request.clientId === key));
+    return (
+      this.written.has(key) ||
+      this.queue.some(
+        (turn) => turn.response.clientId === key || ('clientId' in turn.request && turn.request.clientId === key),
+      )
+    );
   }
 
   /** Entity id of a message this queue wrote. */
@@ -141,7 +152,8 @@ export class ChatTurnQueue {
         }
       }
       // Paused between two turns: what is left waits for resume().
-      if (this.queue.length > 0 && this.current.status === 'saving') this.setState({ ...this.current, status: 'unsaved', pending: this.queue.length });
+      if (this.queue.length > 0 && this.current.status === 'saving')
+        this.setState({ ...this.current, status: 'unsaved', pending: this.queue.length });
     } finally {
       this.running = false;
       for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -155,11 +167,16 @@ export class ChatTurnQueue {
   private resolve(turn: QueuedTurn): Omit<ResolvedTurn, 'ledger'> {
     const id = (key: string): string => {
       const entityId = this.written.get(key) ?? this.options.resolveKey(key);
-      if (!entityId) throw new GraphError('INTERNAL_ERROR', `The message this turn follows (${key}) is not in the graph yet.`);
+      if (!entityId)
+        throw new GraphError('INTERNAL_ERROR', `The message this turn follows (${key}) is not in the graph yet.`);
       return entityId;
     };
     if ('existingRequestKey' in turn.request) {
-      return { after: { kind: 'root' }, request: { existingRequestId: id(turn.request.existingRequestKey) }, response: turn.response };
+      return {
+        after: { kind: 'root' },
+        request: { existingRequestId: id(turn.request.existingRequestKey) },
+        response: turn.response,
+      };
     }
     const { afterResponseKey, clientId, text } = turn.request;
     return {
@@ -170,9 +187,16 @@ export class ChatTurnQueue {
   }
 
   private fail(error: unknown): void {
-    const graphError = isGraphError(error) ? error : new GraphError('INTERNAL_ERROR', error instanceof Error ? error.message : String(error), { cause: error });
+    const graphError = isGraphError(error)
+      ? error
+      : new GraphError('INTERNAL_ERROR', error instanceof Error ? error.message : String(error), { cause: error });
     if (graphError.code === 'READONLY' || graphError.code === 'NO_EMBEDDER') {
-      this.setState({ status: graphError.code === 'READONLY' ? 'readonly' : 'offline', failures: this.current.failures + 1, lastError: graphError, pending: this.queue.length });
+      this.setState({
+        status: graphError.code === 'READONLY' ? 'readonly' : 'offline',
+        failures: this.current.failures + 1,
+        lastError: graphError,
+        pending: this.queue.length,
+      });
       return;
     }
     const failures = this.current.failures + 1;

@@ -44,8 +44,17 @@ function linkKinds(ids: TypeIds) {
  * has-response → response, followed-by → next request. Reads HASH's ai-chat-block/v/1
  * conversations as well as ours.
  */
-export function readChatTree(subgraph: Subgraph<EntityRootType>, blockEntity: Entity | undefined, ids: TypeIds = typeIds()): ChatTree {
-  const tree: ChatTree = { rootIds: [], messages: new Map(), warnings: [], legacy: blockEntity?.metadata.entityTypeId === LEGACY_HASH.entityType.aiChatBlock };
+export function readChatTree(
+  subgraph: Subgraph<EntityRootType>,
+  blockEntity: Entity | undefined,
+  ids: TypeIds = typeIds(),
+): ChatTree {
+  const tree: ChatTree = {
+    rootIds: [],
+    messages: new Map(),
+    warnings: [],
+    legacy: blockEntity?.metadata.entityTypeId === LEGACY_HASH.entityType.aiChatBlock,
+  };
   if (!blockEntity) return tree;
   const kinds = linkKinds(ids);
   const visit = (entity: Entity, role: 'user' | 'assistant', parentId: string | undefined): string | undefined => {
@@ -109,7 +118,11 @@ export interface WrittenTurn {
  * client id, links by type and ends), so a retry after a write that did land creates no
  * duplicate message or link.
  */
-export async function appendChatTurn(client: GraphClient, turn: ChatTurn, ids: TypeIds = typeIds()): Promise<WrittenTurn> {
+export async function appendChatTurn(
+  client: GraphClient,
+  turn: ChatTurn,
+  ids: TypeIds = typeIds(),
+): Promise<WrittenTurn> {
   const blockId = turn.blockEntity.metadata.recordId.entityId;
   const context: LedgerContext = { ledger: turn.ledger ?? new WriteLedger(), scopeId: blockId };
   let requestId: string;
@@ -122,11 +135,26 @@ export async function appendChatTurn(client: GraphClient, turn: ChatTurn, ids: T
     if (turn.after.kind === 'root') {
       await ensureLink(client, ids.entityType['rooted-at'], blockId, requestId, {}, Date.now(), context);
     } else {
-      await ensureLink(client, ids.entityType['followed-by'], turn.after.responseId, requestId, {}, Date.now(), context);
+      await ensureLink(
+        client,
+        ids.entityType['followed-by'],
+        turn.after.responseId,
+        requestId,
+        {},
+        Date.now(),
+        context,
+      );
     }
     await ensureLink(client, ids.entityType['has-message'], blockId, requestId, {}, undefined, context);
   }
-  const responseId = await ensureMessage(client, ids, 'ai-chat-response-message', turn.response, provenanceToProperties(ids, turn.response.provenance), context);
+  const responseId = await ensureMessage(
+    client,
+    ids,
+    'ai-chat-response-message',
+    turn.response,
+    provenanceToProperties(ids, turn.response.provenance),
+    context,
+  );
   await ensureLink(client, ids.entityType['has-response'], requestId, responseId, {}, Date.now(), context);
   await ensureLink(client, ids.entityType['has-message'], blockId, responseId, {}, undefined, context);
   return { requestId, responseId };
@@ -146,14 +174,22 @@ async function ensureMessage(
   const entityTypeId = ids.entityType[slug] as VersionedUrl;
   return context.ledger.ensure(client, `message:${entityTypeId}:${message.clientId}`, {
     find: () =>
-      findEntity(client, [
-        { field: ['metadata', 'entityTypeId'], operator: 'EQUALS', value: entityTypeId },
-        { field: ['properties', ids.property['client-id']], operator: 'EQUALS', value: message.clientId },
-      ], context),
+      findEntity(
+        client,
+        [
+          { field: ['metadata', 'entityTypeId'], operator: 'EQUALS', value: entityTypeId },
+          { field: ['properties', ids.property['client-id']], operator: 'EQUALS', value: message.clientId },
+        ],
+        context,
+      ),
     create: () =>
       client.createEntity({
         entityTypeId,
-        properties: { [ids.property.textualContent]: message.text, [ids.property['client-id']]: message.clientId, ...extra },
+        properties: {
+          [ids.property.textualContent]: message.text,
+          [ids.property['client-id']]: message.clientId,
+          ...extra,
+        },
       }),
   });
 }
@@ -173,11 +209,15 @@ export async function ensureLink(
 ): Promise<string> {
   return context.ledger.ensure(client, `link:${linkTypeId}:${leftEntityId}:${rightEntityId}`, {
     find: () =>
-      findEntity(client, [
-        { field: ['metadata', 'entityTypeId'], operator: 'EQUALS', value: linkTypeId },
-        { field: ['linkData', 'leftEntityId'], operator: 'EQUALS', value: leftEntityId },
-        { field: ['linkData', 'rightEntityId'], operator: 'EQUALS', value: rightEntityId },
-      ], context),
+      findEntity(
+        client,
+        [
+          { field: ['metadata', 'entityTypeId'], operator: 'EQUALS', value: linkTypeId },
+          { field: ['linkData', 'leftEntityId'], operator: 'EQUALS', value: leftEntityId },
+          { field: ['linkData', 'rightEntityId'], operator: 'EQUALS', value: rightEntityId },
+        ],
+        context,
+      ),
     create: () =>
       client.createEntity({
         entityTypeId: linkTypeId as VersionedUrl,

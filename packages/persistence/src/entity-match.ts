@@ -39,7 +39,8 @@ export function subgraphEntities(subgraph: Subgraph<EntityRootType> | undefined)
     const byTime = revisions as Record<string, { kind?: unknown; inner?: unknown } | undefined>;
     const newest = Object.keys(byTime).sort().at(-1);
     const vertex = newest === undefined ? undefined : byTime[newest];
-    if (vertex?.kind === 'entity' && typeof vertex.inner === 'object' && vertex.inner !== null) entities.push(vertex.inner as Entity);
+    if (vertex?.kind === 'entity' && typeof vertex.inner === 'object' && vertex.inner !== null)
+      entities.push(vertex.inner as Entity);
   }
   return entities;
 }

@@ -19,7 +19,11 @@ export interface FindContext {
  * are checked, since a host may ignore some or all filters; a host that answers
  * NOT_IMPLEMENTED is searched through getEntity around `scopeId` instead.
  */
-export async function findEntity(client: GraphClient, filters: EqualsFilter[], context: FindContext = {}): Promise<Entity | undefined> {
+export async function findEntity(
+  client: GraphClient,
+  filters: EqualsFilter[],
+  context: FindContext = {},
+): Promise<Entity | undefined> {
   if (!context.ledger?.queriesUnsupported) {
     try {
       const results = await client.queryEntities({ operator: 'AND', filters });

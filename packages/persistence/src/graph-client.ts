@@ -12,7 +12,10 @@ import type {
 import { GraphError } from './graph-error.js';
 
 /** The part of GraphBlockHandler this package uses (tests pass fakes of this shape). */
-export type GraphModuleLike = Pick<GraphBlockHandler, 'createEntity' | 'updateEntity' | 'deleteEntity' | 'getEntity' | 'queryEntities' | 'uploadFile'>;
+export type GraphModuleLike = Pick<
+  GraphBlockHandler,
+  'createEntity' | 'updateEntity' | 'deleteEntity' | 'getEntity' | 'queryEntities' | 'uploadFile'
+>;
 
 export interface GraphClientOptions {
   /** Milliseconds before an unanswered call fails with TIMEOUT (Block Protocol core has none). */
@@ -32,12 +35,22 @@ export interface UploadedFile {
 export interface GraphClient {
   /** How long a call waits for an answer before failing with TIMEOUT. */
   readonly timeoutMs: number;
-  createEntity(data: { entityTypeId: VersionedUrl; properties: EntityPropertiesObject; linkData?: LinkData }): Promise<Entity>;
-  updateEntity(data: { entityId: string; entityTypeId: VersionedUrl; properties: EntityPropertiesObject }): Promise<Entity>;
+  createEntity(data: {
+    entityTypeId: VersionedUrl;
+    properties: EntityPropertiesObject;
+    linkData?: LinkData;
+  }): Promise<Entity>;
+  updateEntity(data: {
+    entityId: string;
+    entityTypeId: VersionedUrl;
+    properties: EntityPropertiesObject;
+  }): Promise<Entity>;
   deleteEntity(entityId: string): Promise<void>;
   getEntity(entityId: string, depth?: number): Promise<Subgraph<EntityRootType>>;
   queryEntities(multiFilter: MultiFilter, depth?: number): Promise<Subgraph<EntityRootType>>;
-  uploadFile(data: { file: File; name?: string; description?: string } | { url: string; name?: string; description?: string }): Promise<Entity>;
+  uploadFile(
+    data: { file: File; name?: string; description?: string } | { url: string; name?: string; description?: string },
+  ): Promise<Entity>;
 }
 
 export const DEFAULT_GRAPH_TIMEOUT_MS = 10_000;
@@ -59,13 +72,18 @@ export function linkDepths(depth: number): NonNullable<QueryEntitiesData['graphR
 export function createGraphClient(module: GraphModuleLike, options: GraphClientOptions = {}): GraphClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS;
 
-  async function call<T>(method: string, request: () => Promise<{ data?: T; errors?: readonly { code?: unknown; message?: unknown }[] }>, write: boolean): Promise<T> {
+  async function call<T>(
+    method: string,
+    request: () => Promise<{ data?: T; errors?: readonly { code?: unknown; message?: unknown }[] }>,
+    write: boolean,
+  ): Promise<T> {
     if (write && options.isReadonly?.()) {
       throw new GraphError('READONLY', `${method}: the block is read-only`);
     }
     const unwrap = (response: { data?: T; errors?: readonly { code?: unknown; message?: unknown }[] }): T => {
       if (response.errors?.length) throw GraphError.fromMessageErrors(method, response.errors);
-      if (response.data === undefined) throw new GraphError('INTERNAL_ERROR', `${method}: the embedder answered without data`);
+      if (response.data === undefined)
+        throw new GraphError('INTERNAL_ERROR', `${method}: the embedder answered without data`);
       return response.data;
     };
     // A synchronous throw (e.g. a destroyed module after the block was detached) becomes a rejection.
@@ -78,19 +96,28 @@ export function createGraphClient(module: GraphModuleLike, options: GraphClientO
     let watch: ReturnType<typeof setInterval> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(new GraphError('TIMEOUT', `${method}: the embedder did not answer within ${timeoutMs} ms`, { late: late() }));
+        reject(
+          new GraphError('TIMEOUT', `${method}: the embedder did not answer within ${timeoutMs} ms`, { late: late() }),
+        );
       }, timeoutMs);
       // A block detached mid-call has its module destroyed: Block Protocol drops the answer, so
       // waiting out the timeout would only delay the retry.
       watch = setInterval(() => {
-        if (isDestroyed(module)) reject(new GraphError('INTERNAL_ERROR', `${method}: the block was detached before the embedder answered`, { late: late() }));
+        if (isDestroyed(module))
+          reject(
+            new GraphError('INTERNAL_ERROR', `${method}: the block was detached before the embedder answered`, {
+              late: late(),
+            }),
+          );
       }, DETACH_POLL_MS);
     });
     try {
       return unwrap(await Promise.race([pending, timeout]));
     } catch (error) {
       if (error instanceof GraphError) throw error;
-      throw new GraphError('INTERNAL_ERROR', `${method}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new GraphError('INTERNAL_ERROR', `${method}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     } finally {
       clearTimeout(timer);
       clearInterval(watch);

@@ -1,5 +1,13 @@
 /** Block Protocol error codes, plus TIMEOUT for a graph call nobody answered in time. */
-export type GraphErrorCode = 'FORBIDDEN' | 'INVALID_INPUT' | 'NOT_FOUND' | 'NOT_IMPLEMENTED' | 'INTERNAL_ERROR' | 'TIMEOUT' | 'READONLY' | 'NO_EMBEDDER';
+export type GraphErrorCode =
+  | 'FORBIDDEN'
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'NOT_IMPLEMENTED'
+  | 'INTERNAL_ERROR'
+  | 'TIMEOUT'
+  | 'READONLY'
+  | 'NO_EMBEDDER';
 
 const knownCodes = new Set<string>(['FORBIDDEN', 'INVALID_INPUT', 'NOT_FOUND', 'NOT_IMPLEMENTED', 'INTERNAL_ERROR']);
 
@@ -30,7 +38,8 @@ export class GraphError extends Error {
   /** Builds the error from a Block Protocol `errors` array. */
   static fromMessageErrors(method: string, errors: readonly { code?: unknown; message?: unknown }[]): GraphError {
     const first = errors[0];
-    const code = typeof first?.code === 'string' && knownCodes.has(first.code) ? (first.code as GraphErrorCode) : 'INTERNAL_ERROR';
+    const code =
+      typeof first?.code === 'string' && knownCodes.has(first.code) ? (first.code as GraphErrorCode) : 'INTERNAL_ERROR';
     const message = typeof first?.message === 'string' && first.message !== '' ? first.message : `${method} failed`;
     return new GraphError(code, `${method}: ${message}`, { cause: errors });
   }

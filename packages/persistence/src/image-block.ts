@@ -22,7 +22,11 @@ export interface KeptImage {
 }
 
 /** The images an AI Image block kept, oldest first; HASH's `generated` links included. */
-export function readKeptImages(subgraph: Subgraph<EntityRootType>, blockEntity: Entity | undefined, ids: TypeIds = typeIds()): { images: KeptImage[]; warnings: string[] } {
+export function readKeptImages(
+  subgraph: Subgraph<EntityRootType>,
+  blockEntity: Entity | undefined,
+  ids: TypeIds = typeIds(),
+): { images: KeptImage[]; warnings: string[] } {
   const warnings: string[] = [];
   if (!blockEntity) return { images: [], warnings };
   const images: KeptImage[] = [];
@@ -37,7 +41,8 @@ export function readKeptImages(subgraph: Subgraph<EntityRootType>, blockEntity: 
     }
     const { properties, warnings: linkWarnings } = readProperties('generated-image', link.properties, ids.baseUrl);
     warnings.push(...linkWarnings);
-    const description = typeof file[BP.property.description] === 'string' ? (file[BP.property.description] as string) : '';
+    const description =
+      typeof file[BP.property.description] === 'string' ? (file[BP.property.description] as string) : '';
     const image: KeptImage = {
       fileEntityId: target.metadata.recordId.entityId,
       linkEntityId: link.metadata.recordId.entityId,
@@ -77,7 +82,11 @@ const ledgers = new WeakMap<ImageToKeep, WriteLedger>();
  * the file and link an earlier attempt wrote (or whose answer came late) instead of
  * duplicating them, also on a host whose queryEntities ignores filters or is missing.
  */
-export async function keepImage(client: GraphClient, image: ImageToKeep, ids: TypeIds = typeIds()): Promise<{ fileEntityId: string; linkEntityId: string }> {
+export async function keepImage(
+  client: GraphClient,
+  image: ImageToKeep,
+  ids: TypeIds = typeIds(),
+): Promise<{ fileEntityId: string; linkEntityId: string }> {
   let ledger = ledgers.get(image);
   if (!ledger) {
     ledger = new WriteLedger();
@@ -88,7 +97,12 @@ export async function keepImage(client: GraphClient, image: ImageToKeep, ids: Ty
   const extension = image.mediaType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
   const fileName = `ai-image-${image.clientId}.${extension}`;
   const fileEntityId = await ledger.ensure(client, `file:${fileName}`, {
-    find: () => findEntity(client, [{ field: ['properties', BP.property.fileName], operator: 'EQUALS', value: fileName }], context),
+    find: () =>
+      findEntity(
+        client,
+        [{ field: ['properties', BP.property.fileName], operator: 'EQUALS', value: fileName }],
+        context,
+      ),
     create: () => {
       const blob = new File([image.bytes.slice().buffer], fileName, { type: image.mediaType });
       return client.uploadFile({ file: blob, name: fileName, description: image.prompt });
@@ -102,6 +116,14 @@ export async function keepImage(client: GraphClient, image: ImageToKeep, ids: Ty
   if (image.size) properties[ids.property['image-size']] = image.size;
   if (image.quality) properties[ids.property['image-quality']] = image.quality;
   if (image.revisedPrompt) properties[ids.property['revised-prompt']] = image.revisedPrompt;
-  const linkEntityId = await ensureLink(client, ids.entityType['generated-image'], blockId, fileEntityId, properties, undefined, context);
+  const linkEntityId = await ensureLink(
+    client,
+    ids.entityType['generated-image'],
+    blockId,
+    fileEntityId,
+    properties,
+    undefined,
+    context,
+  );
   return { fileEntityId, linkEntityId };
 }

@@ -9,7 +9,11 @@ export interface RetrySchedule {
   maxAutomaticRetries?: number;
 }
 
-export const DEFAULT_RETRY_SCHEDULE: Required<RetrySchedule> = { initialDelayMs: 500, maxDelayMs: 30_000, maxAutomaticRetries: 6 };
+export const DEFAULT_RETRY_SCHEDULE: Required<RetrySchedule> = {
+  initialDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxAutomaticRetries: 6,
+};
 
 /**
  * The delay before the next automatic retry after `failures` failed attempts, or undefined when

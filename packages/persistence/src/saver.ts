@@ -17,7 +17,11 @@ export interface SaverOptions<T> extends RetrySchedule {
   /** Writes one value. Must be idempotent: a retry may follow a write that did land. */
   write: (value: T) => Promise<void>;
   onChange?: (state: SaveState) => void;
-  timers?: { setTimeout: (callback: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void; now: () => number };
+  timers?: {
+    setTimeout: (callback: () => void, ms: number) => unknown;
+    clearTimeout: (handle: unknown) => void;
+    now: () => number;
+  };
 }
 
 /**
@@ -36,7 +40,9 @@ export class Saver<T> {
   constructor(private readonly options: SaverOptions<T>) {
     this.timers = options.timers ?? {
       setTimeout: (callback, ms) => setTimeout(callback, ms),
-      clearTimeout: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>); },
+      clearTimeout: (handle) => {
+        clearTimeout(handle as ReturnType<typeof setTimeout>);
+      },
       now: () => Date.now(),
     };
   }
@@ -101,9 +107,15 @@ export class Saver<T> {
       this.inFlight = false;
       // Keep the failed value unless a newer one superseded it.
       this.pending ??= { value };
-      const graphError = isGraphError(error) ? error : new GraphError('INTERNAL_ERROR', String(error), { cause: error });
+      const graphError = isGraphError(error)
+        ? error
+        : new GraphError('INTERNAL_ERROR', String(error), { cause: error });
       if (graphError.code === 'READONLY' || graphError.code === 'NO_EMBEDDER') {
-        this.settle({ status: graphError.code === 'READONLY' ? 'readonly' : 'offline', failures: 0, lastError: graphError });
+        this.settle({
+          status: graphError.code === 'READONLY' ? 'readonly' : 'offline',
+          failures: 0,
+          lastError: graphError,
+        });
         return;
       }
       const failures = this.current.failures + 1;

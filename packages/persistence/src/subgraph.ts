@@ -48,6 +48,10 @@ export function outgoingLinks(subgraph: Subgraph<EntityRootType>, entityId: stri
 export function byLinkOrder(links: OutgoingLink[]): OutgoingLink[] {
   return links
     .map((link, index) => ({ link, index }))
-    .sort((a, b) => (a.link.link.linkData?.leftToRightOrder ?? a.index) - (b.link.link.linkData?.leftToRightOrder ?? b.index) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        (a.link.link.linkData?.leftToRightOrder ?? a.index) - (b.link.link.linkData?.leftToRightOrder ?? b.index) ||
+        a.index - b.index,
+    )
     .map(({ link }) => link);
 }

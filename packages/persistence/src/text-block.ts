@@ -33,8 +33,14 @@ export function readTextBlock(entity: Entity | undefined, ids: TypeIds = typeIds
   const legacy = entity.metadata.entityTypeId === LEGACY_HASH.entityType.aiTextBlock;
   const { properties, warnings } = readProperties('ai-text-block', entity.properties, ids.baseUrl);
   const raw = entity.properties as Record<string, unknown>;
-  const legacyPrompt = typeof raw[LEGACY_HASH.property.openaiTextModelPrompt] === 'string' ? (raw[LEGACY_HASH.property.openaiTextModelPrompt] as string) : undefined;
-  const legacyModel = typeof raw[LEGACY_HASH.property.openaiTextModelName] === 'string' ? (raw[LEGACY_HASH.property.openaiTextModelName] as string) : undefined;
+  const legacyPrompt =
+    typeof raw[LEGACY_HASH.property.openaiTextModelPrompt] === 'string'
+      ? (raw[LEGACY_HASH.property.openaiTextModelPrompt] as string)
+      : undefined;
+  const legacyModel =
+    typeof raw[LEGACY_HASH.property.openaiTextModelName] === 'string'
+      ? (raw[LEGACY_HASH.property.openaiTextModelName] as string)
+      : undefined;
   const provenance = provenanceFromProperties(ids, properties);
   if (legacyModel !== undefined && provenance.modelId === undefined) {
     provenance.modelId = legacyModel;
@@ -61,7 +67,11 @@ export function readTextBlock(entity: Entity | undefined, ids: TypeIds = typeIds
  * current properties (updateEntity overwrites, so unknown properties must be carried over).
  * A legacy HASH entity keeps its type and gets only the properties that type knows.
  */
-export function textOutputProperties(entity: Entity, output: TextOutput, ids: TypeIds = typeIds()): Record<string, unknown> {
+export function textOutputProperties(
+  entity: Entity,
+  output: TextOutput,
+  ids: TypeIds = typeIds(),
+): Record<string, unknown> {
   const current = entity.properties as Record<string, unknown>;
   if (entity.metadata.entityTypeId === LEGACY_HASH.entityType.aiTextBlock) {
     const legacy: Record<string, unknown> = {
@@ -89,7 +99,12 @@ export function textOutputProperties(entity: Entity, output: TextOutput, ids: Ty
 }
 
 /** Keeps a text output with exactly one updateEntity. */
-export async function saveTextOutput(client: GraphClient, entity: Entity, output: TextOutput, ids: TypeIds = typeIds()): Promise<Entity> {
+export async function saveTextOutput(
+  client: GraphClient,
+  entity: Entity,
+  output: TextOutput,
+  ids: TypeIds = typeIds(),
+): Promise<Entity> {
   return client.updateEntity({
     entityId: entity.metadata.recordId.entityId,
     entityTypeId: entity.metadata.entityTypeId,
@@ -98,9 +113,19 @@ export async function saveTextOutput(client: GraphClient, entity: Entity, output
 }
 
 function provenanceKeys(ids: TypeIds): string[] {
-  return Object.keys(provenanceToProperties(ids, {
-    engineId: '', modelId: '', inputTokens: 0, outputTokens: 0, startedAt: '', durationMs: 0, timeToFirstTokenMs: 0, completionStatus: 'complete', finishReason: '',
-  }));
+  return Object.keys(
+    provenanceToProperties(ids, {
+      engineId: '',
+      modelId: '',
+      inputTokens: 0,
+      outputTokens: 0,
+      startedAt: '',
+      durationMs: 0,
+      timeToFirstTokenMs: 0,
+      completionStatus: 'complete',
+      finishReason: '',
+    }),
+  );
 }
 
 function setOrDelete(properties: Record<string, unknown>, key: string, value: unknown): void {

@@ -11,9 +11,13 @@ function entityIdOf(value: unknown): string | undefined {
 function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => { resolve(undefined); }, ms);
+    timer = setTimeout(() => {
+      resolve(undefined);
+    }, ms);
   });
-  return Promise.race([promise, expired]).finally(() => { clearTimeout(timer); });
+  return Promise.race([promise, expired]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 /**
@@ -45,7 +49,11 @@ export class WriteLedger {
    * The entity for `key`: the one created earlier (if it still exists), the late answer of an
    * earlier create, one `find` locates, or else a new one from `create`.
    */
-  async ensure(client: GraphClient, key: string, steps: { find: () => Promise<Entity | undefined>; create: () => Promise<Entity> }): Promise<string> {
+  async ensure(
+    client: GraphClient,
+    key: string,
+    steps: { find: () => Promise<Entity | undefined>; create: () => Promise<Entity> },
+  ): Promise<string> {
     const known = this.created.get(key);
     if (known !== undefined) {
       if (await exists(client, known)) return known;

@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { GGML_TYPE, generateLlamaGguf, SMOLLM2_135M_SHAPE, TINY_SHAPE } from './index.js';
 
-const { values } = parseArgs({ options: { out: { type: 'string' }, shape: { type: 'string' }, type: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string' }, shape: { type: 'string' }, type: { type: 'string' } },
+});
 if (!values.out) {
   console.error('usage: npm run test-model -- --out path.gguf [--shape tiny|smollm2-135m] [--type f32|f16|q8_0]');
   process.exit(2);
@@ -14,4 +16,6 @@ const tensorType = values.type ? types[values.type as keyof typeof types] : base
 const started = performance.now();
 const bytes = generateLlamaGguf({ ...base, tensorType });
 writeFileSync(values.out, bytes);
-console.log(`wrote ${values.out}: ${(bytes.length / 1e6).toFixed(2)} MB in ${(performance.now() - started).toFixed(0)} ms`);
+console.log(
+  `wrote ${values.out}: ${(bytes.length / 1e6).toFixed(2)} MB in ${(performance.now() - started).toFixed(0)} ms`,
+);

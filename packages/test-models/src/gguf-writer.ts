@@ -47,14 +47,46 @@ class ByteSink {
     this.view = new DataView(next.buffer);
   }
 
-  u8(value: number): void { this.reserve(1); this.view.setUint8(this.length, value); this.length += 1; }
-  u32(value: number): void { this.reserve(4); this.view.setUint32(this.length, value, true); this.length += 4; }
-  i32(value: number): void { this.reserve(4); this.view.setInt32(this.length, value, true); this.length += 4; }
-  u64(value: number): void { this.reserve(8); this.view.setBigUint64(this.length, BigInt(value), true); this.length += 8; }
-  f32(value: number): void { this.reserve(4); this.view.setFloat32(this.length, value, true); this.length += 4; }
-  u16(value: number): void { this.reserve(2); this.view.setUint16(this.length, value, true); this.length += 2; }
-  i8(value: number): void { this.reserve(1); this.view.setInt8(this.length, value); this.length += 1; }
-  bytes(value: Uint8Array): void { this.reserve(value.length); this.buffer.set(value, this.length); this.length += value.length; }
+  u8(value: number): void {
+    this.reserve(1);
+    this.view.setUint8(this.length, value);
+    this.length += 1;
+  }
+  u32(value: number): void {
+    this.reserve(4);
+    this.view.setUint32(this.length, value, true);
+    this.length += 4;
+  }
+  i32(value: number): void {
+    this.reserve(4);
+    this.view.setInt32(this.length, value, true);
+    this.length += 4;
+  }
+  u64(value: number): void {
+    this.reserve(8);
+    this.view.setBigUint64(this.length, BigInt(value), true);
+    this.length += 8;
+  }
+  f32(value: number): void {
+    this.reserve(4);
+    this.view.setFloat32(this.length, value, true);
+    this.length += 4;
+  }
+  u16(value: number): void {
+    this.reserve(2);
+    this.view.setUint16(this.length, value, true);
+    this.length += 2;
+  }
+  i8(value: number): void {
+    this.reserve(1);
+    this.view.setInt8(this.length, value);
+    this.length += 1;
+  }
+  bytes(value: Uint8Array): void {
+    this.reserve(value.length);
+    this.buffer.set(value, this.length);
+    this.length += value.length;
+  }
   string(value: string): void {
     const bytes = encoder.encode(value);
     this.u64(bytes.length);
@@ -110,7 +142,8 @@ function writeTensorData(sink: ByteSink, spec: TensorSpec): void {
       for (let index = 0; index < 32; index += 1) max = Math.max(max, Math.abs(data[block + index] ?? 0));
       const scale = max / 127;
       sink.u16(toFloat16Bits(scale));
-      for (let index = 0; index < 32; index += 1) sink.i8(scale === 0 ? 0 : Math.round((data[block + index] ?? 0) / scale));
+      for (let index = 0; index < 32; index += 1)
+        sink.i8(scale === 0 ? 0 : Math.round((data[block + index] ?? 0) / scale));
     }
   }
 }
@@ -119,8 +152,10 @@ function writeTensorData(sink: ByteSink, spec: TensorSpec): void {
 export function writeGguf(metadata: [string, MetadataValue][], tensors: TensorSpec[]): Uint8Array {
   for (const tensor of tensors) {
     const count = tensor.dims.reduce((product, dim) => product * dim, 1);
-    if (count !== tensor.data.length) throw new Error(`${tensor.name}: ${tensor.data.length} values for dims ${tensor.dims.join('×')}`);
-    if (tensor.type === GGML_TYPE.Q8_0 && (tensor.dims[0] ?? 0) % 32 !== 0) throw new Error(`${tensor.name}: Q8_0 needs rows that are a multiple of 32`);
+    if (count !== tensor.data.length)
+      throw new Error(`${tensor.name}: ${tensor.data.length} values for dims ${tensor.dims.join('×')}`);
+    if (tensor.type === GGML_TYPE.Q8_0 && (tensor.dims[0] ?? 0) % 32 !== 0)
+      throw new Error(`${tensor.name}: Q8_0 needs rows that are a multiple of 32`);
   }
   const sink = new ByteSink();
   sink.bytes(encoder.encode('GGUF'));
@@ -130,21 +165,42 @@ export function writeGguf(metadata: [string, MetadataValue][], tensors: TensorSp
   for (const [key, entry] of metadata) {
     sink.string(key);
     switch (entry.type) {
-      case 'u32': sink.u32(GGUF_VALUE_TYPE.UINT32); sink.u32(entry.value); break;
-      case 'i32': sink.u32(GGUF_VALUE_TYPE.INT32); sink.i32(entry.value); break;
-      case 'f32': sink.u32(GGUF_VALUE_TYPE.FLOAT32); sink.f32(entry.value); break;
-      case 'bool': sink.u32(GGUF_VALUE_TYPE.BOOL); sink.u8(entry.value ? 1 : 0); break;
-      case 'string': sink.u32(GGUF_VALUE_TYPE.STRING); sink.string(entry.value); break;
+      case 'u32':
+        sink.u32(GGUF_VALUE_TYPE.UINT32);
+        sink.u32(entry.value);
+        break;
+      case 'i32':
+        sink.u32(GGUF_VALUE_TYPE.INT32);
+        sink.i32(entry.value);
+        break;
+      case 'f32':
+        sink.u32(GGUF_VALUE_TYPE.FLOAT32);
+        sink.f32(entry.value);
+        break;
+      case 'bool':
+        sink.u32(GGUF_VALUE_TYPE.BOOL);
+        sink.u8(entry.value ? 1 : 0);
+        break;
+      case 'string':
+        sink.u32(GGUF_VALUE_TYPE.STRING);
+        sink.string(entry.value);
+        break;
       case 'string[]':
-        sink.u32(GGUF_VALUE_TYPE.ARRAY); sink.u32(GGUF_VALUE_TYPE.STRING); sink.u64(entry.value.length);
+        sink.u32(GGUF_VALUE_TYPE.ARRAY);
+        sink.u32(GGUF_VALUE_TYPE.STRING);
+        sink.u64(entry.value.length);
         for (const value of entry.value) sink.string(value);
         break;
       case 'f32[]':
-        sink.u32(GGUF_VALUE_TYPE.ARRAY); sink.u32(GGUF_VALUE_TYPE.FLOAT32); sink.u64(entry.value.length);
+        sink.u32(GGUF_VALUE_TYPE.ARRAY);
+        sink.u32(GGUF_VALUE_TYPE.FLOAT32);
+        sink.u64(entry.value.length);
         for (const value of entry.value) sink.f32(value);
         break;
       case 'i32[]':
-        sink.u32(GGUF_VALUE_TYPE.ARRAY); sink.u32(GGUF_VALUE_TYPE.INT32); sink.u64(entry.value.length);
+        sink.u32(GGUF_VALUE_TYPE.ARRAY);
+        sink.u32(GGUF_VALUE_TYPE.INT32);
+        sink.u64(entry.value.length);
         for (const value of entry.value) sink.i32(value);
         break;
     }

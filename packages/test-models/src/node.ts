@@ -33,7 +33,10 @@ export function tinyDiffusionWithChecksums(): TinyDiffusionModel {
   return generateTinyDiffusion({ sha256: sha256Hex });
 }
 
-/** Writes the tiny diffusion model's folder (`manifest.json`, the ONNX parts, the tokenizer) under `dir`; returns the byte count. */
+/**
+ * Writes the tiny diffusion model's folder (`manifest.json`, the ONNX parts, the tokenizer) under `dir`; returns the
+ * byte count.
+ */
 export function writeTinyDiffusion(dir: string): number {
   let total = 0;
   for (const [path, bytes] of tinyDiffusionWithChecksums().files) {

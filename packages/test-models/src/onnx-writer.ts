@@ -133,7 +133,9 @@ class ProtoWriter {
   packedFloats(field: number, values: readonly number[]): void {
     const bytes = new Uint8Array(values.length * 4);
     const view = new DataView(bytes.buffer);
-    values.forEach((value, index) => { view.setFloat32(index * 4, value, true); });
+    values.forEach((value, index) => {
+      view.setFloat32(index * 4, value, true);
+    });
     this.bytes(field, bytes);
   }
 
@@ -145,7 +147,8 @@ class ProtoWriter {
 /** Little-endian bytes of a tensor's values (`raw_data`), the form every runtime reads fastest. */
 function rawData(tensor: OnnxTensor): Uint8Array {
   const count = tensor.dims.reduce((product, dim) => product * dim, 1);
-  if (tensor.data.length !== count) throw new Error(`tensor ${tensor.name}: ${tensor.data.length} values for shape [${tensor.dims.join(', ')}]`);
+  if (tensor.data.length !== count)
+    throw new Error(`tensor ${tensor.name}: ${tensor.data.length} values for shape [${tensor.dims.join(', ')}]`);
   const width = tensor.type === ONNX_TYPE.INT64 ? 8 : tensor.type === ONNX_TYPE.FLOAT16 ? 2 : 4;
   const bytes = new Uint8Array(count * width);
   const view = new DataView(bytes.buffer);
@@ -198,7 +201,9 @@ function writeAttribute(writer: ProtoWriter, attribute: OnnxAttribute): void {
       writer.string(4, attribute.value);
       break;
     case 'tensor':
-      writer.message(5, (inner) => { writeTensor(inner, attribute.value); });
+      writer.message(5, (inner) => {
+        writeTensor(inner, attribute.value);
+      });
       break;
     case 'floats':
       writer.packedFloats(7, attribute.value);
@@ -215,7 +220,10 @@ function writeNode(writer: ProtoWriter, node: OnnxNode, index: number): void {
   for (const output of node.outputs) writer.string(2, output);
   writer.string(3, node.name ?? `${node.opType}_${index}`);
   writer.string(4, node.opType);
-  for (const attribute of node.attributes ?? []) writer.message(5, (inner) => { writeAttribute(inner, attribute); });
+  for (const attribute of node.attributes ?? [])
+    writer.message(5, (inner) => {
+      writeAttribute(inner, attribute);
+    });
 }
 
 /** Encodes a model as ONNX protobuf bytes (a `.onnx` file). */
@@ -225,11 +233,24 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
   writer.string(2, model.producerName ?? 'ai-blocks-test-models');
   if (model.docString) writer.string(6, model.docString);
   writer.message(7, (graph) => {
-    model.graph.nodes.forEach((node, index) => { graph.message(1, (inner) => { writeNode(inner, node, index); }); });
+    model.graph.nodes.forEach((node, index) => {
+      graph.message(1, (inner) => {
+        writeNode(inner, node, index);
+      });
+    });
     graph.string(2, model.graph.name);
-    for (const tensor of model.graph.initializers) graph.message(5, (inner) => { writeTensor(inner, tensor); });
-    for (const input of model.graph.inputs) graph.message(11, (inner) => { writeValueInfo(inner, input); });
-    for (const output of model.graph.outputs) graph.message(12, (inner) => { writeValueInfo(inner, output); });
+    for (const tensor of model.graph.initializers)
+      graph.message(5, (inner) => {
+        writeTensor(inner, tensor);
+      });
+    for (const input of model.graph.inputs)
+      graph.message(11, (inner) => {
+        writeValueInfo(inner, input);
+      });
+    for (const output of model.graph.outputs)
+      graph.message(12, (inner) => {
+        writeValueInfo(inner, output);
+      });
   });
   writer.message(8, (opset) => {
     opset.string(1, '');

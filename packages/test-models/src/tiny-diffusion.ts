@@ -11,7 +11,33 @@
 import { encodeOnnxModel, ONNX_TYPE, type OnnxNode, type OnnxTensor } from './onnx-writer.js';
 
 /** Words the tiny vocabulary has whole-word tokens for (other text falls back to bytes). */
-export const TINY_DIFFUSION_WORDS = ['a', 'an', 'the', 'of', 'in', 'on', 'at', 'photo', 'painting', 'red', 'blue', 'green', 'yellow', 'cat', 'dog', 'bird', 'tree', 'house', 'sky', 'sun', 'sea', 'mountain', 'city', 'night', 'flower'];
+export const TINY_DIFFUSION_WORDS = [
+  'a',
+  'an',
+  'the',
+  'of',
+  'in',
+  'on',
+  'at',
+  'photo',
+  'painting',
+  'red',
+  'blue',
+  'green',
+  'yellow',
+  'cat',
+  'dog',
+  'bird',
+  'tree',
+  'house',
+  'sky',
+  'sun',
+  'sea',
+  'mountain',
+  'city',
+  'night',
+  'flower',
+];
 
 /** The shape of the tiny model. */
 export const TINY_DIFFUSION_SHAPE = {
@@ -103,7 +129,10 @@ function wordMerges(): [string, string][] {
   for (const word of TINY_DIFFUSION_WORDS) {
     // The words are ASCII: one character per byte.
     const characters = word.split('');
-    let symbols = bpe(characters.map((character, index) => (index === characters.length - 1 ? `${character}</w>` : character)), ranks);
+    let symbols = bpe(
+      characters.map((character, index) => (index === characters.length - 1 ? `${character}</w>` : character)),
+      ranks,
+    );
     while (symbols.length > 1) {
       const [left = '', right = ''] = symbols;
       ranks.set(`${left} ${right}`, merges.length);
@@ -134,20 +163,45 @@ function uniform(next: () => number, count: number, scale: number): Float32Array
   return values;
 }
 
-const float = (name: string, dims: number[], data: Float32Array | number[]): OnnxTensor => ({ name, dims, type: ONNX_TYPE.FLOAT, data });
-const int64 = (name: string, dims: number[], data: number[]): OnnxTensor => ({ name, dims, type: ONNX_TYPE.INT64, data });
-const node = (opType: string, inputs: string[], outputs: string[], attributes?: OnnxNode['attributes']): OnnxNode => ({ opType, inputs, outputs, ...(attributes ? { attributes } : {}) });
+const float = (name: string, dims: number[], data: Float32Array | number[]): OnnxTensor => ({
+  name,
+  dims,
+  type: ONNX_TYPE.FLOAT,
+  data,
+});
+const int64 = (name: string, dims: number[], data: number[]): OnnxTensor => ({
+  name,
+  dims,
+  type: ONNX_TYPE.INT64,
+  data,
+});
+const node = (opType: string, inputs: string[], outputs: string[], attributes?: OnnxNode['attributes']): OnnxNode => ({
+  opType,
+  inputs,
+  outputs,
+  ...(attributes ? { attributes } : {}),
+});
 const conv3x3 = (input: string, weight: string, bias: string, output: string): OnnxNode =>
-  node('Conv', [input, weight, bias], [output], [
-    { name: 'kernel_shape', type: 'ints', value: [3, 3] },
-    { name: 'pads', type: 'ints', value: [1, 1, 1, 1] },
-  ]);
+  node(
+    'Conv',
+    [input, weight, bias],
+    [output],
+    [
+      { name: 'kernel_shape', type: 'ints', value: [3, 3] },
+      { name: 'pads', type: 'ints', value: [1, 1, 1, 1] },
+    ],
+  );
 const upsample2x = (input: string, output: string): OnnxNode =>
-  node('Resize', [input, '', 'up_scales'], [output], [
-    { name: 'mode', type: 'string', value: 'nearest' },
-    { name: 'coordinate_transformation_mode', type: 'string', value: 'asymmetric' },
-    { name: 'nearest_mode', type: 'string', value: 'floor' },
-  ]);
+  node(
+    'Resize',
+    [input, '', 'up_scales'],
+    [output],
+    [
+      { name: 'mode', type: 'string', value: 'nearest' },
+      { name: 'coordinate_transformation_mode', type: 'string', value: 'asymmetric' },
+      { name: 'nearest_mode', type: 'string', value: 'floor' },
+    ],
+  );
 
 /**
  * Text encoder: token + position embeddings, then a residual two-layer MLP without biases (no
@@ -199,7 +253,9 @@ function unet(next: () => number): Uint8Array {
         { name: 'timestep', type: ONNX_TYPE.INT64, shape: [1] },
         { name: 'encoder_hidden_states', type: ONNX_TYPE.FLOAT, shape: ['batch_size', sequenceLength, width] },
       ],
-      outputs: [{ name: 'out_sample', type: ONNX_TYPE.FLOAT, shape: ['batch_size', latentChannels, 'height', 'width'] }],
+      outputs: [
+        { name: 'out_sample', type: ONNX_TYPE.FLOAT, shape: ['batch_size', latentChannels, 'height', 'width'] },
+      ],
       initializers: [
         int64('sequence_axis', [1], [1]),
         float('text_weight', [width, channels], uniform(next, width * channels, 1.5 / Math.sqrt(width))),
@@ -214,7 +270,12 @@ function unet(next: () => number): Uint8Array {
         float('conv2_bias', [latentChannels], uniform(next, latentChannels, 0.01)),
       ],
       nodes: [
-        node('ReduceSum', ['encoder_hidden_states', 'sequence_axis'], ['pooled'], [{ name: 'keepdims', type: 'int', value: 0 }]),
+        node(
+          'ReduceSum',
+          ['encoder_hidden_states', 'sequence_axis'],
+          ['pooled'],
+          [{ name: 'keepdims', type: 'int', value: 0 }],
+        ),
         node('MatMul', ['pooled', 'text_weight'], ['text_projected']),
         node('Add', ['text_projected', 'text_bias'], ['text_biased']),
         node('Unsqueeze', ['text_biased', 'spatial_axes'], ['text_condition']),
@@ -237,13 +298,20 @@ function unet(next: () => number): Uint8Array {
 /** VAE decoder: four 3×3 convolutions with three nearest-neighbour ×2 upsamplings; Tanh keeps pixels in [-1, 1]. */
 function vaeDecoder(next: () => number): Uint8Array {
   const { latentChannels } = TINY_DIFFUSION_SHAPE;
-  const layers: [number, number][] = [[latentChannels, 16], [16, 16], [16, 8], [8, 3]];
+  const layers: [number, number][] = [
+    [latentChannels, 16],
+    [16, 16],
+    [16, 8],
+    [8, 3],
+  ];
   const initializers: OnnxTensor[] = [float('up_scales', [4], [1, 1, 2, 2])];
   const nodes: OnnxNode[] = [];
   let current = 'latent_sample';
   layers.forEach(([inputs, outputs], index) => {
     const scale = index === 0 ? 0.6 : 1.2 / Math.sqrt(inputs * 9);
-    initializers.push(float(`conv${index}_weight`, [outputs, inputs, 3, 3], uniform(next, outputs * inputs * 9, scale)));
+    initializers.push(
+      float(`conv${index}_weight`, [outputs, inputs, 3, 3], uniform(next, outputs * inputs * 9, scale)),
+    );
     initializers.push(float(`conv${index}_bias`, [outputs], uniform(next, outputs, 0.2)));
     nodes.push(conv3x3(current, `conv${index}_weight`, `conv${index}_bias`, `conv${index}`));
     if (index === layers.length - 1) {
@@ -258,7 +326,13 @@ function vaeDecoder(next: () => number): Uint8Array {
     docString: 'AI Blocks tiny diffusion: VAE decoder',
     graph: {
       name: 'vae_decoder',
-      inputs: [{ name: 'latent_sample', type: ONNX_TYPE.FLOAT, shape: ['batch_size', latentChannels, 'height_latent', 'width_latent'] }],
+      inputs: [
+        {
+          name: 'latent_sample',
+          type: ONNX_TYPE.FLOAT,
+          shape: ['batch_size', latentChannels, 'height_latent', 'width_latent'],
+        },
+      ],
       outputs: [{ name: 'sample', type: ONNX_TYPE.FLOAT, shape: ['batch_size', 3, 'height', 'width'] }],
       initializers,
       nodes,
@@ -285,20 +359,46 @@ export function generateTinyDiffusion(options: TinyDiffusionOptions = {}): TinyD
     'unet/model.onnx': unet(next),
     'vae_decoder/model.onnx': vaeDecoder(next),
   };
-  const part = (file: keyof typeof parts) => ({ file, bytes: parts[file].length, ...(options.sha256 ? { sha256: options.sha256(parts[file]) } : {}) });
+  const part = (file: keyof typeof parts) => ({
+    file,
+    bytes: parts[file].length,
+    ...(options.sha256 ? { sha256: options.sha256(parts[file]) } : {}),
+  });
   const manifest = {
     format: DIFFUSION_MANIFEST_FORMAT,
     id: 'ai-blocks-tiny-diffusion',
     name: 'AI Blocks tiny diffusion test model (offline, seeded random weights)',
     licence: 'MIT (generated by this project)',
     image: { width: TINY_DIFFUSION_SHAPE.imageSize, height: TINY_DIFFUSION_SHAPE.imageSize },
-    latent: { channels: TINY_DIFFUSION_SHAPE.latentChannels, downscale: TINY_DIFFUSION_SHAPE.imageSize / TINY_DIFFUSION_SHAPE.latentSize, scalingFactor: 0.18215 },
+    latent: {
+      channels: TINY_DIFFUSION_SHAPE.latentChannels,
+      downscale: TINY_DIFFUSION_SHAPE.imageSize / TINY_DIFFUSION_SHAPE.latentSize,
+      scalingFactor: 0.18215,
+    },
     executionProviders: ['wasm', 'webgpu'],
     requiresShaderF16: false,
-    tokenizer: { vocab: 'tokenizer/vocab.json', merges: 'tokenizer/merges.txt', maxLength: TINY_DIFFUSION_SHAPE.sequenceLength, padToken: '<|endoftext|>' },
-    scheduler: { kind: 'euler-ancestral', trainTimesteps: 1000, betaStart: 0.00085, betaEnd: 0.012, betaSchedule: 'scaled_linear', timestepSpacing: 'trailing', defaultSteps: 1, maxSteps: 8 },
+    tokenizer: {
+      vocab: 'tokenizer/vocab.json',
+      merges: 'tokenizer/merges.txt',
+      maxLength: TINY_DIFFUSION_SHAPE.sequenceLength,
+      padToken: '<|endoftext|>',
+    },
+    scheduler: {
+      kind: 'euler-ancestral',
+      trainTimesteps: 1000,
+      betaStart: 0.00085,
+      betaEnd: 0.012,
+      betaSchedule: 'scaled_linear',
+      timestepSpacing: 'trailing',
+      defaultSteps: 1,
+      maxSteps: 8,
+    },
     textEncoder: { ...part('text_encoder/model.onnx'), input: 'input_ids', output: 'last_hidden_state' },
-    unet: { ...part('unet/model.onnx'), inputs: { sample: 'sample', timestep: 'timestep', encoderHiddenStates: 'encoder_hidden_states' }, output: 'out_sample' },
+    unet: {
+      ...part('unet/model.onnx'),
+      inputs: { sample: 'sample', timestep: 'timestep', encoderHiddenStates: 'encoder_hidden_states' },
+      output: 'out_sample',
+    },
     vaeDecoder: { ...part('vae_decoder/model.onnx'), input: 'latent_sample', output: 'sample' },
   };
   const files = new Map<string, Uint8Array>([

@@ -16,7 +16,18 @@ export interface LlamaShape {
 }
 
 /** The deterministic test model: 0.44 MB, f32, byte-level vocabulary. */
-export const TINY_SHAPE: LlamaShape = { name: 'ai-blocks-tiny', embedding: 64, layers: 2, heads: 4, kvHeads: 2, feedForward: 128, vocab: 260, context: 512, tensorType: GGML_TYPE.F32, seed: 1 };
+export const TINY_SHAPE: LlamaShape = {
+  name: 'ai-blocks-tiny',
+  embedding: 64,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  feedForward: 128,
+  vocab: 260,
+  context: 512,
+  tensorType: GGML_TYPE.F32,
+  seed: 1,
+};
 
 /**
  * SmolLM2-135M's dimensions for benchmarks (Q8_0, 174.6 MB, generated in about 5 s): real matrix
@@ -25,7 +36,18 @@ export const TINY_SHAPE: LlamaShape = { name: 'ai-blocks-tiny', embedding: 64, l
  * prompt ending in a digit produces exactly as many tokens as asked. Unlike SmolLM2 its
  * `output` matrix is not tied to the embedding (about 28 M parameters more).
  */
-export const SMOLLM2_135M_SHAPE: LlamaShape = { name: 'smollm2-135m-shaped', embedding: 576, layers: 30, heads: 9, kvHeads: 3, feedForward: 1536, vocab: 49152, context: 2048, tensorType: GGML_TYPE.Q8_0, seed: 7 };
+export const SMOLLM2_135M_SHAPE: LlamaShape = {
+  name: 'smollm2-135m-shaped',
+  embedding: 576,
+  layers: 30,
+  heads: 9,
+  kvHeads: 3,
+  feedForward: 1536,
+  vocab: 49152,
+  context: 2048,
+  tensorType: GGML_TYPE.Q8_0,
+  seed: 7,
+};
 
 /**
  * What the tiny model answers under greedy decoding (and at any temperature: the winning
@@ -37,7 +59,9 @@ export const SMOLLM2_135M_SHAPE: LlamaShape = { name: 'smollm2-135m-shaped', emb
  * project's reference notes, identical in wllama 3.8.1 in Chromium.
  */
 export const TINY_MODEL_EXPECTED = {
-  /** Chat (any messages): the template ends with `assistant:`, so the reply is the alphabet, then EOS (finish `stop`). */
+  /**
+   * Chat (any messages): the template ends with `assistant:`, so the reply is the alphabet, then EOS (finish `stop`).
+   */
   chatReply: 'abcdefghijklmnopqrstuvwxyz',
   /** Tokens in {@link TINY_MODEL_EXPECTED.chatReply}; a `max_tokens` below this ends with finish `length`. */
   chatReplyTokens: 26,
@@ -143,11 +167,10 @@ function vocabulary(size: number): { tokens: string[]; types: number[] } {
 }
 
 /**
- * Generates a llama-architecture GGUF. When the embedding is at least 37 wide (both built-in
- * shapes) the weights are hand-set: the embedding is a one-hot class vector, every block adds nothing (attn_output and ffn_down are
- * zero, while Q/K/V/gate/up are random so the compute is real), and `output` maps each
- * class to its successor with a logit gap of 32. Narrower shapes get seeded random weights.
- * Byte-identical on every run.
+ * Generates a llama-architecture GGUF. When the embedding is at least 37 wide (both built-in shapes) the weights are
+ * hand-set: the embedding is a one-hot class vector, every block adds nothing (attn_output and ffn_down are zero, while
+ * Q/K/V/gate/up are random so the compute is real), and `output` maps each class to its successor with a logit gap of
+ * 32. Narrower shapes get seeded random weights. Byte-identical on every run.
  */
 export function generateLlamaGguf(shape: LlamaShape = TINY_SHAPE): Uint8Array {
   if (shape.vocab < 260) throw new Error('the vocabulary needs at least 260 tokens');
@@ -161,16 +184,27 @@ export function generateLlamaGguf(shape: LlamaShape = TINY_SHAPE): Uint8Array {
   const tokenEmbedding = new Float32Array(n * vocab);
   const output = new Float32Array(n * vocab);
   if (handSet) {
-    for (let token = 0; token < vocab; token += 1) tokenEmbedding[token * n + (token < 260 ? tokenClass(token) : 36)] = 1;
+    for (let token = 0; token < vocab; token += 1)
+      tokenEmbedding[token * n + (token < 260 ? tokenClass(token) : 36)] = 1;
     // After RMS norm a one-hot vector has sqrt(n) at its class: scale so the logit is 32.
     const weight = 32 / Math.sqrt(n);
     for (let classIndex = 0; classIndex < 37; classIndex += 1) output[successor(classIndex) * n + classIndex] = weight;
   }
   const ones = (count: number) => new Float32Array(count).fill(1);
   const tensors: TensorSpec[] = [
-    { name: 'token_embd.weight', dims: [n, vocab], type: matrixType, data: handSet ? tokenEmbedding : randomMatrix(next, n * vocab, 0.05) },
+    {
+      name: 'token_embd.weight',
+      dims: [n, vocab],
+      type: matrixType,
+      data: handSet ? tokenEmbedding : randomMatrix(next, n * vocab, 0.05),
+    },
     { name: 'output_norm.weight', dims: [n], type: GGML_TYPE.F32, data: ones(n) },
-    { name: 'output.weight', dims: [n, vocab], type: matrixType, data: handSet ? output : randomMatrix(next, n * vocab, 0.05) },
+    {
+      name: 'output.weight',
+      dims: [n, vocab],
+      type: matrixType,
+      data: handSet ? output : randomMatrix(next, n * vocab, 0.05),
+    },
   ];
   for (let layer = 0; layer < shape.layers; layer += 1) {
     const prefix = `blk.${layer}`;

@@ -13,7 +13,11 @@ function parse(url: unknown, base?: string): URL | undefined {
 }
 
 function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(url.hostname);
+  return (
+    LOOPBACK_HOSTS.has(url.hostname) ||
+    url.hostname.endsWith('.localhost') ||
+    /^127(?:\.\d{1,3}){3}$/.test(url.hostname)
+  );
 }
 
 /**
@@ -24,14 +28,19 @@ function isLoopback(url: URL): boolean {
  * (the page, in a browser) and is kept when it stays on the page's origin. Returns the parsed,
  * normalised form, so what is bound is exactly what was checked.
  */
-export function safeImageUrl(url: unknown, base: string | undefined = typeof location === 'undefined' ? undefined : location.href): string | undefined {
+export function safeImageUrl(
+  url: unknown,
+  base: string | undefined = typeof location === 'undefined' ? undefined : location.href,
+): string | undefined {
   const parsed = parse(url, base);
   if (!parsed || parsed.username || parsed.password) return undefined;
   switch (parsed.protocol) {
     case 'https:':
       return parsed.href;
     case 'http:':
-      return isLoopback(parsed) || (base !== undefined && parsed.origin === new URL(base).origin) ? parsed.href : undefined;
+      return isLoopback(parsed) || (base !== undefined && parsed.origin === new URL(base).origin)
+        ? parsed.href
+        : undefined;
     case 'blob:':
       return parsed.href;
     case 'data:':
@@ -49,5 +58,7 @@ export function safeImageUrl(url: unknown, base: string | undefined = typeof loc
 export function safeLinkUrl(url: unknown): string | undefined {
   const parsed = parse(url);
   if (!parsed || parsed.username || parsed.password) return undefined;
-  return parsed.protocol === 'https:' || parsed.protocol === 'http:' || parsed.protocol === 'mailto:' ? parsed.href : undefined;
+  return parsed.protocol === 'https:' || parsed.protocol === 'http:' || parsed.protocol === 'mailto:'
+    ? parsed.href
+    : undefined;
 }

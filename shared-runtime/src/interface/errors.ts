@@ -91,7 +91,13 @@ export class AiError extends Error {
    */
   static from(error: unknown): AiError {
     if (AiError.isInstance(error)) return error;
-    if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && Object.hasOwn(AiErrorCode, error.code)) {
+    if (
+      typeof error === 'object' &&
+      error !== null &&
+      'code' in error &&
+      typeof error.code === 'string' &&
+      Object.hasOwn(AiErrorCode, error.code)
+    ) {
       const retryable = 'retryable' in error && typeof error.retryable === 'boolean' ? error.retryable : false;
       const message = 'message' in error && typeof error.message === 'string' ? error.message : error.code;
       return new AiError(error.code as AiErrorCode, message, { cause: error, retryable });
@@ -114,10 +120,5 @@ export interface SerializedAiError {
 
 /** True when `error` is an abort (DOMException AbortError or TimeoutError from a signal we own). */
 export function isAbortError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'name' in error &&
-    (error).name === 'AbortError'
-  );
+  return typeof error === 'object' && error !== null && 'name' in error && error.name === 'AbortError';
 }

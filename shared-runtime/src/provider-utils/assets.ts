@@ -45,7 +45,12 @@ export function assetBaseFor(assetBaseUrl: string | undefined): string {
  * or that lacks the `expected` exports (an asset from another release), is ENGINE_UNAVAILABLE
  * saying `what` could not be loaded; the next call tries again.
  */
-export async function importImplementation<T extends object>(load: () => Promise<T>, what: string, assetUrl: string, expected: (keyof T & string)[]): Promise<T> {
+export async function importImplementation<T extends object>(
+  load: () => Promise<T>,
+  what: string,
+  assetUrl: string,
+  expected: (keyof T & string)[],
+): Promise<T> {
   let module: T;
   try {
     module = await load();
@@ -53,6 +58,10 @@ export async function importImplementation<T extends object>(load: () => Promise
     throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `${what} could not be loaded from ${assetUrl}`, { cause: error });
   }
   const missing = expected.filter((name) => typeof module[name] !== 'function');
-  if (missing.length) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `${what} could not be loaded: ${assetUrl} is from another release (it lacks ${missing.join(', ')})`);
+  if (missing.length)
+    throw new AiError(
+      AiErrorCode.ENGINE_UNAVAILABLE,
+      `${what} could not be loaded: ${assetUrl} is from another release (it lacks ${missing.join(', ')})`,
+    );
   return module;
 }

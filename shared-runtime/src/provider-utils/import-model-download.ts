@@ -8,4 +8,5 @@ export type ModelDownloadModule = typeof Implementation;
  * themselves). A block's main file is built with import-model-download.main-file.ts instead
  * (scripts/build-blocks.mjs), which imports the runtime asset from `assetBaseUrl`.
  */
-export const importModelDownload: (assetBaseUrl: string) => Promise<ModelDownloadModule> = () => import('./model-download.js');
+export const importModelDownload: (assetBaseUrl: string) => Promise<ModelDownloadModule> = () =>
+  import('./model-download.js');

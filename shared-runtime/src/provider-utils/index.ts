@@ -9,7 +9,13 @@ export * from './model-cache.js';
 export * from './read-body.js';
 export { ownValue } from './own-value.js';
 export { singleFlight } from './single-flight.js';
-export { estimatedGpuMemoryBytes, gpuShortfall, type GpuLimits, type GpuNeeds, type GpuShortfall } from './gpu-support.js';
+export {
+  estimatedGpuMemoryBytes,
+  gpuShortfall,
+  type GpuLimits,
+  type GpuNeeds,
+  type GpuShortfall,
+} from './gpu-support.js';
 export * from './stream-items.js';
 export * from './json-events.js';
 export * from './openai-chunk-parts.js';

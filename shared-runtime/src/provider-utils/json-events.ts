@@ -23,7 +23,10 @@ export interface JsonEventOptions<T> {
  * refuses, a stall (TIMEOUT) or a broken connection (NETWORK) ends it with a `{ failure }`
  * item; an abort errors it with the signal's reason; cancelling it closes the connection.
  */
-export function jsonEventStream<T>(body: ReadableStream<Uint8Array>, options: JsonEventOptions<T>): ReadableStream<StreamItem<T>> {
+export function jsonEventStream<T>(
+  body: ReadableStream<Uint8Array>,
+  options: JsonEventOptions<T>,
+): ReadableStream<StreamItem<T>> {
   let sawText = false;
   const events = readSseEvents(body, {
     provider: options.provider,
@@ -52,7 +55,13 @@ export function jsonEventStream<T>(body: ReadableStream<Uint8Array>, options: Js
           try {
             json = JSON.parse(data);
           } catch (error) {
-            controller.enqueue({ failure: new AiError(AiErrorCode.BAD_RESPONSE, `${options.provider} sent ${options.what} that is not JSON`, { cause: error }) });
+            controller.enqueue({
+              failure: new AiError(
+                AiErrorCode.BAD_RESPONSE,
+                `${options.provider} sent ${options.what} that is not JSON`,
+                { cause: error },
+              ),
+            });
             controller.close();
             await events.return(undefined);
             return;

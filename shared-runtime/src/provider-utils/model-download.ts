@@ -3,13 +3,23 @@ import { AiError, AiErrorCode } from '../interface/errors.js';
 import { formatBytes } from './bytes.js';
 import { DEFAULT_DOWNLOAD_IDLE_MS, DEFAULT_MAX_DOWNLOAD_BYTES } from './download-limits.js';
 import { browserCaches, openCache } from './model-cache.js';
-import { integrityCacheName, integrityWarning, noteDownloadHash, readIntegrityRecord, type CacheStorageLike } from './model-integrity.js';
+import {
+  integrityCacheName,
+  integrityWarning,
+  noteDownloadHash,
+  readIntegrityRecord,
+  type CacheStorageLike,
+} from './model-integrity.js';
 import { Sha256, sha256OfStream } from './sha256.js';
 
 export type { CacheLike, CacheStorageLike } from './model-integrity.js';
-export { capForSize, DEFAULT_DOWNLOAD_IDLE_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DOWNLOAD_SIZE_MARGIN } from './download-limits.js';
+export {
+  capForSize,
+  DEFAULT_DOWNLOAD_IDLE_MS,
+  DEFAULT_MAX_DOWNLOAD_BYTES,
+  DOWNLOAD_SIZE_MARGIN,
+} from './download-limits.js';
 export { deleteCachedModel, isModelCached, modelIntegrityWarning } from './model-cache.js';
-
 
 export interface DownloadOptions {
   url: string;
@@ -17,7 +27,9 @@ export interface DownloadOptions {
   sha256?: string;
   /** The most bytes the file may have; a larger declared size is refused, a longer body cut off. Defaults to 4 GiB. */
   maxBytes?: number;
-  /** About how big the file is (the catalogue's size): for the storage check and progress when the server does not say. */
+  /**
+   * About how big the file is (the catalogue's size): for the storage check and progress when the server does not say.
+   */
   expectedBytes?: number;
   /** Milliseconds without a byte (or without response headers) after which the download stops; default 30 s. */
   idleTimeoutMs?: number;
@@ -54,9 +66,12 @@ function isQuotaError(error: unknown): boolean {
 }
 
 async function browserEstimate(): Promise<{ usage: number; quota: number } | undefined> {
-  const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimate> } } }).navigator?.storage;
+  const storage = (globalThis as { navigator?: { storage?: { estimate?: () => Promise<StorageEstimate> } } }).navigator
+    ?.storage;
   const estimate = await storage?.estimate?.().catch(() => undefined);
-  return estimate?.usage !== undefined && estimate.quota !== undefined ? { usage: estimate.usage, quota: estimate.quota } : undefined;
+  return estimate?.usage !== undefined && estimate.quota !== undefined
+    ? { usage: estimate.usage, quota: estimate.quota }
+    : undefined;
 }
 
 // Without a cache the bytes must live somewhere: Blobs of a few MB each (the browser keeps
@@ -97,7 +112,12 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const idleMs = options.idleTimeoutMs ?? DEFAULT_DOWNLOAD_IDLE_MS;
   const report = (loadedBytes: number, totalBytes: number | undefined, text: string) => {
-    options.onProgress?.({ fraction: totalBytes ? Math.min(1, loadedBytes / totalBytes) * span : 0, loadedBytes, ...(totalBytes ? { totalBytes } : {}), text });
+    options.onProgress?.({
+      fraction: totalBytes ? Math.min(1, loadedBytes / totalBytes) * span : 0,
+      loadedBytes,
+      ...(totalBytes ? { totalBytes } : {}),
+      text,
+    });
   };
   const storage = options.caches ?? browserCaches();
   const cache = await openCache(storage, options.cacheName);
@@ -132,17 +152,26 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     failure ??= error;
     request.abort(failure);
   };
-  const onAbort = () => { request.abort(options.abortSignal?.reason); };
+  const onAbort = () => {
+    request.abort(options.abortSignal?.reason);
+  };
   options.abortSignal?.addEventListener('abort', onAbort, { once: true });
   let received = 0;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   const armIdle = () => {
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
-      fail(new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The model download stalled: nothing arrived for ${Math.round(idleMs / 1000)} s (after ${formatBytes(received)}). Check the connection and try again.`, { retryable: true }));
+      fail(
+        new AiError(
+          AiErrorCode.MODEL_LOAD_FAILED,
+          `The model download stalled: nothing arrived for ${Math.round(idleMs / 1000)} s (after ${formatBytes(received)}). Check the connection and try again.`,
+          { retryable: true },
+        ),
+      );
     }, idleMs);
   };
-  const abortedOr = (error: AiError): unknown => (options.abortSignal?.aborted ? options.abortSignal.reason : (failure ?? error));
+  const abortedOr = (error: AiError): unknown =>
+    options.abortSignal?.aborted ? options.abortSignal.reason : (failure ?? error);
 
   try {
     armIdle();
@@ -150,15 +179,33 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     try {
       response = await (options.fetch ?? fetch)(options.url, { signal: request.signal });
     } catch (error) {
-      throw abortedOr(new AiError(AiErrorCode.NETWORK, `Could not download the model from ${options.url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      throw abortedOr(
+        new AiError(
+          AiErrorCode.NETWORK,
+          `Could not download the model from ${options.url}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        ),
+      );
     }
-    if (response.status === 404 || response.status === 410) throw new AiError(AiErrorCode.MODEL_NOT_FOUND, `There is no model file at ${options.url}`, { statusCode: response.status });
-    if (!response.ok || !response.body) throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `Downloading the model failed: HTTP ${response.status}`, { statusCode: response.status });
+    if (response.status === 404 || response.status === 410)
+      throw new AiError(AiErrorCode.MODEL_NOT_FOUND, `There is no model file at ${options.url}`, {
+        statusCode: response.status,
+      });
+    if (!response.ok || !response.body)
+      throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `Downloading the model failed: HTTP ${response.status}`, {
+        statusCode: response.status,
+      });
     const lengthHeader = response.headers.get('content-length');
-    const declared = lengthHeader && !response.headers.get('content-encoding') && Number.isFinite(Number(lengthHeader)) ? Number(lengthHeader) : undefined;
+    const declared =
+      lengthHeader && !response.headers.get('content-encoding') && Number.isFinite(Number(lengthHeader))
+        ? Number(lengthHeader)
+        : undefined;
     if (declared !== undefined && declared > maxBytes) {
       void response.body.cancel().catch(() => undefined);
-      throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The server offers a ${formatBytes(declared)} file, more than the ${formatBytes(maxBytes)} this model may be: nothing was downloaded.`);
+      throw new AiError(
+        AiErrorCode.MODEL_LOAD_FAILED,
+        `The server offers a ${formatBytes(declared)} file, more than the ${formatBytes(maxBytes)} this model may be: nothing was downloaded.`,
+      );
     }
 
     // Enough room? Asked before the first byte, not after the whole download.
@@ -171,10 +218,16 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
         const message = `The browser’s storage is full: the model needs ${formatBytes(need)}, ${formatBytes(Math.max(0, estimate.quota - estimate.usage))} is free`;
         if (options.requireCache) {
           void response.body.cancel().catch(() => undefined);
-          throw new AiError(AiErrorCode.STORAGE_FULL, `${message}. Delete cached models or free space, then try again.`);
+          throw new AiError(
+            AiErrorCode.STORAGE_FULL,
+            `${message}. Delete cached models or free space, then try again.`,
+          );
         }
         target = undefined;
-        cacheError = new AiError(AiErrorCode.STORAGE_FULL, `${message}: the model works now but will be downloaded again next time`);
+        cacheError = new AiError(
+          AiErrorCode.STORAGE_FULL,
+          `${message}: the model works now but will be downloaded again next time`,
+        );
       }
     }
 
@@ -186,12 +239,22 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
       transform(chunk, controller) {
         received += chunk.length;
         if (received > maxBytes) {
-          fail(new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The model download was stopped: the server sent more than the ${formatBytes(maxBytes)} this model may be. Nothing was kept.`));
+          fail(
+            new AiError(
+              AiErrorCode.MODEL_LOAD_FAILED,
+              `The model download was stopped: the server sent more than the ${formatBytes(maxBytes)} this model may be. Nothing was kept.`,
+            ),
+          );
           controller.error(failure);
           return;
         }
         if (declared !== undefined && received > declared) {
-          fail(new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The model download was stopped: the server sent more than the ${formatBytes(declared)} it announced. Nothing was kept.`));
+          fail(
+            new AiError(
+              AiErrorCode.MODEL_LOAD_FAILED,
+              `The model download was stopped: the server sent more than the ${formatBytes(declared)} it announced. Nothing was kept.`,
+            ),
+          );
           controller.error(failure);
           return;
         }
@@ -203,39 +266,75 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
       flush(controller) {
         clearTimeout(idleTimer);
         if (declared !== undefined && received < declared) {
-          fail(new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The model download was cut off: ${formatBytes(received)} of ${formatBytes(declared)} arrived`, { retryable: true }));
+          fail(
+            new AiError(
+              AiErrorCode.MODEL_LOAD_FAILED,
+              `The model download was cut off: ${formatBytes(received)} of ${formatBytes(declared)} arrived`,
+              { retryable: true },
+            ),
+          );
           controller.error(failure);
           return;
         }
         digest = hash.hex();
         if (options.sha256 && digest !== options.sha256.toLowerCase()) {
-          fail(new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The downloaded model is damaged or not the expected file (SHA-256 ${digest.slice(0, 12)}…, expected ${options.sha256.slice(0, 12)}…). Nothing was kept.`));
+          fail(
+            new AiError(
+              AiErrorCode.MODEL_LOAD_FAILED,
+              `The downloaded model is damaged or not the expected file (SHA-256 ${digest.slice(0, 12)}…, expected ${options.sha256.slice(0, 12)}…). Nothing was kept.`,
+            ),
+          );
           controller.error(failure);
         }
       },
     });
     const metered = response.body.pipeThrough(meter, { signal: request.signal });
     const cutOff = (error: unknown) =>
-      abortedOr(new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The model download was cut off after ${formatBytes(received)}${declared !== undefined ? ` of ${formatBytes(declared)}` : ''}`, { cause: error, retryable: true }));
+      abortedOr(
+        new AiError(
+          AiErrorCode.MODEL_LOAD_FAILED,
+          `The model download was cut off after ${formatBytes(received)}${declared !== undefined ? ` of ${formatBytes(declared)}` : ''}`,
+          { cause: error, retryable: true },
+        ),
+      );
 
     let blob: Blob | undefined;
     if (target) {
       try {
         // Straight into storage: a stream that errors (cap, stall, hash, abort) stores nothing.
-        await target.put(options.url, new Response(metered, { headers: { 'content-type': 'application/octet-stream' } }));
+        await target.put(
+          options.url,
+          new Response(metered, { headers: { 'content-type': 'application/octet-stream' } }),
+        );
         blob = await (await target.match(options.url))?.blob();
       } catch (error) {
         if (failure || options.abortSignal?.aborted || !isQuotaError(error)) throw cutOff(error);
         // Full storage part-way (the estimate was wrong): the bytes are gone, so fetch again uncached.
-        if (options.requireCache) throw new AiError(AiErrorCode.STORAGE_FULL, 'The browser’s storage filled up during the download. Delete cached models or free space, then try again.', { cause: error });
+        if (options.requireCache)
+          throw new AiError(
+            AiErrorCode.STORAGE_FULL,
+            'The browser’s storage filled up during the download. Delete cached models or free space, then try again.',
+            { cause: error },
+          );
         clearTimeout(idleTimer);
         options.abortSignal?.removeEventListener('abort', onAbort);
         const uncached: DownloadOptions = { ...options };
         delete uncached.cacheName;
         const again = await downloadModel(uncached);
-        return { ...again, cacheError: new AiError(AiErrorCode.STORAGE_FULL, 'The browser’s storage is full: the model works now but will be downloaded again next time', { cause: error }) };
+        return {
+          ...again,
+          cacheError: new AiError(
+            AiErrorCode.STORAGE_FULL,
+            'The browser’s storage is full: the model works now but will be downloaded again next time',
+            { cause: error },
+          ),
+        };
       }
-      if (!blob) throw new AiError(AiErrorCode.INTERNAL, 'The model was stored but cannot be read back from the browser’s cache');
+      if (!blob)
+        throw new AiError(
+          AiErrorCode.INTERNAL,
+          'The model was stored but cannot be read back from the browser’s cache',
+        );
     } else {
       try {
         blob = await collectBlob(metered);
@@ -246,7 +345,13 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     if (!digest) throw cutOff(undefined);
     const record = await noteDownloadHash(records, options.url, digest, received);
     const warning = integrityWarning(record);
-    return { blob, fromCache: false, sha256: digest, ...(cacheError ? { cacheError } : {}), ...(warning ? { integrityWarning: warning } : {}) };
+    return {
+      blob,
+      fromCache: false,
+      sha256: digest,
+      ...(cacheError ? { cacheError } : {}),
+      ...(warning ? { integrityWarning: warning } : {}),
+    };
   } finally {
     clearTimeout(idleTimer);
     options.abortSignal?.removeEventListener('abort', onAbort);

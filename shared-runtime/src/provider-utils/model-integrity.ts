@@ -28,7 +28,10 @@ export type IntegrityRecord = z.infer<typeof recordSchema>;
 /** The records' cache: beside the models' own, and kept when a model is deleted (that is the point). */
 export const integrityCacheName = (cacheName: string): string => `${cacheName}-sha256`;
 
-export async function readIntegrityRecord(cache: CacheLike | undefined, url: string): Promise<IntegrityRecord | undefined> {
+export async function readIntegrityRecord(
+  cache: CacheLike | undefined,
+  url: string,
+): Promise<IntegrityRecord | undefined> {
   const response = await cache?.match(url).catch(() => undefined);
   if (!response) return undefined;
   const parsed = recordSchema.safeParse(await response.json().catch(() => undefined));
@@ -45,7 +48,13 @@ export function integrityWarning(record: IntegrityRecord | undefined): string | 
  * Records a finished download's hash: the first one is kept as the reference; a different one
  * later is noted (and cleared again once a download matches the reference). Returns the record.
  */
-export async function noteDownloadHash(cache: CacheLike | undefined, url: string, sha256: string, bytes: number, now = new Date()): Promise<IntegrityRecord> {
+export async function noteDownloadHash(
+  cache: CacheLike | undefined,
+  url: string,
+  sha256: string,
+  bytes: number,
+  now = new Date(),
+): Promise<IntegrityRecord> {
   const previous = await readIntegrityRecord(cache, url);
   const record: IntegrityRecord = previous
     ? previous.sha256 === sha256
@@ -53,6 +62,8 @@ export async function noteDownloadHash(cache: CacheLike | undefined, url: string
       : { ...previous, differs: { sha256, bytes, seenAt: now.toISOString() } }
     : { sha256, bytes, recordedAt: now.toISOString() };
   // A record that cannot be written only loses the warning, never the model.
-  await cache?.put(url, new Response(JSON.stringify(record), { headers: { 'content-type': 'application/json' } })).catch(() => undefined);
+  await cache
+    ?.put(url, new Response(JSON.stringify(record), { headers: { 'content-type': 'application/json' } }))
+    .catch(() => undefined);
   return record;
 }

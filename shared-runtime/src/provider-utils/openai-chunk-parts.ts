@@ -4,7 +4,13 @@ import type { StreamItem } from './stream-items.js';
 
 /** One chat-completion chunk in OpenAI's shape, which web-llm and wllama also stream. */
 export interface OpenAIChunk {
-  choices?: readonly { delta?: { content?: string | null | undefined } | null | undefined; finish_reason?: string | null | undefined }[] | null | undefined;
+  choices?:
+    | readonly {
+        delta?: { content?: string | null | undefined } | null | undefined;
+        finish_reason?: string | null | undefined;
+      }[]
+    | null
+    | undefined;
   usage?: { prompt_tokens?: number | undefined; completion_tokens?: number | undefined } | null | undefined;
 }
 
@@ -44,7 +50,9 @@ export interface ChunkPartsOptions {
  * as they come, then one finish part with the last finish reason and usage. A `{ failure }`
  * item becomes the error part and ends the stream; `{ done }` (`[DONE]`) finishes it.
  */
-export function openAIChunkParts(options: ChunkPartsOptions = {}): TransformStream<StreamItem<OpenAIChunk>, TextStreamPart> {
+export function openAIChunkParts(
+  options: ChunkPartsOptions = {},
+): TransformStream<StreamItem<OpenAIChunk>, TextStreamPart> {
   let finishReason: FinishReason | undefined;
   let usage: Usage | undefined;
   let deltas = 0;
@@ -52,7 +60,11 @@ export function openAIChunkParts(options: ChunkPartsOptions = {}): TransformStre
   const finish = (controller: TransformStreamDefaultController<TextStreamPart>, fallback: FinishReason) => {
     finished = true;
     const reported = usage ?? (options.countDeltas ? { inputTokens: 0, outputTokens: deltas } : undefined);
-    controller.enqueue({ type: 'finish', finishReason: finishReason ?? fallback, ...(reported ? { usage: reported } : {}) });
+    controller.enqueue({
+      type: 'finish',
+      finishReason: finishReason ?? fallback,
+      ...(reported ? { usage: reported } : {}),
+    });
   };
   // `cancel` is in the Streams standard, not yet in TypeScript's DOM types.
   const transformer: Transformer<StreamItem<OpenAIChunk>, TextStreamPart> & { cancel: () => void } = {
@@ -69,7 +81,8 @@ export function openAIChunkParts(options: ChunkPartsOptions = {}): TransformStre
         return;
       }
       const chunk = item.value;
-      if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
+      if (chunk.usage)
+        usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
       const choice = chunk.choices?.[0];
       finishReason = openAIFinishReason(choice?.finish_reason) ?? finishReason;
       const delta = choice?.delta?.content;

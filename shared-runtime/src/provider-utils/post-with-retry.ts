@@ -38,7 +38,11 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CON
 
 /** Whether a failed fetch provably never delivered the request (refused connection, unknown host). */
 export function neverSent(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth += 1) {
+  for (
+    let current: unknown = error, depth = 0;
+    typeof current === 'object' && current !== null && depth < 4;
+    depth += 1
+  ) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && NOT_SENT.has(code)) return true;
     current = (current as { cause?: unknown }).cause;
@@ -56,7 +60,9 @@ export async function postWithRetry(options: PostOptions): Promise<Response> {
   for (let attempt = 0; ; attempt += 1) {
     options.abortSignal?.throwIfAborted();
     const attemptController = new AbortController();
-    const onAbort = () => { attemptController.abort(options.abortSignal?.reason); };
+    const onAbort = () => {
+      attemptController.abort(options.abortSignal?.reason);
+    };
     options.abortSignal?.addEventListener('abort', onAbort, { once: true });
     const attemptState = { timedOut: false };
     const timer = setTimeout(() => {
@@ -80,7 +86,10 @@ export async function postWithRetry(options: PostOptions): Promise<Response> {
       }
       options.abortSignal?.removeEventListener('abort', onAbort);
       const wait = retryAfterMs(response.headers);
-      error = errorFromResponse(response.status, await readErrorBody(response), { provider: options.provider, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
+      error = errorFromResponse(response.status, await readErrorBody(response), {
+        provider: options.provider,
+        ...(wait === undefined ? {} : { retryAfterMs: wait }),
+      });
       final =
         !isRetryableStatus(response.status) ||
         error.code === AiErrorCode.OUT_OF_QUOTA ||
@@ -92,16 +101,26 @@ export async function postWithRetry(options: PostOptions): Promise<Response> {
       options.abortSignal?.removeEventListener('abort', onAbort);
       if (options.abortSignal?.aborted) throw options.abortSignal.reason;
       if (AiError.isInstance(caught)) {
-        if (final || !isRetryableStatus(caught.statusCode ?? 0) || caught.code === AiErrorCode.OUT_OF_QUOTA) throw caught;
-        if (options.idempotent === false && !(caught.statusCode === 429 && caught.retryAfterMs !== undefined)) throw caught;
+        if (final || !isRetryableStatus(caught.statusCode ?? 0) || caught.code === AiErrorCode.OUT_OF_QUOTA)
+          throw caught;
+        if (options.idempotent === false && !(caught.statusCode === 429 && caught.retryAfterMs !== undefined))
+          throw caught;
         error = caught;
       } else if (attemptState.timedOut) {
-        error = new AiError(AiErrorCode.TIMEOUT, `${options.provider} did not answer within ${options.connectTimeoutMs} ms`, { cause: caught });
+        error = new AiError(
+          AiErrorCode.TIMEOUT,
+          `${options.provider} did not answer within ${options.connectTimeoutMs} ms`,
+          { cause: caught },
+        );
         if (options.idempotent === false) throw error;
       } else if (isAbortError(caught)) {
         throw caught;
       } else {
-        error = new AiError(AiErrorCode.NETWORK, `Could not reach ${options.provider}: ${caught instanceof Error ? caught.message : String(caught)}`, { cause: caught });
+        error = new AiError(
+          AiErrorCode.NETWORK,
+          `Could not reach ${options.provider}: ${caught instanceof Error ? caught.message : String(caught)}`,
+          { cause: caught },
+        );
         if (options.idempotent === false && !neverSent(caught)) throw error;
       }
     }

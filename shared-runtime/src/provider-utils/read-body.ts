@@ -21,21 +21,32 @@ export async function readBodyBytes(response: Response, options: ReadBodyOptions
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_, reject) => {
-    onAbort = () => { reject(options.abortSignal?.reason as Error); };
+    onAbort = () => {
+      reject(options.abortSignal?.reason as Error);
+    };
     options.abortSignal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     options.abortSignal?.throwIfAborted();
     for (;;) {
       const idle = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => { reject(new AiError(AiErrorCode.TIMEOUT, `No data arrived for ${Math.round(options.idleMs / 1000)} s while reading ${options.what}`)); }, options.idleMs);
+        timer = setTimeout(() => {
+          reject(
+            new AiError(
+              AiErrorCode.TIMEOUT,
+              `No data arrived for ${Math.round(options.idleMs / 1000)} s while reading ${options.what}`,
+            ),
+          );
+        }, options.idleMs);
       });
       let next: ReadableStreamReadResult<Uint8Array>;
       try {
         next = await Promise.race([reader.read(), idle, stop]);
       } catch (error) {
         if (AiError.isInstance(error) || options.abortSignal?.aborted) throw error;
-        throw new AiError(AiErrorCode.NETWORK, `The connection dropped while reading ${options.what}`, { cause: error });
+        throw new AiError(AiErrorCode.NETWORK, `The connection dropped while reading ${options.what}`, {
+          cause: error,
+        });
       } finally {
         clearTimeout(timer);
       }
@@ -72,7 +83,9 @@ export interface FetchImageOptions {
 /** Fetches a generated image by its URL (no credentials sent), with timeouts and a status check. */
 export async function fetchImageBytes(url: string, options: FetchImageOptions): Promise<Uint8Array> {
   const controller = new AbortController();
-  const onAbort = () => { controller.abort(options.abortSignal?.reason); };
+  const onAbort = () => {
+    controller.abort(options.abortSignal?.reason);
+  };
   options.abortSignal?.addEventListener('abort', onAbort, { once: true });
   const state = { timedOut: false };
   const timer = setTimeout(() => {
@@ -85,16 +98,33 @@ export async function fetchImageBytes(url: string, options: FetchImageOptions): 
       response = await options.fetch(url, { signal: controller.signal });
     } catch (error) {
       if (options.abortSignal?.aborted) throw options.abortSignal.reason;
-      if (state.timedOut) throw new AiError(AiErrorCode.TIMEOUT, `The image ${options.provider} made did not arrive within ${Math.round(options.connectMs / 1000)} s`, { cause: error });
-      throw new AiError(AiErrorCode.NETWORK, `Could not fetch the image ${options.provider} made: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      if (state.timedOut)
+        throw new AiError(
+          AiErrorCode.TIMEOUT,
+          `The image ${options.provider} made did not arrive within ${Math.round(options.connectMs / 1000)} s`,
+          { cause: error },
+        );
+      throw new AiError(
+        AiErrorCode.NETWORK,
+        `Could not fetch the image ${options.provider} made: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     } finally {
       clearTimeout(timer);
     }
     if (!response.ok) {
       void response.body?.cancel().catch(() => undefined);
-      throw new AiError(response.status >= 500 ? AiErrorCode.SERVER_ERROR : AiErrorCode.BAD_RESPONSE, `Could not fetch the image ${options.provider} made: HTTP ${response.status}`, { statusCode: response.status, retryable: false });
+      throw new AiError(
+        response.status >= 500 ? AiErrorCode.SERVER_ERROR : AiErrorCode.BAD_RESPONSE,
+        `Could not fetch the image ${options.provider} made: HTTP ${response.status}`,
+        { statusCode: response.status, retryable: false },
+      );
     }
-    return await readBodyBytes(response, { idleMs: options.idleMs, what: `the image from ${options.provider}`, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
+    return await readBodyBytes(response, {
+      idleMs: options.idleMs,
+      what: `the image from ${options.provider}`,
+      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    });
   } finally {
     options.abortSignal?.removeEventListener('abort', onAbort);
   }

@@ -14,7 +14,10 @@ export interface SseReadOptions {
  * when the stream stalls, NETWORK when it breaks, and the abort reason on abort; cancels the
  * body (releasing the connection) whenever it stops early.
  */
-export async function* readSseEvents(body: ReadableStream<Uint8Array>, options: SseReadOptions): AsyncGenerator<EventSourceMessage> {
+export async function* readSseEvents(
+  body: ReadableStream<Uint8Array>,
+  options: SseReadOptions,
+): AsyncGenerator<EventSourceMessage> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const queue: EventSourceMessage[] = [];
@@ -26,7 +29,9 @@ export async function* readSseEvents(body: ReadableStream<Uint8Array>, options: 
     stopped ??= reason;
     void reader.cancel().catch(() => undefined);
   };
-  const onAbort = () => { stop(options.abortSignal?.reason as Error); };
+  const onAbort = () => {
+    stop(options.abortSignal?.reason as Error);
+  };
   options.abortSignal?.addEventListener('abort', onAbort, { once: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
   let finished = false;
@@ -47,7 +52,11 @@ export async function* readSseEvents(body: ReadableStream<Uint8Array>, options: 
         result = await reader.read();
       } catch (error) {
         if (stopped) throw stopped;
-        throw new AiError(AiErrorCode.NETWORK, `The connection to ${options.provider} broke: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new AiError(
+          AiErrorCode.NETWORK,
+          `The connection to ${options.provider} broke: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
       if (stopped) throw stopped;
       if (result.done) {

@@ -54,7 +54,11 @@ export function iteratorStream<T>(
         } catch (error) {
           if (cancelled) return;
           end();
-          const outcome = options.failure ? options.failure(error) : options.abortSignal?.aborted ? { abort: options.abortSignal.reason as unknown } : { failure: error };
+          const outcome = options.failure
+            ? options.failure(error)
+            : options.abortSignal?.aborted
+              ? { abort: options.abortSignal.reason as unknown }
+              : { failure: error };
           if ('abort' in outcome) controller.error(outcome.abort);
           else {
             controller.enqueue(outcome);

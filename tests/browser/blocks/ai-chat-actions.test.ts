@@ -16,38 +16,21 @@ import {
   typeInto,
   useRecordingEngine,
 } from '../../helpers/chat-block.js';
-import {
-  mountHost,
-  shadow,
-  until,
-  type BlockElement,
-} from '../../helpers/host-page.js';
-import {
-  recordingSession,
-  wireLines,
-} from '../../helpers/recording-server-client.js';
+import { mountHost, shadow, until, type BlockElement } from '../../helpers/host-page.js';
+import { recordingSession, wireLines } from '../../helpers/recording-server-client.js';
 import { RECORDED_REPLY } from '../../servers/recording-defaults.js';
 
 const requestsIn = (app: Awaited<ReturnType<typeof mountHost>>) =>
   app.store
     .all()
-    .filter(
-      ({ entity }) =>
-        entity.metadata.entityTypeId ===
-        TYPE_IDS.entityType['ai-chat-request-message'],
-    );
-const tokens = (block: BlockElement) =>
-  Number(
-    shadow(block).querySelector<HTMLElement>('.tokens')?.dataset['tokens'],
-  );
-const meter = (block: BlockElement) =>
-  shadow(block).querySelector('.tokens')?.textContent.trim() ?? '';
+    .filter(({ entity }) => entity.metadata.entityTypeId === TYPE_IDS.entityType['ai-chat-request-message']);
+const tokens = (block: BlockElement) => Number(shadow(block).querySelector<HTMLElement>('.tokens')?.dataset['tokens']);
+const meter = (block: BlockElement) => shadow(block).querySelector('.tokens')?.textContent.trim() ?? '';
 
 describe('AI Chat: error notices, save retries, the token meter, keys and copy', () => {
   // A failed test leaves its host behind: remove it so the next test's page is the same.
   afterEach(() => {
-    for (const app of document.querySelectorAll('ai-blocks-host-app'))
-      app.remove();
+    for (const app of document.querySelectorAll('ai-blocks-host-app')) app.remove();
   });
 
   it('Copy puts a reply’s text (its Markdown source) on the clipboard', async () => {
@@ -104,33 +87,22 @@ describe('AI Chat: error notices, save retries, the token meter, keys and copy',
     const block = chatBlock(app);
     await useRecordingEngine(block, session);
     await send(block, 'Are you there?');
-    await until(
-      () => shadow(block).querySelector('[role="alert"][data-code]') !== null,
-      'the error notice',
-    );
-    const notice = shadow(block).querySelector<HTMLElement>(
-      '[role="alert"][data-code]',
-    );
+    await until(() => shadow(block).querySelector('[role="alert"][data-code]') !== null, 'the error notice');
+    const notice = shadow(block).querySelector<HTMLElement>('[role="alert"][data-code]');
     expect(notice?.dataset['code']).to.equal('RATE_LIMITED');
     expect(notice?.textContent).to.contain('Too many requests');
     // The message stays, unanswered, and nothing was saved for a reply that
     // never came.
     expect(shownMessages(block)).to.deep.equal(['user: Are you there?']);
     expect(responsesIn(app)).to.have.length(0);
-    const tryAgain = notice?.querySelector<HTMLButtonElement>(
-      'button[data-action="retry"]',
-    );
+    const tryAgain = notice?.querySelector<HTMLButtonElement>('button[data-action="retry"]');
     expect(tryAgain?.textContent.trim()).to.equal('Try again');
     tryAgain?.click();
     await until(
-      () =>
-        responsesIn(app).length === 1 &&
-        shadow(block).querySelector('[data-save="saved"]') !== null,
+      () => responsesIn(app).length === 1 && shadow(block).querySelector('[data-save="saved"]') !== null,
       'the retried reply to be saved',
     );
-    expect(shadow(block).querySelector('[role="alert"][data-code]')).to.equal(
-      null,
-    );
+    expect(shadow(block).querySelector('[role="alert"][data-code]')).to.equal(null);
     const answered = ['user: Are you there?', `assistant: ${RECORDED_REPLY}`];
     await until(
       () => shownMessages(block).join('\n') === answered.join('\n'),
@@ -157,10 +129,7 @@ describe('AI Chat: error notices, save retries, the token meter, keys and copy',
     const block = chatBlock(app);
     await useRecordingEngine(block, session);
     await send(block, 'Keep this');
-    await until(
-      () => shadow(block).querySelector('[data-save="unsaved"]') !== null,
-      'the unsaved state',
-    );
+    await until(() => shadow(block).querySelector('[data-save="unsaved"]') !== null, 'the unsaved state');
     const status = shadow(block).querySelector('[data-save="unsaved"]');
     expect(status?.textContent).to.contain('1 turn not saved yet');
     const retryNow = [...(status?.querySelectorAll('button') ?? [])].find(
@@ -176,16 +145,11 @@ describe('AI Chat: error notices, save retries, the token meter, keys and copy',
     );
     delete faults.always;
     retryNow?.click();
-    await until(
-      () => shadow(block).querySelector('[data-save="saved"]') !== null,
-      'the turn to be saved',
-    );
+    await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the turn to be saved');
     expect(requestsIn(app)).to.have.length(1);
-    expect(
-      responsesIn(app).map(
-        (response) => response.properties[BP.property.textualContent],
-      ),
-    ).to.deep.equal([RECORDED_REPLY]);
+    expect(responsesIn(app).map((response) => response.properties[BP.property.textualContent])).to.deep.equal([
+      RECORDED_REPLY,
+    ]);
     app.remove();
   });
 
@@ -205,9 +169,7 @@ describe('AI Chat: error notices, save retries, the token meter, keys and copy',
     const question = 'q'.repeat(200);
     await turn(app, block, question, 1);
     // The question and the reply now count too (about four characters a token).
-    expect(tokens(block)).to.be.at.least(
-      withLongPrompt + (question.length + RECORDED_REPLY.length) / 4,
-    );
+    expect(tokens(block)).to.be.at.least(withLongPrompt + (question.length + RECORDED_REPLY.length) / 4);
     block.settings = { ...block.settings, contextWindow: 16_000 };
     await block.updateComplete;
     expect(meter(block)).to.match(/of 16,000 tokens$/);
@@ -219,9 +181,9 @@ describe('AI Chat: error notices, save retries, the token meter, keys and copy',
     const app = await mountHost();
     const block = chatBlock(app);
     await useRecordingEngine(block, session);
-    expect(
-      shadow(block).querySelector('#message-hint')?.textContent,
-    ).to.contain('Enter sends, Shift+Enter adds a line, Esc stops');
+    expect(shadow(block).querySelector('#message-hint')?.textContent).to.contain(
+      'Enter sends, Shift+Enter adds a line, Esc stops',
+    );
     shadow(block).querySelector<HTMLTextAreaElement>('#message')?.focus();
     await sendKeys({ press: 'Enter' });
     await sendKeys({ type: 'Line one' });
@@ -230,53 +192,37 @@ describe('AI Chat: error notices, save retries, the token meter, keys and copy',
     expect(await session.chatRequests()).to.have.length(0);
     await sendKeys({ press: 'Enter' });
     await until(
-      () =>
-        responsesIn(app).length === 1 &&
-        shadow(block).querySelector('[data-save="saved"]') !== null,
+      () => responsesIn(app).length === 1 && shadow(block).querySelector('[data-save="saved"]') !== null,
       'the reply to be saved',
     );
     const requests = await session.chatRequests();
     expect(requests).to.have.length(1);
     expect(wireLines(requests[0]).at(-1)).to.equal('user: Line one\nLine two');
-    expect(
-      shadow(block).querySelector<HTMLTextAreaElement>('#message')?.value,
-    ).to.equal('');
+    expect(shadow(block).querySelector<HTMLTextAreaElement>('#message')?.value).to.equal('');
     app.remove();
   });
 
   it('Esc stops the reply being written; what came so far is kept as stopped', async () => {
     const session = await recordingSession();
-    const long = Array.from(
-      { length: 40 },
-      (_, index) => `word${String(index)}`,
-    ).join(' ');
+    const long = Array.from({ length: 40 }, (_, index) => `word${String(index)}`).join(' ');
     await session.script({ reply: long, pieceDelayMs: 100 });
     const app = await mountHost();
     const block = chatBlock(app);
     await useRecordingEngine(block, session);
     await send(block, 'Talk slowly');
     await until(
-      () =>
-        (shadow(block).querySelector('.streaming')?.textContent.trim().length ??
-          0) >= 10,
+      () => (shadow(block).querySelector('.streaming')?.textContent.trim().length ?? 0) >= 10,
       'some streamed text',
     );
     shadow(block).querySelector<HTMLTextAreaElement>('#message')?.focus();
     await sendKeys({ press: 'Escape' });
-    await until(
-      () => shadow(block).querySelector('[data-save="saved"]') !== null,
-      'the stopped reply to be saved',
-    );
+    await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the stopped reply to be saved');
     const [response] = responsesIn(app);
     const text = response?.properties[BP.property.textualContent] as string;
     expect(long.startsWith(text)).to.equal(true);
     expect(text.length).to.be.lessThan(long.length);
-    expect(
-      response?.properties[TYPE_IDS.property['completion-status']],
-    ).to.equal('stopped');
-    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain(
-      'stopped early',
-    );
+    expect(response?.properties[TYPE_IDS.property['completion-status']]).to.equal('stopped');
+    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain('stopped early');
     app.remove();
   });
 });

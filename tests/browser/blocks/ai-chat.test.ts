@@ -2,7 +2,17 @@ import { BP, entityPropertiesSchema, LEGACY_HASH, TYPE_IDS } from '@ai-blocks/bl
 import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
 import { expect } from '@open-wc/testing';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
-import { blockIn, button, chooseEngine, mountHost, shadow, testServers, until, type BlockElement, type TestServers } from '../../helpers/host-page.js';
+import {
+  blockIn,
+  button,
+  chooseEngine,
+  mountHost,
+  shadow,
+  testServers,
+  until,
+  type BlockElement,
+  type TestServers,
+} from '../../helpers/host-page.js';
 import { requireModelServer } from '../../helpers/model-server.js';
 import { send } from '../../helpers/chat-block.js';
 
@@ -14,16 +24,37 @@ before(async () => {
 type ChatBlock = BlockElement;
 const chatBlock = (app: AiBlocksHostApp): ChatBlock => blockIn(app, 'ai-chat');
 /** Every shown message has its text drawn (a reply's Markdown renders in the frame after it appears). */
-const drawn = (block: HTMLElement) => [...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming]) .body')].every((body) => body.textContent.trim() !== '');
-const messages = (block: HTMLElement) => [...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming])')].map((item) => `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`);
-const ofType = (app: AiBlocksHostApp, typeId: string) => app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === typeId).map(({ entity }) => entity);
-const writes = (app: AiBlocksHostApp) => app.log.entries.filter((entry) => entry.block === 'ai-chat' && entry.source === 'block' && ['createEntity', 'updateEntity', 'deleteEntity', 'uploadFile'].includes(entry.messageName)).length;
+const drawn = (block: HTMLElement) =>
+  [...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming]) .body')].every(
+    (body) => body.textContent.trim() !== '',
+  );
+const messages = (block: HTMLElement) =>
+  [...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming])')].map(
+    (item) => `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`,
+  );
+const ofType = (app: AiBlocksHostApp, typeId: string) =>
+  app.store
+    .all()
+    .filter(({ entity }) => entity.metadata.entityTypeId === typeId)
+    .map(({ entity }) => entity);
+const writes = (app: AiBlocksHostApp) =>
+  app.log.entries.filter(
+    (entry) =>
+      entry.block === 'ai-chat' &&
+      entry.source === 'block' &&
+      ['createEntity', 'updateEntity', 'deleteEntity', 'uploadFile'].includes(entry.messageName),
+  ).length;
 const alphabet = TINY_MODEL_EXPECTED.chatReply;
 
 /** Sends and waits until the reply finished and the turn is saved. */
 async function turn(app: AiBlocksHostApp, block: ChatBlock, text: string, expectedResponses: number): Promise<void> {
   await send(block, text);
-  await until(() => ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).length === expectedResponses && shadow(block).querySelector('[data-save="saved"]') !== null, `turn "${text}" to be saved`);
+  await until(
+    () =>
+      ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).length === expectedResponses &&
+      shadow(block).querySelector('[data-save="saved"]') !== null,
+    `turn "${text}" to be saved`,
+  );
 }
 
 function links(app: AiBlocksHostApp, slug: 'rooted-at' | 'has-response' | 'followed-by' | 'has-message') {
@@ -40,7 +71,14 @@ describe('AI Chat block in the host', () => {
     await turn(app, block, 'And again?', 2);
     await turn(app, block, 'Once more', 3);
     await until(() => drawn(block), 'the replies to be drawn');
-    expect(messages(block)).to.deep.equal(['user: Hello', `assistant: ${alphabet}`, 'user: And again?', `assistant: ${alphabet}`, 'user: Once more', `assistant: ${alphabet}`]);
+    expect(messages(block)).to.deep.equal([
+      'user: Hello',
+      `assistant: ${alphabet}`,
+      'user: And again?',
+      `assistant: ${alphabet}`,
+      'user: Once more',
+      `assistant: ${alphabet}`,
+    ]);
     expect(ofType(app, TYPE_IDS.entityType['ai-chat-request-message'])).to.have.length(3);
     expect(links(app, 'rooted-at')).to.have.length(1);
     expect(links(app, 'has-response')).to.have.length(3);
@@ -73,26 +111,50 @@ describe('AI Chat block in the host', () => {
     editor.dispatchEvent(new Event('input'));
     await block.updateComplete;
     button(block, 'save-edit')?.click();
-    await until(() => ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).length === 4 && shadow(block).querySelector('[data-save="saved"]') !== null, 'the edited turn to be saved');
+    await until(
+      () =>
+        ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).length === 4 &&
+        shadow(block).querySelector('[data-save="saved"]') !== null,
+      'the edited turn to be saved',
+    );
     await until(() => drawn(block), 'the replies to be drawn');
-    expect(messages(block)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second, edited', `assistant: ${alphabet}`]);
+    expect(messages(block)).to.deep.equal([
+      'user: First',
+      `assistant: ${alphabet}`,
+      'user: Second, edited',
+      `assistant: ${alphabet}`,
+    ]);
     // The first response is followed by two requests: the original and the edit.
-    const firstResponseId = links(app, 'has-response').find((link) => link.linkData?.leftEntityId === links(app, 'rooted-at')[0]?.linkData?.rightEntityId)?.linkData?.rightEntityId;
+    const firstResponseId = links(app, 'has-response').find(
+      (link) => link.linkData?.leftEntityId === links(app, 'rooted-at')[0]?.linkData?.rightEntityId,
+    )?.linkData?.rightEntityId;
     const followers = links(app, 'followed-by').filter((link) => link.linkData?.leftEntityId === firstResponseId);
     expect(followers).to.have.length(2);
-    const texts = followers.map((link) => app.store.get(link.linkData?.rightEntityId ?? '')?.properties[BP.property.textualContent]);
+    const texts = followers.map(
+      (link) => app.store.get(link.linkData?.rightEntityId ?? '')?.properties[BP.property.textualContent],
+    );
     expect(texts).to.have.members(['Second', 'Second, edited']);
 
     const dbName = app.config.dbName;
     app.remove();
     const reloaded = await mountHost({ dbName });
     const again = chatBlock(reloaded);
-    await until(() => messages(again).length === 4 && drawn(again), () => `the newest branch after the reload (shown: ${JSON.stringify(messages(again))})`);
+    await until(
+      () => messages(again).length === 4 && drawn(again),
+      () => `the newest branch after the reload (shown: ${JSON.stringify(messages(again))})`,
+    );
     expect(shadow(again).querySelector('.branch-position')?.textContent).to.equal('2/2');
     button(again, 'previous-branch')?.click();
     await until(() => messages(again).length === 6 && drawn(again), 'the original branch');
     await until(() => drawn(again), 'the replies to be drawn');
-    expect(messages(again)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second', `assistant: ${alphabet}`, 'user: Third', `assistant: ${alphabet}`]);
+    expect(messages(again)).to.deep.equal([
+      'user: First',
+      `assistant: ${alphabet}`,
+      'user: Second',
+      `assistant: ${alphabet}`,
+      'user: Third',
+      `assistant: ${alphabet}`,
+    ]);
     expect(shadow(again).querySelector('.branch-position')?.textContent).to.equal('1/2');
     button(again, 'next-branch')?.click();
     await until(() => messages(again).length === 4 && drawn(again), 'back to the edited branch');
@@ -105,10 +167,17 @@ describe('AI Chat block in the host', () => {
     await chooseEngine(block, 'wasm');
     await turn(app, block, 'Hi', 1);
     button(block, 'regenerate')?.click();
-    await until(() => ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).length === 2 && shadow(block).querySelector('[data-save="saved"]') !== null, 'the second reply to be saved');
+    await until(
+      () =>
+        ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).length === 2 &&
+        shadow(block).querySelector('[data-save="saved"]') !== null,
+      'the second reply to be saved',
+    );
     expect(ofType(app, TYPE_IDS.entityType['ai-chat-request-message'])).to.have.length(1);
     expect(links(app, 'has-response')).to.have.length(2);
-    expect(shadow(block).querySelector('article.message[data-role="assistant"] .branch-position')?.textContent).to.equal('2/2');
+    expect(
+      shadow(block).querySelector('article.message[data-role="assistant"] .branch-position')?.textContent,
+    ).to.equal('2/2');
     app.remove();
   });
 
@@ -127,8 +196,14 @@ describe('AI Chat block in the host', () => {
     await chooseEngine(block, 'service-module');
     await turn(app, block, 'Then through the host', 2);
     const request = sent[0] as { messages: { role: string; content: string }[] };
-    expect(request.messages.map((message) => `${message.role}: ${message.content}`).slice(-3)).to.deep.equal(['user: First on the CPU', `assistant: ${alphabet}`, 'user: Then through the host']);
-    const engines = ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).map((response) => response.properties[TYPE_IDS.property['engine-id']]);
+    expect(request.messages.map((message) => `${message.role}: ${message.content}`).slice(-3)).to.deep.equal([
+      'user: First on the CPU',
+      `assistant: ${alphabet}`,
+      'user: Then through the host',
+    ]);
+    const engines = ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).map(
+      (response) => response.properties[TYPE_IDS.property['engine-id']],
+    );
     expect(engines).to.have.members(['wasm', 'service-module']);
     app.remove();
   });
@@ -141,7 +216,9 @@ describe('AI Chat block in the host', () => {
     await turn(app, block, 'x'.repeat(100), 1);
     expect(shadow(block).querySelector('[data-notice="history-trimmed"]')).to.equal(null);
     await turn(app, block, 'y'.repeat(100), 2);
-    expect(shadow(block).querySelector('[data-notice="history-trimmed"]')?.textContent).to.contain('2 oldest messages were left out');
+    expect(shadow(block).querySelector('[data-notice="history-trimmed"]')?.textContent).to.contain(
+      '2 oldest messages were left out',
+    );
     expect(messages(block)).to.have.length(4); // nothing is removed from the conversation itself
     app.remove();
   });
@@ -154,7 +231,10 @@ describe('AI Chat block in the host', () => {
     block.settings = { openaiCompatible: { baseURL: servers.slowModel, model: 'tiny' } };
     await chooseEngine(block, 'openai-compatible');
     await send(block, 'Count slowly');
-    await until(() => (shadow(block).querySelector('.streaming')?.textContent.trim().length ?? 0) >= 3, 'some streamed text');
+    await until(
+      () => (shadow(block).querySelector('.streaming')?.textContent.trim().length ?? 0) >= 3,
+      'some streamed text',
+    );
     button(block, 'stop')?.click();
     await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the stopped reply to be saved');
     const [response] = ofType(app, TYPE_IDS.entityType['ai-chat-response-message']);
@@ -212,9 +292,19 @@ describe('AI Chat block in the host', () => {
     const setup = await mountHost();
     const store = setup.store;
     await store.delete('ai-chat-block');
-    await store.create({ entityId: 'ai-chat-block', entityTypeId: LEGACY_HASH.entityType.aiChatBlock, properties: { [LEGACY_HASH.property.presetSystemPromptId]: 'concise', [LEGACY_HASH.property.openaiChatModelName]: 'gpt-4' } });
-    const message = async (typeId: string, text: string) => (await store.create({ entityTypeId: typeId, properties: { [BP.property.textualContent]: text } })).metadata.recordId.entityId;
-    const link = (typeId: string, leftEntityId: string, rightEntityId: string) => store.create({ entityTypeId: typeId, properties: {}, linkData: { leftEntityId, rightEntityId } });
+    await store.create({
+      entityId: 'ai-chat-block',
+      entityTypeId: LEGACY_HASH.entityType.aiChatBlock,
+      properties: {
+        [LEGACY_HASH.property.presetSystemPromptId]: 'concise',
+        [LEGACY_HASH.property.openaiChatModelName]: 'gpt-4',
+      },
+    });
+    const message = async (typeId: string, text: string) =>
+      (await store.create({ entityTypeId: typeId, properties: { [BP.property.textualContent]: text } })).metadata
+        .recordId.entityId;
+    const link = (typeId: string, leftEntityId: string, rightEntityId: string) =>
+      store.create({ entityTypeId: typeId, properties: {}, linkData: { leftEntityId, rightEntityId } });
     const q1 = await message(LEGACY_HASH.entityType.requestMessage, 'What is HASH?');
     const a1 = await message(LEGACY_HASH.entityType.responseMessage, 'An **open-source** knowledge graph.');
     const q2 = await message(LEGACY_HASH.entityType.requestMessage, 'Thanks');
@@ -227,10 +317,20 @@ describe('AI Chat block in the host', () => {
     setup.remove();
     const app = await mountHost({ dbName });
     const block = chatBlock(app);
-    await until(() => shadow(block).querySelector('article.message[data-role="assistant"] strong') !== null, 'the legacy conversation, rendered');
+    await until(
+      () => shadow(block).querySelector('article.message[data-role="assistant"] strong') !== null,
+      'the legacy conversation, rendered',
+    );
     await until(() => drawn(block), 'the replies to be drawn');
-    expect(messages(block)).to.deep.equal(['user: What is HASH?', 'assistant: An open-source knowledge graph.', 'user: Thanks', 'assistant: You are welcome.']);
-    expect(shadow(block).querySelector('article.message[data-role="assistant"] strong')?.textContent).to.equal('open-source');
+    expect(messages(block)).to.deep.equal([
+      'user: What is HASH?',
+      'assistant: An open-source knowledge graph.',
+      'user: Thanks',
+      'assistant: You are welcome.',
+    ]);
+    expect(shadow(block).querySelector('article.message[data-role="assistant"] strong')?.textContent).to.equal(
+      'open-source',
+    );
     app.remove();
   });
 
@@ -239,10 +339,31 @@ describe('AI Chat block in the host', () => {
     const store = setup.store;
     let previous: string | undefined;
     for (let index = 0; index < 20; index += 1) {
-      const request = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-request-message'], properties: { [BP.property.textualContent]: `Question ${String(index)}` } })).metadata.recordId.entityId;
-      const response = (await store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-response-message'], properties: { [BP.property.textualContent]: `Answer ${String(index)}\n\n- one\n- two\n\n\`\`\`js\nconst n = ${String(index)};\n\`\`\`` } })).metadata.recordId.entityId;
-      await store.create({ entityTypeId: previous ? TYPE_IDS.entityType['followed-by'] : TYPE_IDS.entityType['rooted-at'], properties: {}, linkData: { leftEntityId: previous ?? 'ai-chat-block', rightEntityId: request } });
-      await store.create({ entityTypeId: TYPE_IDS.entityType['has-response'], properties: {}, linkData: { leftEntityId: request, rightEntityId: response } });
+      const request = (
+        await store.create({
+          entityTypeId: TYPE_IDS.entityType['ai-chat-request-message'],
+          properties: { [BP.property.textualContent]: `Question ${String(index)}` },
+        })
+      ).metadata.recordId.entityId;
+      const response = (
+        await store.create({
+          entityTypeId: TYPE_IDS.entityType['ai-chat-response-message'],
+          properties: {
+            [BP.property.textualContent]:
+              `Answer ${String(index)}\n\n- one\n- two\n\n\`\`\`js\nconst n = ${String(index)};\n\`\`\``,
+          },
+        })
+      ).metadata.recordId.entityId;
+      await store.create({
+        entityTypeId: previous ? TYPE_IDS.entityType['followed-by'] : TYPE_IDS.entityType['rooted-at'],
+        properties: {},
+        linkData: { leftEntityId: previous ?? 'ai-chat-block', rightEntityId: request },
+      });
+      await store.create({
+        entityTypeId: TYPE_IDS.entityType['has-response'],
+        properties: {},
+        linkData: { leftEntityId: request, rightEntityId: response },
+      });
       previous = response;
     }
     const dbName = setup.config.dbName;
@@ -252,11 +373,18 @@ describe('AI Chat block in the host', () => {
     await until(() => messages(block).length === 40 && drawn(block), 'the conversation');
     const thread = shadow(block).querySelector<HTMLElement>('.thread');
     if (!thread) throw new Error('no thread');
-    await until(() => thread.scrollHeight > thread.clientHeight && thread.scrollHeight - thread.scrollTop - thread.clientHeight < 2, 'the newest message in view');
+    await until(
+      () =>
+        thread.scrollHeight > thread.clientHeight && thread.scrollHeight - thread.scrollTop - thread.clientHeight < 2,
+      'the newest message in view',
+    );
     await until(() => drawn(block), 'the replies to be drawn');
     expect(messages(block).at(-1)).to.contain('Answer 19');
     // Code in replies is highlighted once the highlighter has loaded.
-    await until(() => shadow(block).querySelector('article.message pre code.hljs .hljs-keyword') !== null, 'highlighted code');
+    await until(
+      () => shadow(block).querySelector('article.message pre code.hljs .hljs-keyword') !== null,
+      'highlighted code',
+    );
     app.remove();
   });
 

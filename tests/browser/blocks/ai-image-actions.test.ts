@@ -7,48 +7,22 @@ import { BP } from '@ai-blocks/block-metadata';
 import { expect } from '@open-wc/testing';
 import { IMAGE_MODELS } from '../../../blocks/ai-image/src/image-models.js';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
-import {
-  blockIn,
-  button,
-  mountHost,
-  shadow,
-  until,
-  type BlockElement,
-} from '../../helpers/host-page.js';
-import {
-  recordingSession,
-  type RecordingSession,
-} from '../../helpers/recording-server-client.js';
+import { blockIn, button, mountHost, shadow, until, type BlockElement } from '../../helpers/host-page.js';
+import { recordingSession, type RecordingSession } from '../../helpers/recording-server-client.js';
 
-const imageBlock = (app: AiBlocksHostApp): BlockElement =>
-  blockIn(app, 'ai-image');
+const imageBlock = (app: AiBlocksHostApp): BlockElement => blockIn(app, 'ai-image');
 const optionsOf = (block: BlockElement, selector: string) =>
-  [
-    ...(shadow(block).querySelector<HTMLSelectElement>(selector)?.options ??
-      []),
-  ].map((option) => option.value);
-const candidates = (block: BlockElement) => [
-  ...shadow(block).querySelectorAll<HTMLElement>('figure[data-candidate]'),
-];
+  [...(shadow(block).querySelector<HTMLSelectElement>(selector)?.options ?? [])].map((option) => option.value);
+const candidates = (block: BlockElement) => [...shadow(block).querySelectorAll<HTMLElement>('figure[data-candidate]')];
 const imageCalls = async (session: RecordingSession) =>
-  (await session.calls())
-    .filter((call) => call.path.endsWith('/images/generations'))
-    .map((call) => call.body);
+  (await session.calls()).filter((call) => call.path.endsWith('/images/generations')).map((call) => call.body);
 
-async function useModel(
-  block: BlockElement,
-  session: RecordingSession,
-  model: string,
-): Promise<void> {
+async function useModel(block: BlockElement, session: RecordingSession, model: string): Promise<void> {
   block.settings = { openaiCompatible: { baseURL: session.baseURL, model } };
   await block.updateComplete;
 }
 
-async function set(
-  block: BlockElement,
-  selector: string,
-  value: string,
-): Promise<void> {
+async function set(block: BlockElement, selector: string, value: string): Promise<void> {
   const select = shadow(block).querySelector<HTMLSelectElement>(selector);
   if (!select) throw new Error(`no ${selector}`);
   select.value = value;
@@ -56,11 +30,7 @@ async function set(
   await block.updateComplete;
 }
 
-async function generate(
-  block: BlockElement,
-  prompt: string,
-  expected: number,
-): Promise<void> {
+async function generate(block: BlockElement, prompt: string, expected: number): Promise<void> {
   const field = shadow(block).querySelector<HTMLTextAreaElement>('#prompt');
   if (!field) throw new Error('no prompt field');
   field.value = prompt;
@@ -68,23 +38,16 @@ async function generate(
   await block.updateComplete;
   button(block, 'generate')?.click();
   await until(
-    () =>
-      candidates(block).length === expected && button(block, 'cancel') === null,
+    () => candidates(block).length === expected && button(block, 'cancel') === null,
     `${String(expected)} candidates`,
   );
 }
 
 /** Generates one image and keeps it; resolves with the kept figure. */
-async function keepOne(
-  app: AiBlocksHostApp,
-  block: BlockElement,
-  prompt: string,
-): Promise<HTMLElement> {
+async function keepOne(app: AiBlocksHostApp, block: BlockElement, prompt: string): Promise<HTMLElement> {
   await set(block, '#count', '1');
   await generate(block, prompt, 1);
-  candidates(block)[0]
-    ?.querySelector<HTMLInputElement>('input[type="checkbox"]')
-    ?.click();
+  candidates(block)[0]?.querySelector<HTMLInputElement>('input[type="checkbox"]')?.click();
   await block.updateComplete;
   button(block, 'keep')?.click();
   await until(
@@ -93,16 +56,13 @@ async function keepOne(
       shadow(block).querySelector('[data-save="saved"]') !== null,
     'the kept image',
   );
-  return shadow(block).querySelector<HTMLElement>(
-    'figure[data-kept]',
-  ) as HTMLElement;
+  return shadow(block).querySelector<HTMLElement>('figure[data-kept]') as HTMLElement;
 }
 
 describe('AI Image: model options, open large and download', () => {
   // A failed test leaves its host behind: remove it so the next test's page is the same.
   afterEach(() => {
-    for (const app of document.querySelectorAll('ai-blocks-host-app'))
-      app.remove();
+    for (const app of document.querySelectorAll('ai-blocks-host-app')) app.remove();
   });
 
   it('offers what the chosen model accepts, and sends exactly the options shown', async function () {
@@ -114,22 +74,11 @@ describe('AI Image: model options, open large and download', () => {
     // dall-e-3 makes one image at a time, in its own sizes, with a quality
     // choice.
     await useModel(block, session, 'dall-e-3');
-    expect(optionsOf(block, '#count')).to.deep.equal(
-      IMAGE_MODELS['dall-e-3']?.counts.map(String),
-    );
-    expect(
-      shadow(block).querySelector<HTMLSelectElement>('#count')?.disabled,
-    ).to.equal(true);
-    expect(shadow(block).textContent).to.contain(
-      'This model makes one image at a time.',
-    );
-    expect(optionsOf(block, '#size')).to.deep.equal(
-      IMAGE_MODELS['dall-e-3']?.sizes,
-    );
-    expect(optionsOf(block, '#quality')).to.deep.equal([
-      '',
-      ...(IMAGE_MODELS['dall-e-3']?.qualities ?? []),
-    ]);
+    expect(optionsOf(block, '#count')).to.deep.equal(IMAGE_MODELS['dall-e-3']?.counts.map(String));
+    expect(shadow(block).querySelector<HTMLSelectElement>('#count')?.disabled).to.equal(true);
+    expect(shadow(block).textContent).to.contain('This model makes one image at a time.');
+    expect(optionsOf(block, '#size')).to.deep.equal(IMAGE_MODELS['dall-e-3']?.sizes);
+    expect(optionsOf(block, '#quality')).to.deep.equal(['', ...(IMAGE_MODELS['dall-e-3']?.qualities ?? [])]);
     await set(block, '#size', '1792x1024');
     await set(block, '#quality', 'hd');
     await generate(block, 'A wide lighthouse', 1);
@@ -138,18 +87,12 @@ describe('AI Image: model options, open large and download', () => {
     // falls back to one it does.
     await useModel(block, session, 'gpt-image-1');
     expect(optionsOf(block, '#count')).to.deep.equal(['1', '2', '3', '4']);
-    expect(
-      shadow(block).querySelector<HTMLSelectElement>('#count')?.disabled,
-    ).to.equal(false);
-    expect(optionsOf(block, '#size')).to.deep.equal(
-      IMAGE_MODELS['gpt-image-1']?.sizes,
+    expect(shadow(block).querySelector<HTMLSelectElement>('#count')?.disabled).to.equal(false);
+    expect(optionsOf(block, '#size')).to.deep.equal(IMAGE_MODELS['gpt-image-1']?.sizes);
+    expect(shadow(block).querySelector<HTMLSelectElement>('#size')?.value).to.equal(
+      IMAGE_MODELS['gpt-image-1']?.sizes[0],
     );
-    expect(
-      shadow(block).querySelector<HTMLSelectElement>('#size')?.value,
-    ).to.equal(IMAGE_MODELS['gpt-image-1']?.sizes[0]);
-    expect(
-      shadow(block).querySelector<HTMLSelectElement>('#quality')?.value,
-    ).to.equal('');
+    expect(shadow(block).querySelector<HTMLSelectElement>('#quality')?.value).to.equal('');
     await set(block, '#count', '3');
     await set(block, '#size', '1536x1024');
     await set(block, '#quality', 'high');
@@ -158,9 +101,7 @@ describe('AI Image: model options, open large and download', () => {
     // dall-e-2: no quality choice at all.
     await useModel(block, session, 'dall-e-2');
     expect(shadow(block).querySelector('#quality')).to.equal(null);
-    expect(optionsOf(block, '#size')).to.deep.equal(
-      IMAGE_MODELS['dall-e-2']?.sizes,
-    );
+    expect(optionsOf(block, '#size')).to.deep.equal(IMAGE_MODELS['dall-e-2']?.sizes);
     await set(block, '#count', '2');
     await set(block, '#size', '512x512');
     await generate(block, 'Two small ones', 2);
@@ -200,21 +141,13 @@ describe('AI Image: model options, open large and download', () => {
     const large = dialog?.querySelector('img');
     expect(large?.getAttribute('src')).to.equal(second?.getAttribute('src'));
     expect(large?.getAttribute('alt')).to.equal('Two boats');
-    await until(
-      () => (large?.naturalWidth ?? 0) > 0,
-      'the large image to load',
-    );
+    await until(() => (large?.naturalWidth ?? 0) > 0, 'the large image to load');
     dialog?.querySelector('button')?.click();
     // Closed, and emptied (the dialog's close event has run).
-    await until(
-      () => dialog?.open === false && dialog.querySelector('img') === null,
-      'the large view to close',
-    );
+    await until(() => dialog?.open === false && dialog.querySelector('img') === null, 'the large view to close');
 
     // The Open button of the first candidate, then a kept image.
-    candidates(block)[0]
-      ?.querySelector<HTMLButtonElement>('figcaption button')
-      ?.click();
+    candidates(block)[0]?.querySelector<HTMLButtonElement>('figcaption button')?.click();
     await until(
       () =>
         dialog?.open === true &&
@@ -223,23 +156,17 @@ describe('AI Image: model options, open large and download', () => {
       'the first candidate, large',
     );
     dialog?.close();
-    await until(
-      () => dialog?.querySelector('img') === null,
-      'the large view to empty',
-    );
+    await until(() => dialog?.querySelector('img') === null, 'the large view to empty');
     button(block, 'discard')?.click();
     const kept = await keepOne(app, block, 'One boat');
     kept.querySelector('img')?.click();
     await until(
       () =>
         dialog?.open === true &&
-        dialog.querySelector('img')?.getAttribute('src') ===
-          kept.querySelector('img')?.getAttribute('src'),
+        dialog.querySelector('img')?.getAttribute('src') === kept.querySelector('img')?.getAttribute('src'),
       'the kept image, large',
     );
-    expect(dialog?.querySelector('img')?.getAttribute('alt')).to.equal(
-      'One boat',
-    );
+    expect(dialog?.querySelector('img')?.getAttribute('alt')).to.equal('One boat');
     dialog?.close();
     app.remove();
   });
@@ -250,16 +177,9 @@ describe('AI Image: model options, open large and download', () => {
     const block = imageBlock(app);
     await useModel(block, session, 'dall-e-2');
     const kept = await keepOne(app, block, 'A buoy');
-    const [file] = app.store
-      .all()
-      .filter(
-        ({ entity }) =>
-          entity.metadata.entityTypeId === BP.entityType.remoteFile,
-      );
+    const [file] = app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === BP.entityType.remoteFile);
     const stored = new Uint8Array(
-      await (
-        app.store.file(file?.entity.metadata.recordId.entityId ?? '') as Blob
-      ).arrayBuffer(),
+      await (app.store.file(file?.entity.metadata.recordId.entityId ?? '') as Blob).arrayBuffer(),
     );
     const fileName = file?.entity.properties[BP.property.fileName] as string;
 
@@ -280,9 +200,7 @@ describe('AI Image: model options, open large and download', () => {
       },
     });
     try {
-      kept
-        .querySelector<HTMLButtonElement>('button[data-action="download"]')
-        ?.click();
+      kept.querySelector<HTMLButtonElement>('button[data-action="download"]')?.click();
       await until(() => clicked.length === 1, 'the download');
     } finally {
       // Anchors have no click of their own: deleting the watcher brings back
@@ -293,9 +211,7 @@ describe('AI Image: model options, open large and download', () => {
     expect(download?.href.startsWith('blob:')).to.equal(true);
     expect(download?.download).to.equal(fileName);
     expect(download?.bytes.join(',')).to.equal(stored.join(','));
-    expect(shadow(block).querySelector('[data-notice="download"]')).to.equal(
-      null,
-    );
+    expect(shadow(block).querySelector('[data-notice="download"]')).to.equal(null);
     app.remove();
   });
 });

@@ -13,7 +13,11 @@ const faultUrl = (scenario: string) => servers.fault.replace('SCENARIO', scenari
 type ImageBlock = HTMLElement & { settings: Record<string, unknown>; updateComplete: Promise<boolean> };
 const imageBlock = (app: AiBlocksHostApp) => app.slots.get('ai-image')?.element as ImageBlock;
 
-async function generate(block: ImageBlock, prompt: string, options: { engine?: string; count?: string; size?: string } = {}): Promise<void> {
+async function generate(
+  block: ImageBlock,
+  prompt: string,
+  options: { engine?: string; count?: string; size?: string } = {},
+): Promise<void> {
   await block.updateComplete;
   const set = (selector: string, value: string) => {
     const select = shadow(block).querySelector<HTMLSelectElement>(selector);
@@ -33,8 +37,10 @@ async function generate(block: ImageBlock, prompt: string, options: { engine?: s
   button(block, 'generate')?.click();
 }
 
-const fileEntities = (app: AiBlocksHostApp) => app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === BP.entityType.remoteFile);
-const imageLinks = (app: AiBlocksHostApp) => app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === TYPE_IDS.entityType['generated-image']);
+const fileEntities = (app: AiBlocksHostApp) =>
+  app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === BP.entityType.remoteFile);
+const imageLinks = (app: AiBlocksHostApp) =>
+  app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === TYPE_IDS.entityType['generated-image']);
 
 describe('AI Image block in the host', () => {
   it('generates four, keeps two: exactly two files and two links whose bytes equal the bytes served, shown again after a reload', async () => {
@@ -53,17 +59,34 @@ describe('AI Image block in the host', () => {
     expect(fileEntities(app)).to.have.length(2);
     expect(imageLinks(app)).to.have.length(2);
     // The same request again gives the same deterministic PNGs: compare with what was stored.
-    const served = (await (await fetch(`${faultUrl('images-ok')}/images/generations`, { method: 'POST', body: JSON.stringify({ n: 4, size: '256x256', prompt: 'x' }) })).json()) as { data: { b64_json: string }[] };
-    const storedBytes = await Promise.all(fileEntities(app).map(async ({ entity }) => new Uint8Array(await (app.store.file(entity.metadata.recordId.entityId) as Blob).arrayBuffer())));
-    const servedBytes = [served.data[0], served.data[2]].map((item) => Uint8Array.from(atob(item?.b64_json ?? ''), (char) => char.charCodeAt(0)));
+    const served = (await (
+      await fetch(`${faultUrl('images-ok')}/images/generations`, {
+        method: 'POST',
+        body: JSON.stringify({ n: 4, size: '256x256', prompt: 'x' }),
+      })
+    ).json()) as { data: { b64_json: string }[] };
+    const storedBytes = await Promise.all(
+      fileEntities(app).map(
+        async ({ entity }) =>
+          new Uint8Array(await (app.store.file(entity.metadata.recordId.entityId) as Blob).arrayBuffer()),
+      ),
+    );
+    const servedBytes = [served.data[0], served.data[2]].map((item) =>
+      Uint8Array.from(atob(item?.b64_json ?? ''), (char) => char.charCodeAt(0)),
+    );
     expect(storedBytes.map((bytes) => bytes.join(','))).to.have.members(servedBytes.map((bytes) => bytes.join(',')));
-    for (const { entity } of imageLinks(app)) expect(entity.properties[TYPE_IDS.property.prompt]).to.equal('A gradient');
+    for (const { entity } of imageLinks(app))
+      expect(entity.properties[TYPE_IDS.property.prompt]).to.equal('A gradient');
     await until(() => shadow(block).querySelectorAll('figure[data-kept]').length === 2, 'the kept grid');
-    for (const image of shadow(block).querySelectorAll('figure[data-kept] img')) expect(image.getAttribute('alt')).to.equal('A gradient');
+    for (const image of shadow(block).querySelectorAll('figure[data-kept] img'))
+      expect(image.getAttribute('alt')).to.equal('A gradient');
     const dbName = app.config.dbName;
     app.remove();
     const reloaded = await mountHost({ dbName });
-    await until(() => shadow(imageBlock(reloaded)).querySelectorAll('figure[data-kept]').length === 2, 'the kept images after reload');
+    await until(
+      () => shadow(imageBlock(reloaded)).querySelectorAll('figure[data-kept]').length === 2,
+      'the kept images after reload',
+    );
     reloaded.remove();
   });
 
@@ -113,7 +136,10 @@ describe('AI Image block in the host', () => {
     expect(shadow(block).querySelector('.error-notice')?.getAttribute('data-code')).to.equal('RATE_LIMITED');
     block.settings = { openaiCompatible: { baseURL: faultUrl('images-policy'), model: 'dall-e-2' } };
     await generate(block, 'Not allowed');
-    await until(() => shadow(block).querySelector('.error-notice')?.getAttribute('data-code') === 'CONTENT_FILTERED', 'the policy notice');
+    await until(
+      () => shadow(block).querySelector('.error-notice')?.getAttribute('data-code') === 'CONTENT_FILTERED',
+      'the policy notice',
+    );
     expect(shadow(block).querySelector('.error-notice')?.textContent).to.contain('refused');
     app.remove();
   });

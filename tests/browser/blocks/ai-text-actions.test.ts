@@ -14,18 +14,32 @@ const textBlock = (app: AiBlocksHostApp): BlockElement => blockIn(app, 'ai-text'
 const generated = (block: HTMLElement) => shadow(block).querySelector('.generated')?.textContent.trim() ?? '';
 const kept = (block: HTMLElement) => shadow(block).querySelector('.kept')?.textContent.trim() ?? '';
 const saveStatus = (block: HTMLElement) => shadow(block).querySelector('[data-save]')?.getAttribute('data-save') ?? '';
-const storedText = (app: AiBlocksHostApp) => app.store.get('ai-text-block')?.properties[TYPE_IDS.property.textualContent];
-const writes = (app: AiBlocksHostApp) => app.log.entries.filter((entry) => entry.block === 'ai-text' && entry.source === 'block' && ['createEntity', 'updateEntity'].includes(entry.messageName)).length;
+const storedText = (app: AiBlocksHostApp) =>
+  app.store.get('ai-text-block')?.properties[TYPE_IDS.property.textualContent];
+const writes = (app: AiBlocksHostApp) =>
+  app.log.entries.filter(
+    (entry) =>
+      entry.block === 'ai-text' &&
+      entry.source === 'block' &&
+      ['createEntity', 'updateEntity'].includes(entry.messageName),
+  ).length;
 
 /** A button found by what it says (the kept view's buttons carry no data-action). */
 function labelled(block: HTMLElement, label: string): HTMLButtonElement {
-  const found = [...shadow(block).querySelectorAll('button')].find((candidate) => candidate.textContent.trim() === label);
-  if (!found) throw new Error(`no "${label}" button (buttons: ${[...shadow(block).querySelectorAll('button')].map((candidate) => candidate.textContent.trim()).join(', ')})`);
+  const found = [...shadow(block).querySelectorAll('button')].find(
+    (candidate) => candidate.textContent.trim() === label,
+  );
+  if (!found)
+    throw new Error(
+      `no "${label}" button (buttons: ${[...shadow(block).querySelectorAll('button')].map((candidate) => candidate.textContent.trim()).join(', ')})`,
+    );
   return found;
 }
 
 /** Mounts the host with AI Text on a fresh recording session, the OpenAI-compatible engine chosen. */
-async function setUp(options: { faults?: HostFaults } = {}): Promise<{ app: AiBlocksHostApp; block: BlockElement; session: RecordingSession }> {
+async function setUp(
+  options: { faults?: HostFaults } = {},
+): Promise<{ app: AiBlocksHostApp; block: BlockElement; session: RecordingSession }> {
   const session = await recordingSession('ai-text');
   const app = await mountHost(options.faults ? { faults: options.faults } : {});
   const block = textBlock(app);
@@ -52,22 +66,33 @@ async function generate(block: BlockElement, prompt: string): Promise<void> {
 
 async function keep(app: AiBlocksHostApp, block: BlockElement, expectedWrites: number): Promise<void> {
   button(block, 'keep')?.click();
-  await until(() => saveStatus(block) === 'saved' && writes(app) === expectedWrites, () => `the save (status "${saveStatus(block)}", ${String(writes(app))} writes)`);
+  await until(
+    () => saveStatus(block) === 'saved' && writes(app) === expectedWrites,
+    () => `the save (status "${saveStatus(block)}", ${String(writes(app))} writes)`,
+  );
 }
 
 describe('AI Text: what a person does with an answer', () => {
   it('Ctrl+Enter in the prompt generates; Esc stops the stream and keeps the partial text', async () => {
     const { app, block, session } = await setUp();
-    await session.script({ reply: 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen', pieceDelayMs: 150 });
+    await session.script({
+      reply: 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen',
+      pieceDelayMs: 150,
+    });
     const textarea = await typePrompt(block, 'Count for me');
     textarea.focus();
     await sendKeys({ press: 'Control+Enter' });
-    await until(() => generated(block).startsWith('one two'), () => `some streamed text (got "${generated(block)}")`);
+    await until(
+      () => generated(block).startsWith('one two'),
+      () => `some streamed text (got "${generated(block)}")`,
+    );
     expect(button(block, 'stop'), 'a Stop button while streaming').to.not.equal(null);
     await sendKeys({ press: 'Escape' });
     await until(() => shadow(block).textContent.includes('Stopped'), 'the stopped notice');
     const partial = generated(block);
-    expect('one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen'.startsWith(partial)).to.equal(true);
+    expect(
+      'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen'.startsWith(partial),
+    ).to.equal(true);
     expect(partial.length).to.be.lessThan(40);
     expect(button(block, 'stop')).to.equal(null);
     expect(wireLines((await session.chatRequests())[0])).to.deep.equal(['user: Count for me']);
@@ -109,7 +134,15 @@ describe('AI Text: what a person does with an answer', () => {
   it('Copy puts the answer, and later the kept text, on the clipboard', async () => {
     // A page-level fake clipboard: headless Chromium has no clipboard permission to grant here.
     const copied: string[] = [];
-    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: (text: string) => { copied.push(text); return Promise.resolve(); } } });
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: {
+        writeText: (text: string) => {
+          copied.push(text);
+          return Promise.resolve();
+        },
+      },
+    });
     try {
       const { app, block, session } = await setUp();
       await session.script({ reply: 'Copy **this** text' });
@@ -157,7 +190,10 @@ describe('AI Text: what a person does with an answer', () => {
     labelled(block, 'Save').click();
     await until(() => saveStatus(block) === 'saved' && writes(app) === 2, 'the edited text to save');
     expect(storedText(app)).to.equal('Edited by **hand**');
-    await until(() => shadow(block).querySelector('.kept strong')?.textContent === 'hand', () => `the edited text on screen (got "${kept(block)}")`);
+    await until(
+      () => shadow(block).querySelector('.kept strong')?.textContent === 'hand',
+      () => `the edited text on screen (got "${kept(block)}")`,
+    );
     expect(app.store.get('ai-text-block')?.properties[TYPE_IDS.property.prompt]).to.equal('Write something');
     app.remove();
   });
@@ -186,7 +222,15 @@ describe('AI Text: what a person does with an answer', () => {
 describe('AI Text: each error notice and its action', () => {
   it('a rate limit says so; Try again sends the request again and shows the answer', async () => {
     const { app, block, session } = await setUp();
-    await session.script({ failures: [{ status: 429, body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, headers: { 'retry-after': '3600' } }] });
+    await session.script({
+      failures: [
+        {
+          status: 429,
+          body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+          headers: { 'retry-after': '3600' },
+        },
+      ],
+    });
     await typePrompt(block, 'Try me');
     button(block, 'generate')?.click();
     await until(() => shadow(block).querySelector('.error-notice') !== null, 'the error notice');
@@ -194,7 +238,10 @@ describe('AI Text: each error notice and its action', () => {
     expect(notice?.getAttribute('data-code')).to.equal('RATE_LIMITED');
     expect(notice?.getAttribute('role')).to.equal('alert');
     expect(notice?.querySelector('.error-title')?.textContent).to.equal('Too many requests right now');
-    expect([...(notice?.querySelectorAll('button') ?? [])].map((item) => item.textContent.trim())).to.deep.equal(['Try again', 'Choose another engine']);
+    expect([...(notice?.querySelectorAll('button') ?? [])].map((item) => item.textContent.trim())).to.deep.equal([
+      'Try again',
+      'Choose another engine',
+    ]);
     expect(await session.chatRequests()).to.have.length(1);
     notice?.querySelector<HTMLButtonElement>('button[data-action="retry"]')?.click();
     await until(() => button(block, 'keep') !== null, 'the answer after Try again');
@@ -208,8 +255,22 @@ describe('AI Text: each error notice and its action', () => {
     const { app, block, session } = await setUp();
     await session.script({
       failures: [
-        { status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } },
-        { status: 400, body: { error: { message: "This model's maximum context length is 8 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded' } } },
+        {
+          status: 401,
+          body: {
+            error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' },
+          },
+        },
+        {
+          status: 400,
+          body: {
+            error: {
+              message: "This model's maximum context length is 8 tokens.",
+              type: 'invalid_request_error',
+              code: 'context_length_exceeded',
+            },
+          },
+        },
       ],
     });
     const notice = () => shadow(block).querySelector('.error-notice');

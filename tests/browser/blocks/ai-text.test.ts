@@ -20,7 +20,6 @@ function textBlock(app: AiBlocksHostApp): TextBlock {
   return element as TextBlock;
 }
 
-
 async function compose(block: TextBlock, prompt: string, engine: string): Promise<void> {
   await block.updateComplete;
   const select = shadow(block).querySelector<HTMLSelectElement>('#engine');
@@ -34,7 +33,9 @@ async function compose(block: TextBlock, prompt: string, engine: string): Promis
 }
 
 const generatedText = (block: HTMLElement) => shadow(block).querySelector('.generated')?.textContent.trim() ?? '';
-const writes = (app: AiBlocksHostApp, name: string) => app.log.entries.filter((entry) => entry.block === 'ai-text' && entry.source === 'block' && entry.messageName === name).length;
+const writes = (app: AiBlocksHostApp, name: string) =>
+  app.log.entries.filter((entry) => entry.block === 'ai-text' && entry.source === 'block' && entry.messageName === name)
+    .length;
 
 describe('AI Text block in the host', () => {
   it('generates on the CPU engine with the deterministic model, keeps it with one update, and restores it after a reload', async () => {
@@ -60,7 +61,12 @@ describe('AI Text block in the host', () => {
     const dbName = app.config.dbName;
     app.remove();
     const reloaded = await mountHost({ dbName });
-    await until(() => shadow(textBlock(reloaded)).querySelector('.kept')?.textContent.includes(TINY_MODEL_EXPECTED.chatReply) ?? false, 'the kept text after reload');
+    await until(
+      () =>
+        shadow(textBlock(reloaded)).querySelector('.kept')?.textContent.includes(TINY_MODEL_EXPECTED.chatReply) ??
+        false,
+      'the kept text after reload',
+    );
     reloaded.remove();
   });
 
@@ -70,7 +76,9 @@ describe('AI Text block in the host', () => {
     await compose(block, 'Hello host', 'service-module');
     button(block, 'generate')?.click();
     await until(() => button(block, 'keep') !== null, 'the service answer');
-    expect(shadow(block).querySelector('.generated')?.innerHTML, generatedText(block)).to.contain('<strong>host</strong>');
+    expect(shadow(block).querySelector('.generated')?.innerHTML, generatedText(block)).to.contain(
+      '<strong>host</strong>',
+    );
     expect(app.log.serviceRequests).to.equal(1);
     app.remove();
   });
@@ -109,11 +117,16 @@ describe('AI Text block in the host', () => {
     button(block, 'keep')?.click();
     await until(() => shadow(block).querySelector('[data-save="unsaved"]') !== null, 'the unsaved state');
     // The kept text is drawn in the frame after it shows (Markdown renders within a frame budget).
-    await until(() => shadow(block).querySelector('.kept')?.textContent.includes(TINY_MODEL_EXPECTED.chatReply) ?? false, 'the kept text on screen');
+    await until(
+      () => shadow(block).querySelector('.kept')?.textContent.includes(TINY_MODEL_EXPECTED.chatReply) ?? false,
+      'the kept text on screen',
+    );
     expect(shadow(block).querySelector('.kept')?.textContent).to.contain(TINY_MODEL_EXPECTED.chatReply);
     await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the retried save');
     expect(writes(app, 'updateEntity')).to.equal(2);
-    expect(app.store.get('ai-text-block')?.properties[TYPE_IDS.property.textualContent]).to.equal(TINY_MODEL_EXPECTED.chatReply);
+    expect(app.store.get('ai-text-block')?.properties[TYPE_IDS.property.textualContent]).to.equal(
+      TINY_MODEL_EXPECTED.chatReply,
+    );
     app.remove();
   });
 
@@ -131,13 +144,19 @@ describe('AI Text block in the host', () => {
     expect((window as unknown as { __hostile?: string }).__hostile).to.equal(undefined);
     expect(output?.querySelector('script, iframe, img, [onerror], [onmouseover]')).to.equal(null);
     expect(output?.querySelector('h1')?.textContent).to.equal('Safe heading');
-    expect(performance.getEntriesByType('resource').some((entry) => entry.name.includes('127.0.0.1:9'))).to.equal(false);
+    expect(performance.getEntriesByType('resource').some((entry) => entry.name.includes('127.0.0.1:9'))).to.equal(
+      false,
+    );
     app.remove();
   });
 
   it('shows saved text and nothing that would change it when readonly, with zero writes', async () => {
     const setup = await mountHost();
-    await setup.store.update({ entityId: 'ai-text-block', entityTypeId: BLOCK_METADATA['ai-text'].schema, properties: { [TYPE_IDS.property.textualContent]: 'Read-only words', [TYPE_IDS.property.prompt]: 'p' } });
+    await setup.store.update({
+      entityId: 'ai-text-block',
+      entityTypeId: BLOCK_METADATA['ai-text'].schema,
+      properties: { [TYPE_IDS.property.textualContent]: 'Read-only words', [TYPE_IDS.property.prompt]: 'p' },
+    });
     const dbName = setup.config.dbName;
     setup.remove();
     const app = await mountHost({ dbName, mode: { readonly: true } });
@@ -154,7 +173,11 @@ describe('AI Text block in the host', () => {
     await setup.store.create({
       entityId: 'ai-text-block',
       entityTypeId: LEGACY_HASH.entityType.aiTextBlock,
-      properties: { [BP.property.textualContent]: 'Written by **HASH**', [LEGACY_HASH.property.openaiTextModelPrompt]: 'Old prompt', [LEGACY_HASH.property.openaiTextModelName]: 'gpt-3.5-turbo' },
+      properties: {
+        [BP.property.textualContent]: 'Written by **HASH**',
+        [LEGACY_HASH.property.openaiTextModelPrompt]: 'Old prompt',
+        [LEGACY_HASH.property.openaiTextModelName]: 'gpt-3.5-turbo',
+      },
     });
     const dbName = setup.config.dbName;
     setup.remove();

@@ -1,8 +1,18 @@
 import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
 import { expect } from '@open-wc/testing';
-import { blockIn, button, chooseEngine, mountHost, shadow, testServers, until, type BlockElement } from '../../helpers/host-page.js';
+import {
+  blockIn,
+  button,
+  chooseEngine,
+  mountHost,
+  shadow,
+  testServers,
+  until,
+  type BlockElement,
+} from '../../helpers/host-page.js';
 
-const modelRow = (block: HTMLElement, id: string) => shadow(block).querySelector<HTMLElement>(`[data-model="${CSS.escape(id)}"]`);
+const modelRow = (block: HTMLElement, id: string) =>
+  shadow(block).querySelector<HTMLElement>(`[data-model="${CSS.escape(id)}"]`);
 const rowState = (block: HTMLElement, id: string) => modelRow(block, id)?.dataset['state'];
 
 async function addByUrl(block: BlockElement, url: string): Promise<string> {
@@ -25,11 +35,15 @@ describe('the model picker (in AI Text, in the host)', () => {
     await chooseEngine(block, 'wasm');
     const id = await addByUrl(block, `${fault.replace('SCENARIO', 'ok')}/picker/${String(Date.now())}-added.gguf`);
     await until(() => rowState(block, id) === 'download', 'the added model to need a download');
-    expect((modelRow(block, id)?.querySelector('input[type="radio"]') as HTMLInputElement | null)?.checked).to.equal(true);
+    expect((modelRow(block, id)?.querySelector('input[type="radio"]') as HTMLInputElement | null)?.checked).to.equal(
+      true,
+    );
     modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="download-model"]')?.click();
     await until(() => rowState(block, id) === 'ready', 'the download to finish');
     expect(modelRow(block, id)?.textContent).to.contain('Downloaded');
-    expect(shadow(block).querySelector('[data-storage]')?.textContent).to.match(/Storage used by this site: [\d.]+ MB of/);
+    expect(shadow(block).querySelector('[data-storage]')?.textContent).to.match(
+      /Storage used by this site: [\d.]+ MB of/,
+    );
     await expect(block).to.be.accessible(); // with the model list open
     modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="delete-model"]')?.click();
     await until(() => rowState(block, id) === 'download', 'the model to be deleted');
@@ -41,10 +55,16 @@ describe('the model picker (in AI Text, in the host)', () => {
     const app = await mountHost();
     const block = blockIn(app, 'ai-text');
     await chooseEngine(block, 'wasm');
-    const id = await addByUrl(block, `${fault.replace('SCENARIO', 'slow-model')}/picker/${String(Date.now())}-slow.gguf`);
+    const id = await addByUrl(
+      block,
+      `${fault.replace('SCENARIO', 'slow-model')}/picker/${String(Date.now())}-slow.gguf`,
+    );
     await until(() => rowState(block, id) === 'download', 'the added model');
     modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="download-model"]')?.click();
-    await until(() => (shadow(block).querySelector<HTMLProgressElement>('.download progress')?.value ?? 0) > 0.3, 'visible progress');
+    await until(
+      () => (shadow(block).querySelector<HTMLProgressElement>('.download progress')?.value ?? 0) > 0.3,
+      'visible progress',
+    );
     button(block, 'cancel-download')?.click();
     await until(() => shadow(block).querySelector('.download') === null, 'the download to stop');
     expect(rowState(block, id)).to.equal('download');
@@ -61,7 +81,9 @@ describe('the model picker (in AI Text, in the host)', () => {
     await until(() => rowState(block, id) === 'download', 'the added model');
     modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="download-model"]')?.click();
     await until(() => shadow(block).querySelector('.model-picker [role="alert"]') !== null, 'an error message');
-    expect(shadow(block).querySelector('.model-picker [role="alert"]')?.textContent).to.contain('could not be downloaded');
+    expect(shadow(block).querySelector('.model-picker [role="alert"]')?.textContent).to.contain(
+      'could not be downloaded',
+    );
     const before = shadow(block).querySelectorAll('[data-model]').length;
     await addByUrl(block, 'not a url');
     expect(shadow(block).querySelectorAll('[data-model]').length).to.equal(before);

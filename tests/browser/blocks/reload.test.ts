@@ -11,7 +11,8 @@ import { RECORDED_REPLY } from '../../servers/recording-defaults.js';
 // what was written. A remount in the same page would keep module state that a reload loses.
 
 const saveStatus = (block: HTMLElement) => shadow(block).querySelector('[data-save]')?.getAttribute('data-save') ?? '';
-const ofType = (app: AiBlocksHostApp, typeId: string) => app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === typeId);
+const ofType = (app: AiBlocksHostApp, typeId: string) =>
+  app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === typeId);
 
 let opened: HostDocument | undefined;
 afterEach(() => {
@@ -52,7 +53,10 @@ describe('a reload into a new document finds what each block saved', () => {
 
     const reloaded = blockIn(await reload(app), 'ai-text');
     expect(reloaded.ownerDocument).to.not.equal(document);
-    await until(() => shadow(reloaded).querySelector('.kept strong')?.textContent === 'across', () => `the kept text in the new document (got "${shadow(reloaded).textContent.trim().slice(0, 200)}")`);
+    await until(
+      () => shadow(reloaded).querySelector('.kept strong')?.textContent === 'across',
+      () => `the kept text in the new document (got "${shadow(reloaded).textContent.trim().slice(0, 200)}")`,
+    );
     expect(shadow(reloaded).querySelector('.kept')?.textContent.trim()).to.equal('Kept across reloads');
     expect(shadow(reloaded).querySelector('.prompt-line')?.textContent).to.contain('Write something lasting');
     expect(shadow(reloaded).querySelector('.provenance')?.textContent).to.contain('reload-model');
@@ -69,14 +73,30 @@ describe('a reload into a new document finds what each block saved', () => {
       await typeInto(block, '#message', text);
       await until(() => button(block, 'send')?.disabled === false, 'Send to be enabled');
       button(block, 'send')?.click();
-      await until(() => ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).length === index + 1 && saveStatus(block) === 'saved', `turn ${String(index + 1)} to be saved`);
+      await until(
+        () =>
+          ofType(app, TYPE_IDS.entityType['ai-chat-response-message']).length === index + 1 &&
+          saveStatus(block) === 'saved',
+        `turn ${String(index + 1)} to be saved`,
+      );
     }
 
     const reloaded = blockIn(await reload(app), 'ai-chat');
     expect(reloaded.ownerDocument).to.not.equal(document);
-    const messages = () => [...shadow(reloaded).querySelectorAll<HTMLElement>('article.message:not([data-streaming])')].map((item) => `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`);
-    await until(() => messages().length === 4 && messages().every((message) => !message.endsWith(': ')), () => `the conversation in the new document (got ${JSON.stringify(messages())})`);
-    expect(messages()).to.deep.equal(['user: First question', `assistant: ${RECORDED_REPLY}`, 'user: Second question', `assistant: ${RECORDED_REPLY}`]);
+    const messages = () =>
+      [...shadow(reloaded).querySelectorAll<HTMLElement>('article.message:not([data-streaming])')].map(
+        (item) => `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`,
+      );
+    await until(
+      () => messages().length === 4 && messages().every((message) => !message.endsWith(': ')),
+      () => `the conversation in the new document (got ${JSON.stringify(messages())})`,
+    );
+    expect(messages()).to.deep.equal([
+      'user: First question',
+      `assistant: ${RECORDED_REPLY}`,
+      'user: Second question',
+      `assistant: ${RECORDED_REPLY}`,
+    ]);
   });
 
   it('AI Image: the kept images, with their bytes', async () => {
@@ -99,15 +119,22 @@ describe('a reload into a new document finds what each block saved', () => {
     await typeInto(block, '#prompt', 'Two squares');
     button(block, 'generate')?.click();
     await until(() => shadow(block).querySelectorAll('figure[data-candidate]').length === 2, 'two candidates');
-    for (const box of shadow(block).querySelectorAll<HTMLInputElement>('figure[data-candidate] input[type="checkbox"]')) box.click();
+    for (const box of shadow(block).querySelectorAll<HTMLInputElement>('figure[data-candidate] input[type="checkbox"]'))
+      box.click();
     await block.updateComplete;
     button(block, 'keep')?.click();
-    await until(() => saveStatus(block) === 'saved' && shadow(block).querySelectorAll('figure[data-kept]').length === 2, 'the kept images to save');
+    await until(
+      () => saveStatus(block) === 'saved' && shadow(block).querySelectorAll('figure[data-kept]').length === 2,
+      'the kept images to save',
+    );
 
     const reloaded = blockIn(await reload(app), 'ai-image');
     expect(reloaded.ownerDocument).to.not.equal(document);
     const images = () => [...shadow(reloaded).querySelectorAll<HTMLImageElement>('figure[data-kept] img')];
-    await until(() => images().length === 2 && images().every((image) => image.complete && image.naturalWidth > 0), () => `two loaded images in the new document (got ${String(images().length)})`);
+    await until(
+      () => images().length === 2 && images().every((image) => image.complete && image.naturalWidth > 0),
+      () => `two loaded images in the new document (got ${String(images().length)})`,
+    );
     for (const image of images()) expect(image.getAttribute('alt')).to.equal('Two squares');
   });
 });

@@ -5,7 +5,10 @@ import { blockIn, button, chooseEngine, mountHost, shadow, until } from '../../h
 interface SharedEntry {
   users: number;
 }
-const sharedEngines = () => (globalThis as unknown as Record<symbol, Map<string, SharedEntry> | undefined>)[Symbol.for('ai-blocks.shared-local-engines.v1')];
+const sharedEngines = () =>
+  (globalThis as unknown as Record<symbol, Map<string, SharedEntry> | undefined>)[
+    Symbol.for('ai-blocks.shared-local-engines.v1')
+  ];
 
 describe('one in-browser model per page', () => {
   it('AI Text and AI Chat generating at the same time share one loaded CPU model, and both get their answer', async function () {
@@ -23,11 +26,19 @@ describe('one in-browser model per page', () => {
     message.value = 'Hi there';
     message.dispatchEvent(new Event('input'));
     await Promise.all([text.updateComplete, chat.updateComplete]);
-    await until(() => button(text, 'generate')?.disabled === false && button(chat, 'send')?.disabled === false, 'both to be ready');
+    await until(
+      () => button(text, 'generate')?.disabled === false && button(chat, 'send')?.disabled === false,
+      'both to be ready',
+    );
     button(text, 'generate')?.click();
     button(chat, 'send')?.click();
     await until(() => button(text, 'keep') !== null, 'the text answer');
-    await until(() => shadow(chat).querySelector('article[data-role="assistant"]:not([data-streaming]) .body')?.textContent.trim() === TINY_MODEL_EXPECTED.chatReply, 'the chat answer');
+    await until(
+      () =>
+        shadow(chat).querySelector('article[data-role="assistant"]:not([data-streaming]) .body')?.textContent.trim() ===
+        TINY_MODEL_EXPECTED.chatReply,
+      'the chat answer',
+    );
     expect(shadow(text).querySelector('.generated')?.textContent.trim()).to.equal(TINY_MODEL_EXPECTED.chatReply);
     const wasmEntries = [...(sharedEngines()?.entries() ?? [])].filter(([key]) => key.startsWith('wasm:'));
     expect(wasmEntries).to.have.length(1);

@@ -36,8 +36,12 @@ after(async () => {
 const fileUrl = (scenario: string, name: string) => `${fault.replace('SCENARIO', scenario)}/${name}`;
 
 async function failure(promise: Promise<DownloadResult>): Promise<{ code: string; message: string }> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  if (!AiError.isInstance(error)) throw new Error(`the download should have failed with an AiError, not ${String(error)}`);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!AiError.isInstance(error))
+    throw new Error(`the download should have failed with an AiError, not ${String(error)}`);
   return error;
 }
 
@@ -70,11 +74,13 @@ describe('downloading a model into the browser’s cache', () => {
       });
     const counting: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      const body = response.body?.pipeThrough(counter((bytes) => {
-        fromNetwork += bytes;
-        largestChunk = Math.max(largestChunk, bytes);
-        inFlight = Math.max(inFlight, fromNetwork - intoCache);
-      }));
+      const body = response.body?.pipeThrough(
+        counter((bytes) => {
+          fromNetwork += bytes;
+          largestChunk = Math.max(largestChunk, bytes);
+          inFlight = Math.max(inFlight, fromNetwork - intoCache);
+        }),
+      );
       return new Response(body, { status: response.status, headers: response.headers });
     };
     const countingCaches: CacheStorageLike = {
@@ -83,7 +89,18 @@ describe('downloading a model into the browser’s cache', () => {
         return {
           match: (key) => cache.match(key),
           delete: (key) => cache.delete(key),
-          put: (key, response) => cache.put(key, new Response(response.body?.pipeThrough(counter((bytes) => { if (name === CACHE) intoCache += bytes; })), { headers: response.headers })),
+          put: (key, response) =>
+            cache.put(
+              key,
+              new Response(
+                response.body?.pipeThrough(
+                  counter((bytes) => {
+                    if (name === CACHE) intoCache += bytes;
+                  }),
+                ),
+                { headers: response.headers },
+              ),
+            ),
         };
       },
     };
@@ -91,8 +108,17 @@ describe('downloading a model into the browser’s cache', () => {
     expect(intoCache).to.equal(total);
     // A chunk or two held by the stream stages (the download's meter, the test's counters) and
     // one being handed over; buffering the file first would hold all of it.
-    figures.push({ label: 'bytes between network and Cache API, 64 MB download', value: inFlight, max: total / 8, unit: 'bytes' });
-    figures.push({ label: 'network chunks between network and Cache API, 64 MB download', value: Math.ceil(inFlight / largestChunk), max: 3 });
+    figures.push({
+      label: 'bytes between network and Cache API, 64 MB download',
+      value: inFlight,
+      max: total / 8,
+      unit: 'bytes',
+    });
+    figures.push({
+      label: 'network chunks between network and Cache API, 64 MB download',
+      value: Math.ceil(inFlight / largestChunk),
+      max: 3,
+    });
     expect(inFlight).to.be.at.most(3 * largestChunk);
     expect(inFlight).to.be.at.most(total / 8);
     expect(result.fromCache).to.equal(false);
@@ -109,12 +135,26 @@ describe('downloading a model into the browser’s cache', () => {
     const url = fileUrl('unsized-model', `${String(Date.now())}-runaway.gguf`);
     const cap = capForSize(TEST_MODEL_BYTES);
     let loaded = 0;
-    const error = await failure(downloadModel({ url, cacheName: CACHE, maxBytes: cap, onProgress: (update) => { loaded = update.loadedBytes ?? 0; } }));
+    const error = await failure(
+      downloadModel({
+        url,
+        cacheName: CACHE,
+        maxBytes: cap,
+        onProgress: (update) => {
+          loaded = update.loadedBytes ?? 0;
+        },
+      }),
+    );
     expect(error.code).to.equal('MODEL_LOAD_FAILED');
     expect(error.message).to.match(/server sent more than the 0\.5 MB this model may be\. Nothing was kept/);
     expect(await isModelCached(url, CACHE)).to.equal(false);
     expect(loaded).to.be.at.most(cap);
-    figures.push({ label: 'bytes passed to storage past the cap (runaway server)', value: Math.max(0, loaded - cap), max: 0, unit: 'bytes' });
+    figures.push({
+      label: 'bytes passed to storage past the cap (runaway server)',
+      value: Math.max(0, loaded - cap),
+      max: 0,
+      unit: 'bytes',
+    });
   });
 
   it('refuses a file announced larger than the cap without downloading it', async () => {
@@ -122,7 +162,9 @@ describe('downloading a model into the browser’s cache', () => {
     const started = performance.now();
     const error = await failure(downloadModel({ url, cacheName: CACHE, maxBytes: 100 * MB }));
     expect(error.code).to.equal('MODEL_LOAD_FAILED');
-    expect(error.message).to.match(/offers a 10\.0 GB file, more than the 105 MB this model may be: nothing was downloaded/);
+    expect(error.message).to.match(
+      /offers a 10\.0 GB file, more than the 105 MB this model may be: nothing was downloaded/,
+    );
     // The server holds the body for 5 s: the refusal came from the headers.
     expect(performance.now() - started).to.be.below(4000);
     expect(await isModelCached(url, CACHE)).to.equal(false);
@@ -132,7 +174,9 @@ describe('downloading a model into the browser’s cache', () => {
     const url = fileUrl('stall-model', `${String(Date.now())}-stall.gguf`);
     const error = await failure(downloadModel({ url, cacheName: CACHE, idleTimeoutMs: 500 }));
     expect(error.code).to.equal('MODEL_LOAD_FAILED');
-    expect(error.message).to.match(/stalled: nothing arrived for 1 s \(after 0\.0 MB\)\. Check the connection and try again/);
+    expect(error.message).to.match(
+      /stalled: nothing arrived for 1 s \(after 0\.0 MB\)\. Check the connection and try again/,
+    );
     expect(await isModelCached(url, CACHE)).to.equal(false);
   });
 

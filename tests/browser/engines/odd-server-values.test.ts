@@ -23,7 +23,10 @@ describe('a finish reason named "toString" from an OpenAI-compatible server', ()
     button(block, 'generate')?.click();
     await until(() => button(block, 'keep') !== null, 'the answer to finish');
     button(block, 'keep')?.click();
-    await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, () => `the save (${shadow(block).querySelector('[data-save]')?.textContent ?? 'no save state'})`);
+    await until(
+      () => shadow(block).querySelector('[data-save="saved"]') !== null,
+      () => `the save (${shadow(block).querySelector('[data-save]')?.textContent ?? 'no save state'})`,
+    );
     const stored = app.store.get('ai-text-block');
     expect(stored?.properties).to.deep.include({
       [TYPE_IDS.property.textualContent]: 'Hello, world!',

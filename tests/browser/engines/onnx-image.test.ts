@@ -1,4 +1,10 @@
-import { AiError, createOnnxImageEngine, generateImage, type LoadProgress, type OnnxImageEngine } from '@ai-blocks/runtime';
+import {
+  AiError,
+  createOnnxImageEngine,
+  generateImage,
+  type LoadProgress,
+  type OnnxImageEngine,
+} from '@ai-blocks/runtime';
 import { expect } from '@open-wc/testing';
 
 // The tiny diffusion model as the build lays it out (the WTR plugin generates it on the fly).
@@ -27,7 +33,10 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 }
 
 async function pixels(png: Uint8Array): Promise<Uint8ClampedArray> {
-  const bitmap = await createImageBitmap(new Blob([png as BlobPart], { type: 'image/png' }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  const bitmap = await createImageBitmap(new Blob([png as BlobPart], { type: 'image/png' }), {
+    colorSpaceConversion: 'none',
+    premultiplyAlpha: 'none',
+  });
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d');
   if (!context) throw new Error('no 2d context');
@@ -52,13 +61,20 @@ describe('ONNX image engine (onnxruntime-web, WebAssembly) on the generated tiny
     expect(await engine.availability()).to.equal('available');
     expect(engine.executionProvider).to.equal('wasm');
     expect(engine.threads).to.equal(1); // this page is not cross-origin isolated
-    for (let index = 1; index < progress.length; index += 1) expect(progress[index]?.fraction ?? 0).to.be.at.least(progress[index - 1]?.fraction ?? 0);
+    for (let index = 1; index < progress.length; index += 1)
+      expect(progress[index]?.fraction ?? 0).to.be.at.least(progress[index - 1]?.fraction ?? 0);
     expect(progress.some((update) => /Downloading the UNet/.test(update.text))).to.equal(true);
     expect(progress.at(-1)).to.deep.include({ fraction: 1 });
 
     const steps: { step: number; totalSteps: number }[] = [];
     const started = performance.now();
-    const first = await generateImage({ engine, prompt: PROMPT, seed: 42, steps: 4, onProgress: (update) => steps.push(update) });
+    const first = await generateImage({
+      engine,
+      prompt: PROMPT,
+      seed: 42,
+      steps: 4,
+      onProgress: (update) => steps.push(update),
+    });
     const seconds = (performance.now() - started) / 1000;
     expect(first.status).to.equal('complete');
     expect(steps).to.deep.equal([1, 2, 3, 4].map((step) => ({ step, totalSteps: 4 })));
@@ -127,12 +143,22 @@ describe('ONNX image engine (onnxruntime-web, WebAssembly) on the generated tiny
       // Without a checksum onnxruntime-web finds the damage; with one, the download check does.
       const unchecked = { ...unet };
       delete unchecked['sha256'];
-      const broken = track(createOnnxImageEngine({ model: { manifest: { ...manifest, unet: { ...unchecked, file: blobUrl } }, baseUrl: MANIFEST_URL }, cache: false }));
+      const broken = track(
+        createOnnxImageEngine({
+          model: { manifest: { ...manifest, unet: { ...unchecked, file: blobUrl } }, baseUrl: MANIFEST_URL },
+          cache: false,
+        }),
+      );
       const outcome = await generateImage({ engine: broken, prompt: PROMPT, seed: 1 });
       expect(outcome.status).to.equal('error');
       expect(outcome.error?.code).to.equal('MODEL_LOAD_FAILED');
       expect(outcome.error?.message).to.match(/UNet/);
-      const checked = track(createOnnxImageEngine({ model: { manifest: { ...manifest, unet: { ...unet, file: blobUrl } }, baseUrl: MANIFEST_URL }, cache: false }));
+      const checked = track(
+        createOnnxImageEngine({
+          model: { manifest: { ...manifest, unet: { ...unet, file: blobUrl } }, baseUrl: MANIFEST_URL },
+          cache: false,
+        }),
+      );
       const checkedOutcome = await generateImage({ engine: checked, prompt: PROMPT, seed: 1 });
       expect(checkedOutcome.error?.code).to.equal('MODEL_LOAD_FAILED');
       expect(checkedOutcome.error?.message).to.match(/damaged|SHA-256/);
@@ -149,7 +175,12 @@ describe('ONNX image engine (onnxruntime-web, WebAssembly) on the generated tiny
       return fetch(input, init);
     };
     const unet = manifest['unet'] as Record<string, unknown>;
-    const oneHugeFile = track(createOnnxImageEngine({ model: { manifest: { ...manifest, unet: { ...unet, bytes: 3_000_000_000 } }, baseUrl: MANIFEST_URL }, fetch: recordingFetch }));
+    const oneHugeFile = track(
+      createOnnxImageEngine({
+        model: { manifest: { ...manifest, unet: { ...unet, bytes: 3_000_000_000 } }, baseUrl: MANIFEST_URL },
+        fetch: recordingFetch,
+      }),
+    );
     expect(await oneHugeFile.availability()).to.equal('unavailable');
     expect(await oneHugeFile.whyUnavailable()).to.match(/over 2 GB/);
     let error: unknown;
@@ -160,7 +191,15 @@ describe('ONNX image engine (onnxruntime-web, WebAssembly) on the generated tiny
     const textEncoder = manifest['textEncoder'] as Record<string, unknown>;
     const tooBigForCpu = track(
       createOnnxImageEngine({
-        model: { manifest: { ...manifest, executionProviders: ['wasm'], textEncoder: { ...textEncoder, bytes: 1_900_000_000 }, unet: { ...unet, bytes: 1_900_000_000 } }, baseUrl: MANIFEST_URL },
+        model: {
+          manifest: {
+            ...manifest,
+            executionProviders: ['wasm'],
+            textEncoder: { ...textEncoder, bytes: 1_900_000_000 },
+            unet: { ...unet, bytes: 1_900_000_000 },
+          },
+          baseUrl: MANIFEST_URL,
+        },
         fetch: recordingFetch,
       }),
     );
@@ -168,7 +207,9 @@ describe('ONNX image engine (onnxruntime-web, WebAssembly) on the generated tiny
     expect(outcome.error?.code).to.equal('ENGINE_UNAVAILABLE');
     expect(outcome.error?.message).to.match(/CPU \(WebAssembly\) provider can hold at most/);
 
-    const smallDevice = track(createOnnxImageEngine({ model: MANIFEST_URL, fetch: recordingFetch, limits: { deviceMemoryGiB: 0.0001 } }));
+    const smallDevice = track(
+      createOnnxImageEngine({ model: MANIFEST_URL, fetch: recordingFetch, limits: { deviceMemoryGiB: 0.0001 } }),
+    );
     expect(await smallDevice.whyUnavailable()).to.match(/this device reports/);
     expect(requests.filter((url) => !url.endsWith('manifest.json'))).to.deep.equal([]);
   });

@@ -1,4 +1,11 @@
-import { createWasmEngine, deleteCachedModel, MODEL_CACHE_NAME, streamText, type LoadProgress, type WasmEngine } from '@ai-blocks/runtime';
+import {
+  createWasmEngine,
+  deleteCachedModel,
+  MODEL_CACHE_NAME,
+  streamText,
+  type LoadProgress,
+  type WasmEngine,
+} from '@ai-blocks/runtime';
 import { generateLlamaGguf, TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
@@ -17,7 +24,8 @@ after(async () => {
 });
 
 const modelUrl = (scenario: string, name = 'tiny.gguf') => `${servers.fault.replace('SCENARIO', scenario)}/${name}`;
-const requestsFor = (scenario: string) => executeServerCommand<string[], { scenario: string }>('test-server-requests', { scenario });
+const requestsFor = (scenario: string) =>
+  executeServerCommand<string[], { scenario: string }>('test-server-requests', { scenario });
 
 function track(engine: WasmEngine): WasmEngine {
   engines.push(engine);
@@ -26,7 +34,13 @@ function track(engine: WasmEngine): WasmEngine {
 
 async function chat(engine: WasmEngine, options: { maxOutputTokens?: number; abortAfterChars?: number } = {}) {
   const controller = new AbortController();
-  const run = streamText({ engine, messages: [{ role: 'user', content: 'hi' }], temperature: 0, abortSignal: controller.signal, ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}) });
+  const run = streamText({
+    engine,
+    messages: [{ role: 'user', content: 'hi' }],
+    temperature: 0,
+    abortSignal: controller.signal,
+    ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
+  });
   let text = '';
   for await (const delta of run.textStream) {
     text += delta;
@@ -45,7 +59,8 @@ describe('Wasm engine (llama.cpp in WebAssembly) on the generated tiny model', (
     await engine.load();
     expect(await engine.availability()).to.equal('available');
     expect(progress.length).to.be.greaterThan(2);
-    for (let index = 1; index < progress.length; index += 1) expect(progress[index]?.fraction ?? 0).to.be.at.least(progress[index - 1]?.fraction ?? 0);
+    for (let index = 1; index < progress.length; index += 1)
+      expect(progress[index]?.fraction ?? 0).to.be.at.least(progress[index - 1]?.fraction ?? 0);
     expect(progress.at(-1)?.fraction).to.equal(1);
     expect(progress.some((update) => update.totalBytes === generateLlamaGguf().length)).to.equal(true);
     expect(engine.threads).to.equal(1); // this page is not cross-origin isolated
@@ -80,12 +95,18 @@ describe('Wasm engine (llama.cpp in WebAssembly) on the generated tiny model', (
   });
 
   it('gives clear errors for a missing file, a cut-off download and a damaged file', async () => {
-    const missing = await createWasmEngine({ model: modelUrl('missing'), cache: false }).load().catch((error: unknown) => error);
+    const missing = await createWasmEngine({ model: modelUrl('missing'), cache: false })
+      .load()
+      .catch((error: unknown) => error);
     expect((missing as { code?: string }).code).to.equal('MODEL_NOT_FOUND');
-    const truncated = await createWasmEngine({ model: modelUrl('truncated'), cache: false }).load().catch((error: unknown) => error);
+    const truncated = await createWasmEngine({ model: modelUrl('truncated'), cache: false })
+      .load()
+      .catch((error: unknown) => error);
     expect((truncated as { code?: string }).code).to.equal('MODEL_LOAD_FAILED');
     expect((truncated as Error).message).to.match(/cut off/);
-    const damaged = await createWasmEngine({ model: modelUrl('dl-3'), cache: false, sha256: '0'.repeat(64) }).load().catch((error: unknown) => error);
+    const damaged = await createWasmEngine({ model: modelUrl('dl-3'), cache: false, sha256: '0'.repeat(64) })
+      .load()
+      .catch((error: unknown) => error);
     expect((damaged as { code?: string }).code).to.equal('MODEL_LOAD_FAILED');
     expect((damaged as Error).message).to.match(/damaged/);
   });

@@ -24,7 +24,9 @@ const MODEL_ID = 'ai-blocks-tiny-MLC';
 // Relative on purpose: web-llm throws `Invalid URL` on a relative `model`, so the engine must
 // resolve both against the page before web-llm (and its Blob-URL worker) sees them.
 const APP_CONFIG: WebLLMAppConfig = {
-  model_list: [{ model: '/tests/fixtures/mlc/tiny/', model_id: MODEL_ID, model_lib: '/tests/fixtures/mlc/libs/tiny-webgpu.wasm' }],
+  model_list: [
+    { model: '/tests/fixtures/mlc/tiny/', model_id: MODEL_ID, model_lib: '/tests/fixtures/mlc/libs/tiny-webgpu.wasm' },
+  ],
 };
 const CONFIG_URL = new URL('/tests/fixtures/mlc/tiny/resolve/main/mlc-chat-config.json', location.href).href;
 // What TVM's runtime throws when the model library is not a TVM module.
@@ -47,7 +49,8 @@ async function webllmConfigCached(): Promise<boolean> {
   return (await (await caches.open('webllm/config')).match(CONFIG_URL)) !== undefined;
 }
 
-const tinyCpuEngine = () => createWasmEngine({ model: new Blob([generateLlamaGguf().slice().buffer]), modelId: 'ai-blocks-tiny' });
+const tinyCpuEngine = () =>
+  createWasmEngine({ model: new Blob([generateLlamaGguf().slice().buffer]), modelId: 'ai-blocks-tiny' });
 
 describe('web-llm engine on the real web-llm package (no GPU model library exists here)', () => {
   before(async () => {
@@ -62,7 +65,9 @@ describe('web-llm engine on the real web-llm package (no GPU model library exist
 
   it('in its worker, fetches the config and fails at the model library with MODEL_LOAD_FAILED', async () => {
     const progress: LoadProgress[] = [];
-    const engine = track(createWebLLMEngine({ modelId: MODEL_ID, appConfig: APP_CONFIG, onProgress: (update) => progress.push(update) }));
+    const engine = track(
+      createWebLLMEngine({ modelId: MODEL_ID, appConfig: APP_CONFIG, onProgress: (update) => progress.push(update) }),
+    );
     expect(await webllmConfigCached()).to.equal(false);
     const error = await engine.load().catch((caught: unknown) => caught);
     expect(AiError.isInstance(error), String(error)).to.equal(true);
@@ -112,7 +117,8 @@ describe('web-llm engine on the real web-llm package (no GPU model library exist
     const controller = new AbortController();
     const loading = engine.load({ abortSignal: controller.signal });
     // Abort once the worker runs, while web-llm there imports itself and reloads.
-    for (let tries = 0; !engine.inWorker && tries < 200; tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let tries = 0; !engine.inWorker && tries < 200; tries += 1)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     expect(engine.inWorker).to.equal(true);
     controller.abort();
     const error = await loading.catch((caught: unknown) => caught);
@@ -122,8 +128,10 @@ describe('web-llm engine on the real web-llm package (no GPU model library exist
 
   it('reports a worker that cannot import web-llm as ENGINE_UNAVAILABLE', async () => {
     // The page has web-llm; the worker is pointed at an asset base without it.
-    const webllm = await import(/* @vite-ignore */ runtimeAssetUrl('webllm/index.js')) as WebLLMModuleLike;
-    const engine = track(createWebLLMEngine({ modelId: MODEL_ID, appConfig: APP_CONFIG, webllm, assetBaseUrl: '/no-such-assets/' }));
+    const webllm = (await import(/* @vite-ignore */ runtimeAssetUrl('webllm/index.js'))) as WebLLMModuleLike;
+    const engine = track(
+      createWebLLMEngine({ modelId: MODEL_ID, appConfig: APP_CONFIG, webllm, assetBaseUrl: '/no-such-assets/' }),
+    );
     const error = await engine.load().catch((caught: unknown) => caught);
     expect((error as AiError).code).to.equal('ENGINE_UNAVAILABLE');
     expect((error as Error).message).to.contain('/no-such-assets/webllm/index.js');
@@ -139,7 +147,9 @@ describe('web-llm engine on the real web-llm package (no GPU model library exist
     expect(await isWebLLMModelCached(MODEL_ID, APP_CONFIG)).to.equal(false);
     // web-llm counts a model as cached when its weight list and every shard in it are; this
     // fake model's list is empty.
-    await (await caches.open('webllm/model')).add(new URL('/tests/fixtures/mlc/tiny/resolve/main/tensor-cache.json', location.href).href);
+    await (
+      await caches.open('webllm/model')
+    ).add(new URL('/tests/fixtures/mlc/tiny/resolve/main/tensor-cache.json', location.href).href);
     expect(await isWebLLMModelCached(MODEL_ID, APP_CONFIG)).to.equal(true);
     await deleteWebLLMModel(MODEL_ID, APP_CONFIG);
     expect(await webllmConfigCached()).to.equal(false);

@@ -8,7 +8,9 @@ if (!customElements.get('ai-blocks-host-app')) customElements.define('ai-blocks-
 
 const blockNames = ['ai-text', 'ai-image', 'ai-chat'] as const;
 
-async function mountHost(config: Partial<Omit<HostConfig, 'mode'>> & { mode?: Partial<HostConfig['mode']> } = {}): Promise<AiBlocksHostApp> {
+async function mountHost(
+  config: Partial<Omit<HostConfig, 'mode'>> & { mode?: Partial<HostConfig['mode']> } = {},
+): Promise<AiBlocksHostApp> {
   const app = new AiBlocksHostApp();
   app.config = {
     dbName: `host-test-${Math.random().toString(36).slice(2)}`,
@@ -56,7 +58,13 @@ describe('the embedding host', () => {
       const element = blockElement(app, name);
       expect(element.localName).to.equal(BLOCK_METADATA[name].blockType.tagName);
       expect(element.shadowRoot, `${name} rendered`).to.exist;
-      await until(() => app.log.entries.some((entry) => entry.block === name && entry.source === 'embedder' && entry.messageName === 'initResponse'), `${name} initResponse`);
+      await until(
+        () =>
+          app.log.entries.some(
+            (entry) => entry.block === name && entry.source === 'embedder' && entry.messageName === 'initResponse',
+          ),
+        `${name} initResponse`,
+      );
     }
     app.remove();
   });
@@ -66,7 +74,11 @@ describe('the embedding host', () => {
     const element = blockElement(app, 'ai-text');
     const client = createGraphClient(blockGraphModule(element), { timeoutMs: 5000 });
     const entity = app.store.get('ai-text-block') as Entity;
-    await saveTextOutput(client, entity, { prompt: 'Greet the reader', text: 'Hello, reader!', provenance: { engineId: 'wasm', modelId: 'tiny', completionStatus: 'complete' } });
+    await saveTextOutput(client, entity, {
+      prompt: 'Greet the reader',
+      text: 'Hello, reader!',
+      provenance: { engineId: 'wasm', modelId: 'tiny', completionStatus: 'complete' },
+    });
     const stored = app.store.get('ai-text-block');
     expect(stored?.properties[TYPE_IDS.property.textualContent]).to.equal('Hello, reader!');
     expect(entityPropertiesSchema('ai-text-block').safeParse(stored?.properties).success).to.equal(true);
@@ -76,7 +88,10 @@ describe('the embedding host', () => {
 
     const reloaded = await mountHost({ dbName });
     expect(reloaded.store.get('ai-text-block')?.properties[TYPE_IDS.property.prompt]).to.equal('Greet the reader');
-    await until(() => shownText(blockElement(reloaded, 'ai-text')).includes('Hello, reader!'), 'the reloaded block to render the text');
+    await until(
+      () => shownText(blockElement(reloaded, 'ai-text')).includes('Hello, reader!'),
+      'the reloaded block to render the text',
+    );
     reloaded.remove();
   });
 
@@ -91,7 +106,11 @@ describe('the embedding host', () => {
     // A write the block attempts is refused.
     const client = createGraphClient(blockGraphModule(blockElement(app, 'ai-text')), { timeoutMs: 5000 });
     const before = JSON.stringify(app.store.get('ai-text-block'));
-    const error = await saveTextOutput(client, app.store.get('ai-text-block') as Entity, { prompt: 'x', text: 'y', provenance: {} }).catch((caught: unknown) => caught);
+    const error = await saveTextOutput(client, app.store.get('ai-text-block') as Entity, {
+      prompt: 'x',
+      text: 'y',
+      provenance: {},
+    }).catch((caught: unknown) => caught);
     expect((error as { code: string }).code).to.equal('FORBIDDEN');
     expect(JSON.stringify(app.store.get('ai-text-block'))).to.equal(before);
     expect(app.log.serviceRequests).to.equal(0);
@@ -102,7 +121,12 @@ describe('the embedding host', () => {
     const app = await mountHost({ mode: { readonly: true } });
     for (const name of blockNames) expect(blockElement(app, name).graph?.readonly).to.equal(true);
     const client = createGraphClient(blockGraphModule(blockElement(app, 'ai-text')), { timeoutMs: 5000 });
-    const error = await client.createEntity({ entityTypeId: TYPE_IDS.entityType['ai-chat-request-message'] as Entity['metadata']['entityTypeId'], properties: {} }).catch((caught: unknown) => caught);
+    const error = await client
+      .createEntity({
+        entityTypeId: TYPE_IDS.entityType['ai-chat-request-message'] as Entity['metadata']['entityTypeId'],
+        properties: {},
+      })
+      .catch((caught: unknown) => caught);
     expect((error as { code: string }).code).to.equal('FORBIDDEN');
     expect(app.store.size).to.equal(3);
     app.remove();
@@ -110,7 +134,11 @@ describe('the embedding host', () => {
 
   it('sends HASH-style temporal subgraphs that the blocks still read', async () => {
     const app = await mountHost({ mode: { temporal: true } });
-    await app.store.update({ entityId: 'ai-text-block', entityTypeId: BLOCK_METADATA['ai-text'].schema, properties: { [TYPE_IDS.property.textualContent]: 'Temporal hello' } });
+    await app.store.update({
+      entityId: 'ai-text-block',
+      entityTypeId: BLOCK_METADATA['ai-text'].schema,
+      properties: { [TYPE_IDS.property.textualContent]: 'Temporal hello' },
+    });
     app.slots.get('ai-text')?.refresh();
     const element = blockElement(app, 'ai-text');
     expect(element.graph?.blockEntitySubgraph?.temporalAxes).to.exist;
@@ -120,7 +148,9 @@ describe('the embedding host', () => {
 
   it('answers graph messages it does not support with NOT_IMPLEMENTED instead of hanging', async () => {
     const app = await mountHost();
-    const module = blockGraphModule(blockElement(app, 'ai-chat')) as unknown as { getEntityType: (message: { data: unknown }) => Promise<{ errors?: { code: string }[] }> };
+    const module = blockGraphModule(blockElement(app, 'ai-chat')) as unknown as {
+      getEntityType: (message: { data: unknown }) => Promise<{ errors?: { code: string }[] }>;
+    };
     const answer = await module.getEntityType({ data: { entityTypeId: TYPE_IDS.entityType['ai-chat-block'] } });
     expect(answer.errors?.[0]?.code).to.equal('NOT_IMPLEMENTED');
     app.remove();

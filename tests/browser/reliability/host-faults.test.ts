@@ -7,7 +7,17 @@ import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
 import { expect } from '@open-wc/testing';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
 import type { HostFault, HostFaults, QueryEntitiesMode } from '../../../packages/host/src/store/graph-callbacks.js';
-import { blockIn, button, chooseEngine, mountHost, shadow, testServers, until, type BlockElement, type TestServers } from '../../helpers/host-page.js';
+import {
+  blockIn,
+  button,
+  chooseEngine,
+  mountHost,
+  shadow,
+  testServers,
+  until,
+  type BlockElement,
+  type TestServers,
+} from '../../helpers/host-page.js';
 import { recordFigures } from '../../helpers/reliability-figures-browser.js';
 import { send } from '../../helpers/chat-block.js';
 
@@ -23,14 +33,31 @@ afterEach(() => {
 });
 
 const alphabet = TINY_MODEL_EXPECTED.chatReply;
-const MESSAGE_TYPES: string[] = [TYPE_IDS.entityType['ai-chat-request-message'], TYPE_IDS.entityType['ai-chat-response-message']];
-const LINK_TYPES: string[] = (['rooted-at', 'has-response', 'followed-by', 'has-message', 'generated-image'] as const).map((slug) => TYPE_IDS.entityType[slug]);
+const MESSAGE_TYPES: string[] = [
+  TYPE_IDS.entityType['ai-chat-request-message'],
+  TYPE_IDS.entityType['ai-chat-response-message'],
+];
+const LINK_TYPES: string[] = (
+  ['rooted-at', 'has-response', 'followed-by', 'has-message', 'generated-image'] as const
+).map((slug) => TYPE_IDS.entityType[slug]);
 
 /** Totals over every scenario, recorded as figures at the end. */
-const totals = { scenarios: 0, messagesShown: 0, messagesLost: 0, messagesDuplicated: 0, linksOrFilesDuplicated: 0, imagesLost: 0 };
+const totals = {
+  scenarios: 0,
+  messagesShown: 0,
+  messagesLost: 0,
+  messagesDuplicated: 0,
+  linksOrFilesDuplicated: 0,
+  imagesLost: 0,
+};
 
-const ofType = (app: AiBlocksHostApp, typeId: string) => app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === typeId).map(({ entity }) => entity);
-const count = (app: AiBlocksHostApp, slug: keyof typeof TYPE_IDS.entityType) => ofType(app, TYPE_IDS.entityType[slug]).length;
+const ofType = (app: AiBlocksHostApp, typeId: string) =>
+  app.store
+    .all()
+    .filter(({ entity }) => entity.metadata.entityTypeId === typeId)
+    .map(({ entity }) => entity);
+const count = (app: AiBlocksHostApp, slug: keyof typeof TYPE_IDS.entityType) =>
+  ofType(app, TYPE_IDS.entityType[slug]).length;
 
 /** How often each message (by client id), link (by type and ends) and file (by name) is in the store, beyond once. */
 function extraCopies(app: AiBlocksHostApp): { messages: number; linksOrFiles: number; detail: string[] } {
@@ -40,7 +67,8 @@ function extraCopies(app: AiBlocksHostApp): { messages: number; linksOrFiles: nu
     const props = entity.properties as Record<string, unknown>;
     let key: string | undefined;
     if (MESSAGE_TYPES.includes(type)) key = `message ${String(props[TYPE_IDS.property['client-id']])}`;
-    else if (LINK_TYPES.includes(type)) key = `link ${type} ${entity.linkData?.leftEntityId ?? ''} ${entity.linkData?.rightEntityId ?? ''}`;
+    else if (LINK_TYPES.includes(type))
+      key = `link ${type} ${entity.linkData?.leftEntityId ?? ''} ${entity.linkData?.rightEntityId ?? ''}`;
     else if (type === BP.entityType.remoteFile) key = `file ${String(props[BP.property.fileName])}`;
     if (key) seen.set(key, (seen.get(key) ?? 0) + 1);
   }
@@ -56,8 +84,13 @@ function extraCopies(app: AiBlocksHostApp): { messages: number; linksOrFiles: nu
 
 type Shown = Map<string, string>;
 const chatBlock = (app: AiBlocksHostApp): BlockElement => blockIn(app, 'ai-chat');
-const articles = (block: HTMLElement) => [...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming])')];
-const messages = (block: HTMLElement) => articles(block).map((item) => `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`);
+const articles = (block: HTMLElement) => [
+  ...shadow(block).querySelectorAll<HTMLElement>('article.message:not([data-streaming])'),
+];
+const messages = (block: HTMLElement) =>
+  articles(block).map(
+    (item) => `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`,
+  );
 /** True once the chat shows `count` messages with their text drawn (a long reply renders over frames). */
 const drawn = (block: HTMLElement) => articles(block).every((item) => item.querySelector('.body')?.textContent.trim());
 const showsMessages = (block: HTMLElement, count: number) => messages(block).length === count && drawn(block);
@@ -65,7 +98,11 @@ const saveStatus = (block: HTMLElement) => shadow(block).querySelector<HTMLEleme
 
 /** Remembers every message the chat showed, by key (the client id it is stored under). */
 function remember(shown: Shown, block: HTMLElement): void {
-  for (const item of articles(block)) shown.set(item.dataset['key'] ?? '', `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`);
+  for (const item of articles(block))
+    shown.set(
+      item.dataset['key'] ?? '',
+      `${item.dataset['role'] ?? ''}: ${item.querySelector('.body')?.textContent.trim() ?? ''}`,
+    );
 }
 
 /** Messages the chat showed that the store does not hold (same client id, role and text). */
@@ -82,14 +119,32 @@ function lostMessages(app: AiBlocksHostApp, shown: Shown): string[] {
 }
 
 /** Sends, waits for the reply and its save, and remembers what was shown. */
-async function turn(app: AiBlocksHostApp, block: BlockElement, shown: Shown, text: string, responses: number, timeoutMs = 20_000): Promise<void> {
+async function turn(
+  app: AiBlocksHostApp,
+  block: BlockElement,
+  shown: Shown,
+  text: string,
+  responses: number,
+  timeoutMs = 20_000,
+): Promise<void> {
   await send(block, text);
-  await until(() => count(app, 'ai-chat-response-message') === responses && saveStatus(block) === 'saved', () => `turn "${text}" to be saved (status ${String(saveStatus(block))}, ${String(count(app, 'ai-chat-response-message'))} responses)`, timeoutMs);
+  await until(
+    () => count(app, 'ai-chat-response-message') === responses && saveStatus(block) === 'saved',
+    () =>
+      `turn "${text}" to be saved (status ${String(saveStatus(block))}, ${String(count(app, 'ai-chat-response-message'))} responses)`,
+    timeoutMs,
+  );
   await until(() => drawn(block), 'the replies to be drawn');
   remember(shown, block);
 }
 
-async function editSecondMessage(app: AiBlocksHostApp, block: BlockElement, shown: Shown, text: string, responses: number): Promise<void> {
+async function editSecondMessage(
+  app: AiBlocksHostApp,
+  block: BlockElement,
+  shown: Shown,
+  text: string,
+  responses: number,
+): Promise<void> {
   const second = articles(block).filter((item) => item.dataset['role'] === 'user')[1];
   second?.querySelector<HTMLButtonElement>('button[data-action="edit"]')?.click();
   await block.updateComplete;
@@ -99,7 +154,11 @@ async function editSecondMessage(app: AiBlocksHostApp, block: BlockElement, show
   editor.dispatchEvent(new Event('input'));
   await block.updateComplete;
   button(block, 'save-edit')?.click();
-  await until(() => count(app, 'ai-chat-response-message') === responses && saveStatus(block) === 'saved', () => `the edited turn to be saved (status ${String(saveStatus(block))}: ${shadow(block).querySelector('[data-save]')?.textContent.trim() ?? ''}; shown ${JSON.stringify(messages(block))})`);
+  await until(
+    () => count(app, 'ai-chat-response-message') === responses && saveStatus(block) === 'saved',
+    () =>
+      `the edited turn to be saved (status ${String(saveStatus(block))}: ${shadow(block).querySelector('[data-save]')?.textContent.trim() ?? ''}; shown ${JSON.stringify(messages(block))})`,
+  );
   await until(() => drawn(block), 'the replies to be drawn');
   remember(shown, block);
 }
@@ -133,18 +192,43 @@ async function chatFlowWithBranch(faults: HostFaults): Promise<void> {
   await turn(app, block, shown, 'Second', 2);
   await turn(app, block, shown, 'Third', 3);
   await editSecondMessage(app, block, shown, 'Second, edited', 4);
-  expect(messages(block)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second, edited', `assistant: ${alphabet}`]);
+  expect(messages(block)).to.deep.equal([
+    'user: First',
+    `assistant: ${alphabet}`,
+    'user: Second, edited',
+    `assistant: ${alphabet}`,
+  ]);
   expect([count(app, 'ai-chat-request-message'), count(app, 'ai-chat-response-message')]).to.deep.equal([4, 4]);
-  expect([count(app, 'rooted-at'), count(app, 'followed-by'), count(app, 'has-response'), count(app, 'has-message')]).to.deep.equal([1, 3, 4, 8]);
+  expect([
+    count(app, 'rooted-at'),
+    count(app, 'followed-by'),
+    count(app, 'has-response'),
+    count(app, 'has-message'),
+  ]).to.deep.equal([1, 3, 4, 8]);
   tally(app, shown);
 
   const again = await reload(app);
   const restored = chatBlock(again);
-  await until(() => showsMessages(restored, 4), () => `the newest branch after the reload (shown: ${JSON.stringify(messages(restored))})`);
-  expect(messages(restored)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second, edited', `assistant: ${alphabet}`]);
+  await until(
+    () => showsMessages(restored, 4),
+    () => `the newest branch after the reload (shown: ${JSON.stringify(messages(restored))})`,
+  );
+  expect(messages(restored)).to.deep.equal([
+    'user: First',
+    `assistant: ${alphabet}`,
+    'user: Second, edited',
+    `assistant: ${alphabet}`,
+  ]);
   button(restored, 'previous-branch')?.click();
   await until(() => showsMessages(restored, 6), 'the original branch after the reload');
-  expect(messages(restored)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second', `assistant: ${alphabet}`, 'user: Third', `assistant: ${alphabet}`]);
+  expect(messages(restored)).to.deep.equal([
+    'user: First',
+    `assistant: ${alphabet}`,
+    'user: Second',
+    `assistant: ${alphabet}`,
+    'user: Third',
+    `assistant: ${alphabet}`,
+  ]);
   // Everything shown after the reload is what was shown before, under the same keys.
   const after: Shown = new Map();
   remember(after, restored);
@@ -180,7 +264,9 @@ async function generateAndKeepTwo(app: AiBlocksHostApp, block: ImageBlock, promp
   boxes[0]?.click();
   boxes[2]?.click();
   await block.updateComplete;
-  expect(app.store.all().some(({ entity }) => entity.metadata.entityTypeId === BP.entityType.remoteFile)).to.equal(false);
+  expect(app.store.all().some(({ entity }) => entity.metadata.entityTypeId === BP.entityType.remoteFile)).to.equal(
+    false,
+  );
   button(block, 'keep')?.click();
 }
 
@@ -188,13 +274,18 @@ async function imageFlow(faults: HostFaults): Promise<void> {
   const app = await mountHost({ faults });
   const block = imageBlock(app);
   await generateAndKeepTwo(app, block, 'A gradient');
-  await until(() => saveStatus(block) === 'saved' && keptFigures(block) === 2, () => `the kept images to save (status ${String(saveStatus(block))})`);
+  await until(
+    () => saveStatus(block) === 'saved' && keptFigures(block) === 2,
+    () => `the kept images to save (status ${String(saveStatus(block))})`,
+  );
   const shownKept = keptFigures(block);
   const files = ofType(app, BP.entityType.remoteFile);
   const links = ofType(app, TYPE_IDS.entityType['generated-image']);
   expect([files.length, links.length]).to.deep.equal([2, 2]);
   // Each link points from the block to one of the two files.
-  expect(new Set(links.map((link) => link.linkData?.rightEntityId))).to.deep.equal(new Set(files.map((file) => file.metadata.recordId.entityId)));
+  expect(new Set(links.map((link) => link.linkData?.rightEntityId))).to.deep.equal(
+    new Set(files.map((file) => file.metadata.recordId.entityId)),
+  );
   const extra = extraCopies(app);
   totals.imagesLost += Math.max(0, shownKept - links.length);
   totals.linksOrFilesDuplicated += extra.linksOrFiles;
@@ -244,19 +335,37 @@ describe('a chat detached and attached again', () => {
     await turn(app, block, shown, 'First', 1);
     faults.next = { createEntity: [{ kind: 'late', ms: 1500 }] };
     await send(block, 'Second');
-    await until(() => count(app, 'ai-chat-request-message') === 2 && saveStatus(block) === 'saving', 'the second turn to be written');
+    await until(
+      () => count(app, 'ai-chat-request-message') === 2 && saveStatus(block) === 'saving',
+      'the second turn to be written',
+    );
     remember(shown, block);
     const parent = block.parentElement as HTMLElement;
     block.remove();
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(leavingAsks(), 'a detached block no longer holds the page').to.equal(false);
     parent.append(block);
-    await until(() => count(app, 'ai-chat-response-message') === 2 && saveStatus(block) === 'saved', () => `the interrupted turn to be saved after re-attaching (status ${String(saveStatus(block))})`);
+    await until(
+      () => count(app, 'ai-chat-response-message') === 2 && saveStatus(block) === 'saved',
+      () => `the interrupted turn to be saved after re-attaching (status ${String(saveStatus(block))})`,
+    );
     remember(shown, block);
     // A turn after the re-attachment is written too (it used to be queued for ever, shown "Saved").
     await turn(app, block, shown, 'Third', 3);
-    expect(messages(block)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second', `assistant: ${alphabet}`, 'user: Third', `assistant: ${alphabet}`]);
-    expect([count(app, 'rooted-at'), count(app, 'followed-by'), count(app, 'has-response'), count(app, 'has-message')]).to.deep.equal([1, 2, 3, 6]);
+    expect(messages(block)).to.deep.equal([
+      'user: First',
+      `assistant: ${alphabet}`,
+      'user: Second',
+      `assistant: ${alphabet}`,
+      'user: Third',
+      `assistant: ${alphabet}`,
+    ]);
+    expect([
+      count(app, 'rooted-at'),
+      count(app, 'followed-by'),
+      count(app, 'has-response'),
+      count(app, 'has-message'),
+    ]).to.deep.equal([1, 2, 3, 6]);
     tally(app, shown);
     const again = await reload(app);
     await until(() => showsMessages(chatBlock(again), 6), 'the conversation after the reload');
@@ -312,8 +421,14 @@ describe('unsaved work and reload', () => {
     expect([ofType(app, BP.entityType.remoteFile).length, count(app, 'generated-image')]).to.deep.equal([2, 2]);
 
     const again = await reload(app);
-    await until(() => showsMessages(chatBlock(again), 4) && keptFigures(imageBlock(again)) === 2, 'the chat and the kept images after the reload');
-    await until(() => shadow(blockIn(again, 'ai-text')).querySelector('.kept')?.textContent.includes(alphabet) ?? false, 'the kept text after the reload');
+    await until(
+      () => showsMessages(chatBlock(again), 4) && keptFigures(imageBlock(again)) === 2,
+      'the chat and the kept images after the reload',
+    );
+    await until(
+      () => shadow(blockIn(again, 'ai-text')).querySelector('.kept')?.textContent.includes(alphabet) ?? false,
+      'the kept text after the reload',
+    );
     again.remove();
     totals.scenarios += 1;
   });
@@ -332,13 +447,19 @@ describe('a reload while a turn is being written', () => {
     const lands: HostFault = { kind: 'slow', ms: 0 };
     faults.next = { createEntity: [lands, lands, lands, { kind: 'hang' }] };
     await send(block, 'Second');
-    await until(() => faults.next?.createEntity?.length === 0 && saveStatus(block) === 'saving', () => `the reply to be being written (status ${String(saveStatus(block))})`);
+    await until(
+      () => faults.next?.createEntity?.length === 0 && saveStatus(block) === 'saving',
+      () => `the reply to be being written (status ${String(saveStatus(block))})`,
+    );
     expect(count(app, 'has-message')).to.equal(3);
     expect(leavingAsks(), 'leaving while the reply is written').to.equal(true);
 
     const again = await reload(app);
     const restored = chatBlock(again);
-    await until(() => showsMessages(restored, 3), () => `the written part after the reload (shown: ${JSON.stringify(messages(restored))})`);
+    await until(
+      () => showsMessages(restored, 3),
+      () => `the written part after the reload (shown: ${JSON.stringify(messages(restored))})`,
+    );
     expect(messages(restored)).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second']);
     expect(leavingAsks(), 'nothing unsaved right after the reload').to.equal(false);
     remember(shown, restored);
@@ -346,12 +467,22 @@ describe('a reload while a turn is being written', () => {
     await chooseEngine(restored, 'wasm');
     await editSecondMessage(again, restored, shown, 'Second, again', 2);
     expect([count(again, 'ai-chat-request-message'), count(again, 'ai-chat-response-message')]).to.deep.equal([3, 2]);
-    expect([count(again, 'rooted-at'), count(again, 'followed-by'), count(again, 'has-response'), count(again, 'has-message')]).to.deep.equal([1, 2, 2, 5]);
+    expect([
+      count(again, 'rooted-at'),
+      count(again, 'followed-by'),
+      count(again, 'has-response'),
+      count(again, 'has-message'),
+    ]).to.deep.equal([1, 2, 2, 5]);
     tally(again, shown);
 
     const third = await reload(again);
     await until(() => showsMessages(chatBlock(third), 4), 'the conversation after a second reload');
-    expect(messages(chatBlock(third))).to.deep.equal(['user: First', `assistant: ${alphabet}`, 'user: Second, again', `assistant: ${alphabet}`]);
+    expect(messages(chatBlock(third))).to.deep.equal([
+      'user: First',
+      `assistant: ${alphabet}`,
+      'user: Second, again',
+      `assistant: ${alphabet}`,
+    ]);
     third.remove();
     totals.scenarios += 1;
   });
@@ -379,7 +510,11 @@ describe('errors and late answers', () => {
     expect(retry?.textContent).to.contain('Retry now');
     retry?.click();
     await until(() => saveStatus(block) === 'saved', 'the turn after Retry now');
-    expect([count(app, 'ai-chat-request-message'), count(app, 'ai-chat-response-message'), count(app, 'has-message')]).to.deep.equal([1, 1, 2]);
+    expect([
+      count(app, 'ai-chat-request-message'),
+      count(app, 'ai-chat-response-message'),
+      count(app, 'has-message'),
+    ]).to.deep.equal([1, 1, 2]);
     tally(app, shown);
     const again = await reload(app);
     await until(() => showsMessages(chatBlock(again), 2), 'the turn after the reload');
@@ -390,7 +525,10 @@ describe('errors and late answers', () => {
   it('on a host without queryEntities, a create answered after the timeout is not made twice', async function () {
     this.timeout(90_000);
     // Lands at once, answered after the block's 10 s timeout: the retry must use it, not re-create it.
-    const faults: HostFaults = { queryEntities: 'not-implemented', next: { createEntity: [{ kind: 'late', ms: 11_000 }] } };
+    const faults: HostFaults = {
+      queryEntities: 'not-implemented',
+      next: { createEntity: [{ kind: 'late', ms: 11_000 }] },
+    };
     const app = await mountHost({ faults });
     const block = chatBlock(app);
     const shown: Shown = new Map();
@@ -401,7 +539,12 @@ describe('errors and late answers', () => {
     expect(shadow(block).querySelector('[data-save]')?.textContent).to.contain('did not answer');
     await until(() => saveStatus(block) === 'saved', 'the turn after the late answer', 40_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect([count(app, 'ai-chat-request-message'), count(app, 'ai-chat-response-message'), count(app, 'rooted-at'), count(app, 'has-message')]).to.deep.equal([1, 1, 1, 2]);
+    expect([
+      count(app, 'ai-chat-request-message'),
+      count(app, 'ai-chat-response-message'),
+      count(app, 'rooted-at'),
+      count(app, 'has-message'),
+    ]).to.deep.equal([1, 1, 1, 2]);
     tally(app, shown);
     const again = await reload(app);
     await until(() => showsMessages(chatBlock(again), 2), 'the turn after the reload');

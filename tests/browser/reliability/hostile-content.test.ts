@@ -33,7 +33,8 @@ let servers: TestServers;
 let trackBase = '';
 const loads: string[] = [];
 const resourceObserver = new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) if (REFUSED_SCENARIOS.some((scenario) => entry.name.includes(`/${scenario}/`))) loads.push(entry.name);
+  for (const entry of list.getEntries())
+    if (REFUSED_SCENARIOS.some((scenario) => entry.name.includes(`/${scenario}/`))) loads.push(entry.name);
 });
 
 before(async () => {
@@ -46,10 +47,40 @@ after(() => {
   resourceObserver.disconnect();
 });
 
-const serverSaw = (scenario: string) => executeServerCommand<string[], { scenario: string }>('test-server-requests', { scenario });
+const serverSaw = (scenario: string) =>
+  executeServerCommand<string[], { scenario: string }>('test-server-requests', { scenario });
 
 /** Tags the renderer may emit: what Markdown itself makes, plus our block wrappers. */
-const MARKDOWN_TAGS = new Set(['div', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'hr', 'br', 'input', 'span']);
+const MARKDOWN_TAGS = new Set([
+  'div',
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'pre',
+  'code',
+  'em',
+  'strong',
+  'del',
+  'a',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'hr',
+  'br',
+  'input',
+  'span',
+]);
 
 /**
  * Whether an element could pass for something the block made: any tag or attribute beyond what
@@ -66,7 +97,10 @@ function isSpoof(element: Element, highlighted = false): boolean {
       (tag === 'a' && ['href', 'title', 'target', 'rel'].includes(name)) ||
       (tag === 'a' && name === 'class' && value === 'md-image-link') ||
       (tag === 'code' && name === 'class' && /^language-[\w#+.-]+$/.test(value)) ||
-      (highlighted && tag === 'code' && ((name === 'class' && /^(hljs|language-[\w#+.-]+)( (hljs|language-[\w#+.-]+))*$/.test(value)) || (name === 'data-highlighted' && value === 'yes'))) ||
+      (highlighted &&
+        tag === 'code' &&
+        ((name === 'class' && /^(hljs|language-[\w#+.-]+)( (hljs|language-[\w#+.-]+))*$/.test(value)) ||
+          (name === 'data-highlighted' && value === 'yes'))) ||
       (highlighted && tag === 'span' && name === 'class' && /^(hljs-[\w-]+ ?)+$/.test(value)) ||
       ((tag === 'th' || tag === 'td') && name === 'align' && /^(left|center|right)$/.test(value)) ||
       (tag === 'ol' && name === 'start' && /^\d+$/.test(value)) ||
@@ -79,7 +113,23 @@ function isSpoof(element: Element, highlighted = false): boolean {
   return false;
 }
 
-const URL_ATTRIBUTES = ['href', 'src', 'srcset', 'action', 'formaction', 'xlink:href', 'background', 'poster', 'data', 'lowsrc', 'dynsrc', 'ping', 'cite', 'longdesc', 'style'];
+const URL_ATTRIBUTES = [
+  'href',
+  'src',
+  'srcset',
+  'action',
+  'formaction',
+  'xlink:href',
+  'background',
+  'poster',
+  'data',
+  'lowsrc',
+  'dynsrc',
+  'ping',
+  'cite',
+  'longdesc',
+  'style',
+];
 
 /** Links may go to http(s) or mailto (they load nothing until followed); nothing else may hold a URL. */
 function unsafeUrls(root: ParentNode): string[] {
@@ -112,7 +162,24 @@ function poke(root: HTMLElement): void {
     // A click bubbles (to `stay`, so no link is followed); the rest reach only their target,
     // where an inline handler would run (a bubbling `error` would reach the test runner's).
     element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
-    for (const type of ['dblclick', 'mouseover', 'mouseenter', 'pointerover', 'mousedown', 'focus', 'focusin', 'load', 'error', 'toggle', 'animationstart', 'transitionend', 'input', 'change', 'submit', 'beginEvent']) {
+    for (const type of [
+      'dblclick',
+      'mouseover',
+      'mouseenter',
+      'pointerover',
+      'mousedown',
+      'focus',
+      'focusin',
+      'load',
+      'error',
+      'toggle',
+      'animationstart',
+      'transitionend',
+      'input',
+      'change',
+      'submit',
+      'beginEvent',
+    ]) {
       element.dispatchEvent(new Event(type, { cancelable: true }));
     }
   }
@@ -219,25 +286,44 @@ describe('hostile content (#12)', function () {
     const store = setup.store;
     await store.delete('ai-chat-block');
     await store.create({ entityId: 'ai-chat-block', entityTypeId: LEGACY_HASH.entityType.aiChatBlock, properties: {} });
-    const message = async (typeId: string, text: string) => (await store.create({ entityTypeId: typeId, properties: { [BP.property.textualContent]: text } })).metadata.recordId.entityId;
-    const reply = ['**Shown.**', ...vectors.map((vector) => vector.source), '```js\nconst done = true;\n```'].join('\n\n');
+    const message = async (typeId: string, text: string) =>
+      (await store.create({ entityTypeId: typeId, properties: { [BP.property.textualContent]: text } })).metadata
+        .recordId.entityId;
+    const reply = ['**Shown.**', ...vectors.map((vector) => vector.source), '```js\nconst done = true;\n```'].join(
+      '\n\n',
+    );
     const question = await message(LEGACY_HASH.entityType.requestMessage, 'Tell me something');
     const answer = await message(LEGACY_HASH.entityType.responseMessage, reply);
-    await store.create({ entityTypeId: LEGACY_HASH.entityType.rootedAt, properties: {}, linkData: { leftEntityId: 'ai-chat-block', rightEntityId: question } });
-    await store.create({ entityTypeId: LEGACY_HASH.entityType.hasResponse, properties: {}, linkData: { leftEntityId: question, rightEntityId: answer } });
+    await store.create({
+      entityTypeId: LEGACY_HASH.entityType.rootedAt,
+      properties: {},
+      linkData: { leftEntityId: 'ai-chat-block', rightEntityId: question },
+    });
+    await store.create({
+      entityTypeId: LEGACY_HASH.entityType.hasResponse,
+      properties: {},
+      linkData: { leftEntityId: question, rightEntityId: answer },
+    });
     const dbName = setup.config.dbName;
     setup.remove();
     const app = await mountHost({ dbName });
     const block = blockIn(app, 'ai-chat');
     const root = shadow(block);
     const body = () => root.querySelector<HTMLElement>('article.message[data-role="assistant"] .body');
-    await until(() => body()?.querySelector('strong')?.textContent === 'Shown.' && body()?.querySelector('code.hljs') !== null, 'the hostile reply, rendered and highlighted');
+    await until(
+      () => body()?.querySelector('strong')?.textContent === 'Shown.' && body()?.querySelector('code.hljs') !== null,
+      'the hostile reply, rendered and highlighted',
+    );
     const shown = body() as HTMLElement;
     inspect('ai-chat reply', shown, true);
     // The chat's own hooks exist once each (the composer) or not at all (no reply is streaming).
     expect(root.querySelectorAll('.streaming').length).to.equal(0);
     expect(root.querySelectorAll('#message').length).to.equal(1);
-    expect(shown.querySelectorAll('[id], [class~="error-notice"], [class~="status"], [data-save], [data-action], button, textarea, select, dialog, slot, form').length).to.equal(0);
+    expect(
+      shown.querySelectorAll(
+        '[id], [class~="error-notice"], [class~="status"], [data-save], [data-action], button, textarea, select, dialog, slot, form',
+      ).length,
+    ).to.equal(0);
     poke(shown);
     await settle();
     app.remove();
@@ -259,33 +345,46 @@ describe('hostile content (#12)', function () {
     const port = new URL(faultOrigin).port;
     // Each refused URL that could be fetched points at a fault-server scenario that must stay empty.
     const refused: Record<string, string> = {
-      'javascript': `javascript:${HOOK}('image-javascript')`,
+      javascript: `javascript:${HOOK}('image-javascript')`,
       'javascript-upper': `JAVASCRIPT:${HOOK}('image-javascript-upper')`,
       'javascript-space': ` javascript:${HOOK}('image-javascript-space')`,
       'javascript-tab': `java\tscript:${HOOK}('image-javascript-tab')`,
-      'vbscript': `vbscript:${HOOK}('image-vbscript')`,
+      vbscript: `vbscript:${HOOK}('image-vbscript')`,
       'data-html': `data:text/html,<script>parent.${HOOK}('image-data-html')</script>`,
       'data-svg': `data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" onload="${HOOK}('image-data-svg')"/>`,
-      'file': 'file:///etc/passwd',
-      'ftp': 'ftp://127.0.0.1/x.png',
+      file: 'file:///etc/passwd',
+      ftp: 'ftp://127.0.0.1/x.png',
       'remote-http': `http://[::ffff:127.0.0.1]:${port}/hostile-image-remote/x.png`,
-      'credentials': `http://user:secret@127.0.0.1:${port}/hostile-image-credentials/x.png`,
+      credentials: `http://user:secret@127.0.0.1:${port}/hostile-image-credentials/x.png`,
       'protocol-relative': '//evil.example/x.png',
-      'about': 'about:blank',
+      about: 'about:blank',
     };
     const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
-    const blobUrl = URL.createObjectURL(new Blob([Uint8Array.from(atob(png), (char) => char.charCodeAt(0))], { type: 'image/png' }));
+    const blobUrl = URL.createObjectURL(
+      new Blob([Uint8Array.from(atob(png), (char) => char.charCodeAt(0))], { type: 'image/png' }),
+    );
     const allowed: Record<string, string> = {
       'data-png': `data:image/png;base64,${png}`,
-      'blob': blobUrl,
+      blob: blobUrl,
       // The fault server answers any `….gguf` with bytes (not an image: saved as bytes all the same).
       'loopback-http': `${faultOrigin}/hostile-image-loopback/v1/file.gguf`,
     };
     const setup = await mountHost();
     const store = setup.store;
     for (const [name, url] of [...Object.entries(refused), ...Object.entries(allowed)]) {
-      const file = await store.create({ entityTypeId: BP.entityType.remoteFile, properties: { [BP.property.fileUrl]: url, [BP.property.fileName]: `${name}.png`, [BP.property.mimeType]: 'image/png' } });
-      await store.create({ entityTypeId: TYPE_IDS.entityType['generated-image'], properties: { [TYPE_IDS.property.prompt]: name }, linkData: { leftEntityId: 'ai-image-block', rightEntityId: file.metadata.recordId.entityId } });
+      const file = await store.create({
+        entityTypeId: BP.entityType.remoteFile,
+        properties: {
+          [BP.property.fileUrl]: url,
+          [BP.property.fileName]: `${name}.png`,
+          [BP.property.mimeType]: 'image/png',
+        },
+      });
+      await store.create({
+        entityTypeId: TYPE_IDS.entityType['generated-image'],
+        properties: { [TYPE_IDS.property.prompt]: name },
+        linkData: { leftEntityId: 'ai-image-block', rightEntityId: file.metadata.recordId.entityId },
+      });
       figures.imageUrls += 1;
     }
     const dbName = setup.config.dbName;
@@ -294,21 +393,32 @@ describe('hostile content (#12)', function () {
     const block = blockIn(app, 'ai-image');
     const root = shadow(block);
     const total = Object.keys(refused).length + Object.keys(allowed).length;
-    await until(() => root.querySelectorAll('figure[data-kept]').length === total, () => `${String(total)} kept images, saw ${String(root.querySelectorAll('figure[data-kept]').length)}`);
+    await until(
+      () => root.querySelectorAll('figure[data-kept]').length === total,
+      () => `${String(total)} kept images, saw ${String(root.querySelectorAll('figure[data-kept]').length)}`,
+    );
     await settle();
 
     // What reached the DOM: an image source or link only ever holds an allowed URL.
     const allowedUrl = (value: string) => {
       const url = new URL(value, location.href);
-      return url.protocol === 'https:' || url.protocol === 'blob:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname) && !url.username) || /^data:image\/(png|jpeg|gif|webp)[;,]/.test(value);
+      return (
+        url.protocol === 'https:' ||
+        url.protocol === 'blob:' ||
+        (url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname) && !url.username) ||
+        /^data:image\/(png|jpeg|gif|webp)[;,]/.test(value)
+      );
     };
     for (const element of root.querySelectorAll('[src], [href], [srcset], [action], [formaction]')) {
       for (const name of ['src', 'href', 'srcset', 'action', 'formaction']) {
         const value = element.getAttribute(name);
-        if (value !== null && !allowedUrl(value)) figures.unsafe.push(`ai-image ${element.localName}[${name}=${value}]`);
+        if (value !== null && !allowedUrl(value))
+          figures.unsafe.push(`ai-image ${element.localName}[${name}=${value}]`);
       }
     }
-    const shown = [...root.querySelectorAll<HTMLImageElement>('figure[data-kept] img')].map((image) => image.getAttribute('src'));
+    const shown = [...root.querySelectorAll<HTMLImageElement>('figure[data-kept] img')].map((image) =>
+      image.getAttribute('src'),
+    );
     expect(shown).to.have.members(Object.values(allowed).map((url) => new URL(url).href));
     expect(root.querySelectorAll('figure[data-kept][data-refused]').length).to.equal(Object.keys(refused).length);
 
@@ -326,9 +436,14 @@ describe('hostile content (#12)', function () {
         event.preventDefault();
       };
       root.addEventListener('click', stay);
-      for (const control of root.querySelectorAll<HTMLElement>('figure[data-kept] a, figure[data-kept] button')) control.click();
+      for (const control of root.querySelectorAll<HTMLElement>('figure[data-kept] a, figure[data-kept] button'))
+        control.click();
       root.removeEventListener('click', stay);
-      await until(() => saved.length >= Object.keys(allowed).length, () => `downloads: ${JSON.stringify(saved)}; notice: ${root.querySelector('[data-notice="download"]')?.textContent ?? 'none'}`);
+      await until(
+        () => saved.length >= Object.keys(allowed).length,
+        () =>
+          `downloads: ${JSON.stringify(saved)}; notice: ${root.querySelector('[data-notice="download"]')?.textContent ?? 'none'}`,
+      );
     } finally {
       Reflect.deleteProperty(HTMLAnchorElement.prototype, 'click'); // HTMLElement's click again
     }

@@ -14,13 +14,21 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 describe('ONNX image engine on a cross-origin isolated page', () => {
   it('runs the WebAssembly provider with two threads and draws the same PNG as with one', async () => {
     expect(crossOriginIsolated).to.equal(true);
-    const engine = createOnnxImageEngine({ model: MANIFEST_URL, executionProvider: 'wasm', threads: 2, cache: false, pngCompression: 'stored' });
+    const engine = createOnnxImageEngine({
+      model: MANIFEST_URL,
+      executionProvider: 'wasm',
+      threads: 2,
+      cache: false,
+      pngCompression: 'stored',
+    });
     try {
       await engine.load();
       expect(engine.threads).to.equal(2);
       const started = performance.now();
       const outcome = await generateImage({ engine, prompt: 'a photo of a red cat', seed: 42, steps: 4 });
-      console.log(`tiny diffusion on wasm, 2 threads: ${((performance.now() - started) / 1000).toFixed(3)} s per image`);
+      console.log(
+        `tiny diffusion on wasm, 2 threads: ${((performance.now() - started) / 1000).toFixed(3)} s per image`,
+      );
       expect(outcome.status).to.equal('complete');
       expect(await sha256(outcome.images[0]?.bytes ?? new Uint8Array())).to.equal(ONE_THREAD_PNG_SHA256);
     } finally {

@@ -6,7 +6,14 @@ import { parseArgs } from 'node:util';
 import { writeTinyModelToTemp } from '../../../packages/test-models/src/node.js';
 import { startModelServer } from './server.js';
 
-const { values } = parseArgs({ options: { model: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, threads: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    threads: { type: 'string' },
+  },
+});
 let modelPath = values.model;
 let generatedDirectory: string | undefined;
 if (!modelPath) {
@@ -20,7 +27,9 @@ const server = await startModelServer({
   ...(values.host ? { host: values.host } : {}),
   ...(values.threads ? { threads: Number(values.threads) } : {}),
 });
-console.log(`Model server for ${server.modelId} at ${server.url} (OpenAI-compatible: /models, /chat/completions, /completions). Ctrl-C stops it.`);
+console.log(
+  `Model server for ${server.modelId} at ${server.url} (OpenAI-compatible: /models, /chat/completions, /completions). Ctrl-C stops it.`,
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void server.close().finally(() => {

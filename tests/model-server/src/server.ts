@@ -1,7 +1,15 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
-import { getLlama, LlamaLogLevel, resolveChatWrapper, type ChatHistoryItem, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
+import {
+  getLlama,
+  LlamaLogLevel,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type LlamaContext,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
 
 export interface ModelServerOptions {
   modelPath: string;
@@ -38,7 +46,12 @@ const CORS = {
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part) => (typeof part === 'object' && part !== null && 'text' in part ? String((part as { text: unknown }).text) : '')).join('');
+  if (Array.isArray(content))
+    return content
+      .map((part) =>
+        typeof part === 'object' && part !== null && 'text' in part ? String((part as { text: unknown }).text) : '',
+      )
+      .join('');
   return '';
 }
 
@@ -87,7 +100,12 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
         abort.abort();
       }
     });
-    return { signal: abort.signal, finish: () => { finished = true; } };
+    return {
+      signal: abort.signal,
+      finish: () => {
+        finished = true;
+      },
+    };
   }
 
   interface Reply {
@@ -102,7 +120,15 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
    * Evaluates `promptTokens` and samples until end of generation, `maxTokens` or `signal`
    * aborts, calling `onPiece` with each new piece of text. Greedy at temperature 0.
    */
-  async function generate(promptTokens: Token[], settings: { maxTokens: number | undefined; temperature: number; signal: AbortSignal; onPiece: (piece: string) => void }): Promise<Reply> {
+  async function generate(
+    promptTokens: Token[],
+    settings: {
+      maxTokens: number | undefined;
+      temperature: number;
+      signal: AbortSignal;
+      onPiece: (piece: string) => void;
+    },
+  ): Promise<Reply> {
     await sequence.clearHistory();
     const outputTokens: Token[] = [];
     let text = '';
@@ -128,13 +154,20 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
   }
 
   /** Serves one chat (`chat: true`) or raw completion request, streamed or not. */
-  async function serve(kind: 'chat' | 'completion', body: Record<string, unknown>, response: ServerResponse, client: ClientConnection): Promise<void> {
+  async function serve(
+    kind: 'chat' | 'completion',
+    body: Record<string, unknown>,
+    response: ServerResponse,
+    client: ClientConnection,
+  ): Promise<void> {
     let promptTokens: Token[];
     if (kind === 'chat') {
       const messages = Array.isArray(body['messages']) ? (body['messages'] as WireMessage[]) : [];
       const last = messages.at(-1);
       if (!last || last.role !== 'user') {
-        sendJson(response, 400, { error: { message: 'messages must end with a user message', type: 'invalid_request_error' } });
+        sendJson(response, 400, {
+          error: { message: 'messages must end with a user message', type: 'invalid_request_error' },
+        });
         return;
       }
       const history: ChatHistoryItem[] = [];
@@ -153,11 +186,21 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
         return;
       }
       const bos = model.tokens.bos;
-      promptTokens = [...(bos !== null && model.tokens.shouldPrependBosToken ? [bos] : []), ...model.tokenize(body['prompt'])];
+      promptTokens = [
+        ...(bos !== null && model.tokens.shouldPrependBosToken ? [bos] : []),
+        ...model.tokenize(body['prompt']),
+      ];
     }
     const stream = body['stream'] === true;
-    const includeUsage = stream ? (body['stream_options'] as { include_usage?: boolean } | undefined)?.include_usage === true : true;
-    const maxTokens = typeof body['max_tokens'] === 'number' ? body['max_tokens'] : typeof body['max_completion_tokens'] === 'number' ? body['max_completion_tokens'] : undefined;
+    const includeUsage = stream
+      ? (body['stream_options'] as { include_usage?: boolean } | undefined)?.include_usage === true
+      : true;
+    const maxTokens =
+      typeof body['max_tokens'] === 'number'
+        ? body['max_tokens']
+        : typeof body['max_completion_tokens'] === 'number'
+          ? body['max_completion_tokens']
+          : undefined;
     // llama.cpp's server default; 0 is greedy.
     const temperature = typeof body['temperature'] === 'number' ? body['temperature'] : 0.8;
     if (client.signal.aborted) return;
@@ -167,31 +210,52 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
     const chunkObject = kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
     const choice = (content: string | undefined, finishReason: string | null, first = false) =>
       kind === 'chat'
-        ? { index: 0, delta: content === undefined ? {} : first ? { role: 'assistant', content } : { content }, finish_reason: finishReason }
+        ? {
+            index: 0,
+            delta: content === undefined ? {} : first ? { role: 'assistant', content } : { content },
+            finish_reason: finishReason,
+          }
         : { index: 0, text: content ?? '', finish_reason: finishReason };
     const event = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
     if (stream) {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...CORS });
-      if (kind === 'chat') response.write(event({ id, object: chunkObject, created, model: modelId, choices: [choice('', null, true)] }));
+      if (kind === 'chat')
+        response.write(event({ id, object: chunkObject, created, model: modelId, choices: [choice('', null, true)] }));
     }
     const reply = await generate(promptTokens, {
       maxTokens,
       temperature,
       signal: client.signal,
       onPiece: (piece) => {
-        if (stream) response.write(event({ id, object: chunkObject, created, model: modelId, choices: [choice(piece, null)] }));
+        if (stream)
+          response.write(event({ id, object: chunkObject, created, model: modelId, choices: [choice(piece, null)] }));
       },
     });
     if (reply.aborted) return;
     client.finish();
-    const usage = { prompt_tokens: promptTokens.length, completion_tokens: reply.outputTokens, total_tokens: promptTokens.length + reply.outputTokens };
+    const usage = {
+      prompt_tokens: promptTokens.length,
+      completion_tokens: reply.outputTokens,
+      total_tokens: promptTokens.length + reply.outputTokens,
+    };
     if (stream) {
-      response.write(event({ id, object: chunkObject, created, model: modelId, choices: [choice(kind === 'chat' ? undefined : '', reply.finishReason)] }));
+      response.write(
+        event({
+          id,
+          object: chunkObject,
+          created,
+          model: modelId,
+          choices: [choice(kind === 'chat' ? undefined : '', reply.finishReason)],
+        }),
+      );
       if (includeUsage) response.write(event({ id, object: chunkObject, created, model: modelId, choices: [], usage }));
       response.write('data: [DONE]\n\n');
       response.end();
     } else {
-      const only = kind === 'chat' ? { index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: reply.finishReason } : { index: 0, text: reply.text, finish_reason: reply.finishReason };
+      const only =
+        kind === 'chat'
+          ? { index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: reply.finishReason }
+          : { index: 0, text: reply.text, finish_reason: reply.finishReason };
       sendJson(response, 200, { id, object, created, model: modelId, choices: [only], usage });
     }
   }
@@ -201,13 +265,20 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
       if (request.method === 'OPTIONS') {
         // Echo the requested headers: the `*` wildcard never covers Authorization.
         const requested = request.headers['access-control-request-headers'];
-        response.writeHead(204, { ...CORS, ...(requested ? { 'access-control-allow-headers': requested } : {}), 'access-control-max-age': '600' });
+        response.writeHead(204, {
+          ...CORS,
+          ...(requested ? { 'access-control-allow-headers': requested } : {}),
+          'access-control-max-age': '600',
+        });
         response.end();
         return;
       }
       const path = new URL(request.url ?? '/', 'http://model-server.invalid').pathname.replace(/\/+$/, '');
       if (request.method === 'GET' && path === '/v1/models') {
-        sendJson(response, 200, { object: 'list', data: [{ id: modelId, object: 'model', created: 0, owned_by: 'ai-blocks' }] });
+        sendJson(response, 200, {
+          object: 'list',
+          data: [{ id: modelId, object: 'model', created: 0, owned_by: 'ai-blocks' }],
+        });
         return;
       }
       if (request.method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/completions')) {
@@ -227,12 +298,17 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
         try {
           await run;
         } catch (error) {
-          if (!response.headersSent) sendJson(response, 500, { error: { message: error instanceof Error ? error.message : String(error), type: 'server_error' } });
+          if (!response.headersSent)
+            sendJson(response, 500, {
+              error: { message: error instanceof Error ? error.message : String(error), type: 'server_error' },
+            });
           else response.end();
         }
         return;
       }
-      sendJson(response, 404, { error: { message: `No route ${request.method ?? ''} ${path}`, type: 'invalid_request_error' } });
+      sendJson(response, 404, {
+        error: { message: `No route ${request.method ?? ''} ${path}`, type: 'invalid_request_error' },
+      });
     })();
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
@@ -248,7 +324,11 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
     },
     close: async () => {
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
       await context.dispose();
       await model.dispose();
     },

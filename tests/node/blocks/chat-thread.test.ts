@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { activePath, addNode, fitHistory, mergeThread, ROOT, siblingsOf, type Thread } from '../../../blocks/ai-chat/src/thread.js';
+import {
+  activePath,
+  addNode,
+  fitHistory,
+  mergeThread,
+  ROOT,
+  siblingsOf,
+  type Thread,
+} from '../../../blocks/ai-chat/src/thread.js';
 
 function thread(): Thread {
   const t: Thread = { rootKeys: [], nodes: new Map() };
-  const add = (key: string, role: 'user' | 'assistant', parentKey?: string) => addNode(t, { key, role, text: key, provenance: {}, parentKey, saved: true });
+  const add = (key: string, role: 'user' | 'assistant', parentKey?: string) =>
+    addNode(t, { key, role, text: key, provenance: {}, parentKey, saved: true });
   add('q1', 'user');
   add('a1', 'assistant', 'q1');
   add('q2', 'user', 'a1');

@@ -7,17 +7,30 @@ import { FakeElement } from '../../helpers/fake-element.js';
 import { FakeGraphModule } from '../../helpers/fake-graph-module.js';
 
 const engine = { engineId: 'wasm', modelId: 'ai-blocks-tiny' };
-const provenance = { engineId: 'wasm', modelId: 'ai-blocks-tiny', outputTokens: 2, durationMs: 10, completionStatus: 'complete' as const, startedAt: '2026-12-03T00:00:00.000Z' };
+const provenance = {
+  engineId: 'wasm',
+  modelId: 'ai-blocks-tiny',
+  outputTokens: 2,
+  durationMs: 10,
+  completionStatus: 'complete' as const,
+  startedAt: '2026-12-03T00:00:00.000Z',
+};
 
 /** A chat block on a fake element, embedded in a fake host (a new one, or the same store again as after a reload). */
 async function chatBlock(existing?: { fake: FakeGraphModule; blockId: string }) {
   const fake = existing?.fake ?? new FakeGraphModule();
-  const blockId = existing?.blockId ?? (await fake.store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-block'], properties: {} })).metadata.recordId.entityId;
+  const blockId =
+    existing?.blockId ??
+    (await fake.store.create({ entityTypeId: TYPE_IDS.entityType['ai-chat-block'], properties: {} })).metadata.recordId
+      .entityId;
   const element = new FakeElement();
   /** The settings the block's engine choice was told to restore, each time it was told. */
   const restored: ChatSettings[] = [];
   let busy = false;
-  const conversation = new ConversationController(element, element.access, { busy: () => busy, restoreEngine: (settings) => restored.push(settings) });
+  const conversation = new ConversationController(element, element.access, {
+    busy: () => busy,
+    restoreEngine: (settings) => restored.push(settings),
+  });
   element.connect();
   /** The host sends the block's subgraph as it is in the store now. */
   const send = (extra: { readonly?: boolean } = {}) => {
@@ -26,7 +39,11 @@ async function chatBlock(existing?: { fake: FakeGraphModule; blockId: string }) 
     element.update();
   };
   /** Writes a reply to `requestKey` as a run would: started, asked, finished. */
-  const answer = (requestKey: string | undefined, text: string, status: ReplyResult['outcome']['status'] = 'complete') => {
+  const answer = (
+    requestKey: string | undefined,
+    text: string,
+    status: ReplyResult['outcome']['status'] = 'complete',
+  ) => {
     if (requestKey === undefined) throw new Error('nothing to answer');
     const reply = conversation.startReply(requestKey);
     if (!reply) throw new Error('no reply started');
@@ -36,10 +53,17 @@ async function chatBlock(existing?: { fake: FakeGraphModule; blockId: string }) 
     conversation.finishReply(reply, { outcome: { status, text }, engine, provenance });
     return request;
   };
-  const saved = () => vi.waitFor(() => { expect(conversation.saveState.status).toBe('saved'); });
-  const count = (slug: keyof typeof TYPE_IDS.entityType) => fake.store.all().filter(({ entity }) => entity.metadata.entityTypeId === TYPE_IDS.entityType[slug]).length;
+  const saved = () =>
+    vi.waitFor(() => {
+      expect(conversation.saveState.status).toBe('saved');
+    });
+  const count = (slug: keyof typeof TYPE_IDS.entityType) =>
+    fake.store.all().filter(({ entity }) => entity.metadata.entityTypeId === TYPE_IDS.entityType[slug]).length;
   const shown = () => conversation.path.map((node) => `${node.role}: ${node.text}`);
-  const settingsWrites = () => fake.calls.filter((call) => call.method === 'updateEntity' && (call.data as { entityId?: string }).entityId === blockId).length;
+  const settingsWrites = () =>
+    fake.calls.filter(
+      (call) => call.method === 'updateEntity' && (call.data as { entityId?: string }).entityId === blockId,
+    ).length;
   return { fake, blockId, element, conversation, restored, send, answer, saved, count, shown, settingsWrites };
 }
 
@@ -87,8 +111,16 @@ describe('AI Chat conversation', () => {
     const reloaded = await chatBlock({ fake: first.fake, blockId: first.blockId });
     reloaded.send();
     expect(reloaded.shown()).toEqual(['user: Hello', 'assistant: Ahoy', 'user: Night?', 'assistant: The lamp is lit']);
-    expect(reloaded.conversation.path.at(-1)?.provenance).toMatchObject({ modelId: 'ai-blocks-tiny', completionStatus: 'complete' });
-    expect(reloaded.conversation).toMatchObject({ presetId: 'custom', customSystemPrompt: 'Answer like a lighthouse keeper', temperature: 1.3, maxOutputTokens: 64 });
+    expect(reloaded.conversation.path.at(-1)?.provenance).toMatchObject({
+      modelId: 'ai-blocks-tiny',
+      completionStatus: 'complete',
+    });
+    expect(reloaded.conversation).toMatchObject({
+      presetId: 'custom',
+      customSystemPrompt: 'Answer like a lighthouse keeper',
+      temperature: 1.3,
+      maxOutputTokens: 64,
+    });
     expect(reloaded.conversation.system).toBe('Answer like a lighthouse keeper');
     expect(reloaded.restored).toHaveLength(1);
     expect(reloaded.restored[0]).toMatchObject({ engineId: 'wasm', modelId: 'ai-blocks-tiny' });
@@ -196,8 +228,16 @@ describe('AI Chat conversation', () => {
     send();
     answer(conversation.send('One'), 'A');
     await saved();
-    await vi.waitFor(() => { expect(settingsWrites()).toBe(1); });
-    expect(conversation.storedSettings).toMatchObject({ engineId: 'wasm', modelId: 'ai-blocks-tiny', presetSystemPromptId: 'helpful', temperature: 0.7, maxOutputTokens: 512 });
+    await vi.waitFor(() => {
+      expect(settingsWrites()).toBe(1);
+    });
+    expect(conversation.storedSettings).toMatchObject({
+      engineId: 'wasm',
+      modelId: 'ai-blocks-tiny',
+      presetSystemPromptId: 'helpful',
+      temperature: 0.7,
+      maxOutputTokens: 512,
+    });
     answer(conversation.send('Two'), 'B');
     await saved();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -205,7 +245,9 @@ describe('AI Chat conversation', () => {
     conversation.setSampling({ temperature: 0.2 });
     answer(conversation.send('Three'), 'C');
     await saved();
-    await vi.waitFor(() => { expect(settingsWrites()).toBe(2); });
+    await vi.waitFor(() => {
+      expect(settingsWrites()).toBe(2);
+    });
     expect(conversation.storedSettings.temperature).toBe(0.2);
   });
 

@@ -8,14 +8,23 @@ import { ImageCandidatesController } from '../../../blocks/ai-image/src/image-ca
 import { FakeElement } from '../../helpers/fake-element.js';
 import { FakeGraphModule } from '../../helpers/fake-graph-module.js';
 
-const provenance = { engineId: 'openai-compatible', modelId: 'dall-e-2', durationMs: 10, completionStatus: 'complete' as const, startedAt: '2026-12-03T00:00:00.000Z' };
+const provenance = {
+  engineId: 'openai-compatible',
+  modelId: 'dall-e-2',
+  durationMs: 10,
+  completionStatus: 'complete' as const,
+  startedAt: '2026-12-03T00:00:00.000Z',
+};
 const image = (byte: number) => ({ bytes: new Uint8Array([137, 80, 78, 71, byte]), mediaType: 'image/png' });
 const waitLong = { timeout: 5000 };
 
 /** AI Image's state on a fake element, embedded in a fake host with one AI Image block entity. */
 async function imageBlock(options: { properties?: EntityPropertiesObject; faults?: HostFaults } = {}) {
   const fake = new FakeGraphModule(options.faults);
-  const entity = await fake.store.create({ entityTypeId: TYPE_IDS.entityType['ai-image-block'], properties: options.properties ?? {} });
+  const entity = await fake.store.create({
+    entityTypeId: TYPE_IDS.entityType['ai-image-block'],
+    properties: options.properties ?? {},
+  });
   const blockId = entity.metadata.recordId.entityId;
   const element = new FakeElement();
   const images = new ImageCandidatesController(element, element.access);
@@ -26,7 +35,11 @@ async function imageBlock(options: { properties?: EntityPropertiesObject; faults
     element.graphModule = fake.module;
     element.update();
   };
-  const ofType = (typeId: string) => fake.store.all().filter((record) => record.entity.metadata.entityTypeId === typeId).map((record) => record.entity);
+  const ofType = (typeId: string) =>
+    fake.store
+      .all()
+      .filter((record) => record.entity.metadata.entityTypeId === typeId)
+      .map((record) => record.entity);
   const files = () => ofType(BP.entityType.remoteFile);
   const links = () => ofType(TYPE_IDS.entityType['generated-image']);
   return { fake, element, images, send, files, links, blockId };
@@ -35,7 +48,9 @@ async function imageBlock(options: { properties?: EntityPropertiesObject; faults
 describe('AI Image state', () => {
   it('keeps only the ticked candidates: each file and link written once, also when a write’s answer is lost', async () => {
     // The first link is written but its answer says it failed: the retry must find it, not write it again.
-    const { images, send, files, links, blockId } = await imageBlock({ faults: { next: { createEntity: [{ kind: 'error-after-write', code: 'INTERNAL_ERROR' }] } } });
+    const { images, send, files, links, blockId } = await imageBlock({
+      faults: { next: { createEntity: [{ kind: 'error-after-write', code: 'INTERNAL_ERROR' }] } },
+    });
     send();
     images.offer([image(1), image(2), image(3)], { prompt: 'A gradient', size: '256x256', quality: 'hd', provenance });
     const [first, , third] = images.candidates;
@@ -58,7 +73,9 @@ describe('AI Image state', () => {
     // The host sends the new subgraph: the kept images are read back from it.
     send();
     expect(images.kept.map((kept) => kept.prompt)).toEqual(['A gradient', 'A gradient']);
-    expect(new Set(images.kept.map((kept) => kept.fileEntityId))).toEqual(new Set(files().map((file) => file.metadata.recordId.entityId)));
+    expect(new Set(images.kept.map((kept) => kept.fileEntityId))).toEqual(
+      new Set(files().map((file) => file.metadata.recordId.entityId)),
+    );
   });
 
   it('writes nothing on a read-only page', async () => {
@@ -75,7 +92,9 @@ describe('AI Image state', () => {
   });
 
   it('carries on saving when the element is attached again, without writing anything twice', async () => {
-    const { images, element, send, files, links, fake } = await imageBlock({ faults: { next: { uploadFile: [{ kind: 'error', code: 'INTERNAL_ERROR' }] } } });
+    const { images, element, send, files, links, fake } = await imageBlock({
+      faults: { next: { uploadFile: [{ kind: 'error', code: 'INTERNAL_ERROR' }] } },
+    });
     send();
     images.offer([image(1), image(2)], { prompt: 'Moved', size: '256x256', provenance });
     for (const candidate of images.candidates) images.toggle(candidate);
@@ -96,11 +115,26 @@ describe('AI Image state', () => {
   });
 
   it('restores the kept images and the last prompt from the graph', async () => {
-    const { images, send, fake, blockId } = await imageBlock({ properties: { [TYPE_IDS.property.prompt]: 'A lighthouse' } });
-    const file = await fake.store.create({ entityTypeId: BP.entityType.remoteFile, properties: { [BP.property.fileUrl]: 'https://example.com/a.png', [BP.property.fileName]: 'a.png', [BP.property.mimeType]: 'image/png' } });
-    await fake.store.create({ entityTypeId: TYPE_IDS.entityType['generated-image'], properties: { [TYPE_IDS.property.prompt]: 'A lighthouse', [TYPE_IDS.property['image-size']]: '512x512' }, linkData: { leftEntityId: blockId, rightEntityId: file.metadata.recordId.entityId } });
+    const { images, send, fake, blockId } = await imageBlock({
+      properties: { [TYPE_IDS.property.prompt]: 'A lighthouse' },
+    });
+    const file = await fake.store.create({
+      entityTypeId: BP.entityType.remoteFile,
+      properties: {
+        [BP.property.fileUrl]: 'https://example.com/a.png',
+        [BP.property.fileName]: 'a.png',
+        [BP.property.mimeType]: 'image/png',
+      },
+    });
+    await fake.store.create({
+      entityTypeId: TYPE_IDS.entityType['generated-image'],
+      properties: { [TYPE_IDS.property.prompt]: 'A lighthouse', [TYPE_IDS.property['image-size']]: '512x512' },
+      linkData: { leftEntityId: blockId, rightEntityId: file.metadata.recordId.entityId },
+    });
     send();
-    expect(images.kept).toMatchObject([{ url: 'https://example.com/a.png', prompt: 'A lighthouse', size: '512x512', fileName: 'a.png' }]);
+    expect(images.kept).toMatchObject([
+      { url: 'https://example.com/a.png', prompt: 'A lighthouse', size: '512x512', fileName: 'a.png' },
+    ]);
     expect(images.prompt).toBe('A lighthouse');
     expect(images.promptFromGraph).toBe(true);
     images.setPrompt('A boat');
@@ -130,18 +164,42 @@ describe('AI Image state', () => {
     send();
     const imageRun = new ImageRunController<ReturnType<typeof image>, { prompt: string; size: string }>(element);
     const engine = { engineId: 'openai-compatible', modelId: 'dall-e-2' };
-    const finished = await imageRun.run(() => engine, () => Promise.resolve({ status: 'complete' as const, images: [image(1), image(2)] }), { meta: { prompt: 'Run', size: '256x256' } });
+    const finished = await imageRun.run(
+      () => engine,
+      () => Promise.resolve({ status: 'complete' as const, images: [image(1), image(2)] }),
+      { meta: { prompt: 'Run', size: '256x256' } },
+    );
     expect(imageRun.status).toBe(ImageRunStatus.COMPLETE);
-    if (finished?.outcome.status === 'complete') images.offer(finished.outcome.images, { ...finished.meta, provenance: finished.provenance });
+    if (finished?.outcome.status === 'complete')
+      images.offer(finished.outcome.images, { ...finished.meta, provenance: finished.provenance });
     expect(images.candidates).toHaveLength(2);
-    expect(images.run?.provenance).toMatchObject({ engineId: 'openai-compatible', modelId: 'dall-e-2', completionStatus: 'complete' });
+    expect(images.run?.provenance).toMatchObject({
+      engineId: 'openai-compatible',
+      modelId: 'dall-e-2',
+      completionStatus: 'complete',
+    });
     // Stop while waiting: the run ends aborted, not as an error.
-    const stopped = imageRun.run(() => engine, (_engine, signal) => new Promise((resolve) => signal.addEventListener('abort', () => { resolve({ status: 'aborted', images: [] }); })), { meta: { prompt: 'Stop', size: '256x256' } });
+    const stopped = imageRun.run(
+      () => engine,
+      (_engine, signal) =>
+        new Promise((resolve) =>
+          signal.addEventListener('abort', () => {
+            resolve({ status: 'aborted', images: [] });
+          }),
+        ),
+      { meta: { prompt: 'Stop', size: '256x256' } },
+    );
     expect(imageRun.busy).toBe(true);
     imageRun.stop();
     expect((await stopped)?.outcome.status).toBe('aborted');
     expect(imageRun.status).toBe(ImageRunStatus.ABORTED);
-    const failed = await imageRun.run(() => { throw Object.assign(new Error('No image API is set up.'), { code: 'ENGINE_UNAVAILABLE' }); }, () => Promise.reject(new Error('not reached')), { meta: { prompt: 'x', size: '256x256' } });
+    const failed = await imageRun.run(
+      () => {
+        throw Object.assign(new Error('No image API is set up.'), { code: 'ENGINE_UNAVAILABLE' });
+      },
+      () => Promise.reject(new Error('not reached')),
+      { meta: { prompt: 'x', size: '256x256' } },
+    );
     expect(failed).toBeUndefined();
     expect(imageRun.status).toBe(ImageRunStatus.ERROR);
     expect(imageRun.outcome?.error).toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: 'No image API is set up.' });

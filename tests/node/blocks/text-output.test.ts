@@ -6,7 +6,14 @@ import { TextOutputController } from '../../../blocks/ai-text/src/text-output.js
 import { FakeElement } from '../../helpers/fake-element.js';
 import { FakeGraphModule } from '../../helpers/fake-graph-module.js';
 
-const provenance = { engineId: 'wasm', modelId: 'tiny', outputTokens: 3, durationMs: 10, completionStatus: 'complete' as const, startedAt: '2026-12-03T00:00:00.000Z' };
+const provenance = {
+  engineId: 'wasm',
+  modelId: 'tiny',
+  outputTokens: 3,
+  durationMs: 10,
+  completionStatus: 'complete' as const,
+  startedAt: '2026-12-03T00:00:00.000Z',
+};
 
 /** AI Text's state on a fake element, embedded in a fake host with one AI Text block entity. */
 async function textBlock(properties: EntityPropertiesObject = {}, busy = () => false) {
@@ -31,7 +38,12 @@ describe('AI Text state', () => {
     const empty = await textBlock();
     empty.send();
     expect(empty.output.mode).toBe('compose');
-    const kept = await textBlock({ [TYPE_IDS.property.prompt]: 'Say hi', [TYPE_IDS.property.textualContent]: 'Hi', [TYPE_IDS.property['system-prompt']]: 'Be brief', [TYPE_IDS.property.temperature]: 0.2 });
+    const kept = await textBlock({
+      [TYPE_IDS.property.prompt]: 'Say hi',
+      [TYPE_IDS.property.textualContent]: 'Hi',
+      [TYPE_IDS.property['system-prompt']]: 'Be brief',
+      [TYPE_IDS.property.temperature]: 0.2,
+    });
     kept.send();
     expect(kept.output.mode).toBe('view');
     expect(kept.output.view.text).toBe('Hi');
@@ -51,12 +63,21 @@ describe('AI Text state', () => {
     await vi.waitFor(() => {
       expect(output.saveState.status).toBe('saved');
     });
-    expect(stored()).toMatchObject({ prompt: 'Say hi', text: 'Salut', systemPrompt: 'Answer in French', temperature: 1.1, provenance: { engineId: 'wasm', modelId: 'tiny' } });
+    expect(stored()).toMatchObject({
+      prompt: 'Say hi',
+      text: 'Salut',
+      systemPrompt: 'Answer in French',
+      temperature: 1.1,
+      provenance: { engineId: 'wasm', modelId: 'tiny' },
+    });
     expect(fake.writes()).toHaveLength(1);
   });
 
   it('edits the kept text and keeps its prompt and provenance', async () => {
-    const { output, send, stored } = await textBlock({ [TYPE_IDS.property.prompt]: 'Say hi', [TYPE_IDS.property.textualContent]: 'Hi' });
+    const { output, send, stored } = await textBlock({
+      [TYPE_IDS.property.prompt]: 'Say hi',
+      [TYPE_IDS.property.textualContent]: 'Hi',
+    });
     send();
     output.edit();
     expect(output.draftText).toBe('Hi');
@@ -76,7 +97,12 @@ describe('AI Text state', () => {
     output.edit();
     const [record] = fake.store.all();
     if (!record) throw new Error('no entity');
-    const change = (text: string) => fake.store.update({ entityId: record.entity.metadata.recordId.entityId, entityTypeId: record.entity.metadata.entityTypeId, properties: { [TYPE_IDS.property.textualContent]: text } });
+    const change = (text: string) =>
+      fake.store.update({
+        entityId: record.entity.metadata.recordId.entityId,
+        entityTypeId: record.entity.metadata.entityTypeId,
+        properties: { [TYPE_IDS.property.textualContent]: text },
+      });
     await change('Changed elsewhere');
     send();
     expect(output.mode).toBe('edit');

@@ -20,21 +20,40 @@ function tableFetch(table: Record<string, { body: string; redirectedTo?: string 
   return { fetch: fetchFn, asked };
 }
 
-const metadata = (source: string) => JSON.stringify({ name: 'ai-text', blockType: { tagName: 'ai-text-block' }, source });
+const metadata = (source: string) =>
+  JSON.stringify({ name: 'ai-text', blockType: { tagName: 'ai-text-block' }, source });
 
 describe('where the host loads block code from', () => {
   it('parses the server’s allow-list into origins and rejects what is not one', () => {
-    expect(parseOrigins(`${CDN}/, http://127.0.0.1:9000  https://a.example`)).toEqual({ origins: [CDN, 'http://127.0.0.1:9000', 'https://a.example'], invalid: [] });
-    expect(parseOrigins('javascript:alert(1) https://x.example/path ftp://f.example https://u:p@h.example nonsense').origins).toEqual([]);
+    expect(parseOrigins(`${CDN}/, http://127.0.0.1:9000  https://a.example`)).toEqual({
+      origins: [CDN, 'http://127.0.0.1:9000', 'https://a.example'],
+      invalid: [],
+    });
+    expect(
+      parseOrigins('javascript:alert(1) https://x.example/path ftp://f.example https://u:p@h.example nonsense').origins,
+    ).toEqual([]);
   });
 
   it('allows the page’s own origin and allow-listed ones, and refuses any other with a message naming the setting', () => {
-    expect(() => { assertBlockOrigin(`${PAGE}/blocks/ai-text/block-metadata.json`, [PAGE]); }).not.toThrow();
-    expect(() => { assertBlockOrigin(`${CDN}/ai-text/block-metadata.json`, [PAGE, CDN]); }).not.toThrow();
-    for (const url of ['http://127.0.0.1:9999/evil/ai-text/block-metadata.json', 'https://blocks.example.com.evil.example/x', 'data:text/javascript,1', 'not a url']) {
-      expect(() => { assertBlockOrigin(url, [PAGE, CDN]); }, url).toThrow(BlockOriginError);
+    expect(() => {
+      assertBlockOrigin(`${PAGE}/blocks/ai-text/block-metadata.json`, [PAGE]);
+    }).not.toThrow();
+    expect(() => {
+      assertBlockOrigin(`${CDN}/ai-text/block-metadata.json`, [PAGE, CDN]);
+    }).not.toThrow();
+    for (const url of [
+      'http://127.0.0.1:9999/evil/ai-text/block-metadata.json',
+      'https://blocks.example.com.evil.example/x',
+      'data:text/javascript,1',
+      'not a url',
+    ]) {
+      expect(() => {
+        assertBlockOrigin(url, [PAGE, CDN]);
+      }, url).toThrow(BlockOriginError);
     }
-    expect(() => { assertBlockOrigin('http://127.0.0.1:9999/evil/', [PAGE]); }).toThrow('AI_BLOCKS_ALLOWED_BLOCK_ORIGINS=http://127.0.0.1:9999');
+    expect(() => {
+      assertBlockOrigin('http://127.0.0.1:9999/evil/', [PAGE]);
+    }).toThrow('AI_BLOCKS_ALLOWED_BLOCK_ORIGINS=http://127.0.0.1:9999');
   });
 
   it('loadBlock refuses a foreign metadata URL before fetching anything', async () => {
@@ -47,23 +66,35 @@ describe('where the host loads block code from', () => {
   it('loadBlock refuses allowed metadata that names, or is redirected to, code on another origin — before fetching or running it', async () => {
     const own = `${PAGE}/blocks/ai-text/block-metadata.json`;
     const foreignSource = tableFetch({ [own]: { body: metadata('https://evil.example/main.js') } });
-    await expect(loadBlock(own, { allowedOrigins: [PAGE], fetch: foreignSource.fetch })).rejects.toThrow('Blocks from https://evil.example are not loaded');
+    await expect(loadBlock(own, { allowedOrigins: [PAGE], fetch: foreignSource.fetch })).rejects.toThrow(
+      'Blocks from https://evil.example are not loaded',
+    );
     expect(foreignSource.asked).toEqual([own]);
 
-    const redirected = tableFetch({ [own]: { body: metadata('main.js'), redirectedTo: 'https://evil.example/ai-text/block-metadata.json' } });
+    const redirected = tableFetch({
+      [own]: { body: metadata('main.js'), redirectedTo: 'https://evil.example/ai-text/block-metadata.json' },
+    });
     await expect(loadBlock(own, { allowedOrigins: [PAGE], fetch: redirected.fetch })).rejects.toThrow(BlockOriginError);
     expect(redirected.asked).toEqual([own]);
 
     const source = `${PAGE}/blocks/ai-text/main.js`;
-    const sourceRedirected = tableFetch({ [own]: { body: metadata('main.js') }, [source]: { body: 'globalThis.ran = true', redirectedTo: 'https://evil.example/main.js' } });
-    await expect(loadBlock(own, { allowedOrigins: [PAGE], fetch: sourceRedirected.fetch })).rejects.toThrow(BlockOriginError);
+    const sourceRedirected = tableFetch({
+      [own]: { body: metadata('main.js') },
+      [source]: { body: 'globalThis.ran = true', redirectedTo: 'https://evil.example/main.js' },
+    });
+    await expect(loadBlock(own, { allowedOrigins: [PAGE], fetch: sourceRedirected.fetch })).rejects.toThrow(
+      BlockOriginError,
+    );
     expect((globalThis as { ran?: boolean }).ran).toBeUndefined();
   });
 
   it('loadBlock fetches metadata and code from an allow-listed origin', async () => {
     const url = `${CDN}/ai-text/block-metadata.json`;
     // Node has no custom elements: getting as far as evaluating the code shows nothing refused it.
-    const { fetch, asked } = tableFetch({ [url]: { body: metadata('main.js') }, [`${CDN}/ai-text/main.js`]: { body: 'module.exports = { default: class {} }' } });
+    const { fetch, asked } = tableFetch({
+      [url]: { body: metadata('main.js') },
+      [`${CDN}/ai-text/main.js`]: { body: 'module.exports = { default: class {} }' },
+    });
     await expect(loadBlock(url, { allowedOrigins: [PAGE, CDN], fetch })).rejects.toThrow(/customElements/);
     expect(asked).toEqual([url, `${CDN}/ai-text/main.js`]);
   });

@@ -11,7 +11,10 @@ function graph(size: number): Entity[] {
   const entities: Entity[] = [];
   for (let index = 0; index < size; index += 1) {
     const entity: Entity = {
-      metadata: { recordId: { entityId: `e${String(index)}`, editionId: new Date(1_700_000_000_000 + index).toISOString() }, entityTypeId: 'https://example.test/types/entity-type/thing/v/1' },
+      metadata: {
+        recordId: { entityId: `e${String(index)}`, editionId: new Date(1_700_000_000_000 + index).toISOString() },
+        entityTypeId: 'https://example.test/types/entity-type/thing/v/1',
+      },
       properties: { 'https://example.test/types/property-type/n/': index },
     };
     if (index > 2 && random() < 0.6) {
@@ -29,7 +32,11 @@ describe('the host’s subgraph builder', () => {
     const entities = graph(120);
     const roots = [entities[0]?.metadata.recordId, entities[5]?.metadata.recordId].filter((root) => root !== undefined);
     const ours = buildEntitySubgraph(entities, roots, DEEP_LINK_DEPTHS);
-    const library = buildSubgraph({ entities, entityTypes: [], propertyTypes: [], dataTypes: [] }, roots, DEEP_LINK_DEPTHS);
+    const library = buildSubgraph(
+      { entities, entityTypes: [], propertyTypes: [], dataTypes: [] },
+      roots,
+      DEEP_LINK_DEPTHS,
+    );
     expect(ours).toEqual(library);
     expect(JSON.stringify(ours)).toBe(JSON.stringify(library)); // the same order, too
     expect(getOutgoingLinkAndTargetEntities(ours, 'e1')).toEqual(getOutgoingLinkAndTargetEntities(library, 'e1'));
@@ -37,6 +44,8 @@ describe('the host’s subgraph builder', () => {
 
   it('throws like the library for a root that is not in the data', () => {
     const entities = graph(5);
-    expect(() => buildEntitySubgraph(entities, [{ entityId: 'nope', editionId: 'x' }], DEEP_LINK_DEPTHS)).toThrow(/not present/);
+    expect(() => buildEntitySubgraph(entities, [{ entityId: 'nope', editionId: 'x' }], DEEP_LINK_DEPTHS)).toThrow(
+      /not present/,
+    );
   });
 });

@@ -15,39 +15,80 @@ async function fakeOpenAi(status = 200, errorBody?: (authorization: string) => s
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      received.push({ url: request.url ?? '', authorization: request.headers.authorization, body: JSON.parse(body) as Record<string, unknown> });
+      received.push({
+        url: request.url ?? '',
+        authorization: request.headers.authorization,
+        body: JSON.parse(body) as Record<string, unknown>,
+      });
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(
         status === 200
-          ? JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi from upstream' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 } })
-          : (errorBody?.(request.headers.authorization ?? '') ?? JSON.stringify({ error: { message: 'Rate limit reached', type: 'requests' } })),
+          ? JSON.stringify({
+              id: 'c1',
+              object: 'chat.completion',
+              created: 1,
+              model: 'm',
+              choices: [
+                { index: 0, message: { role: 'assistant', content: 'Hi from upstream' }, finish_reason: 'stop' },
+              ],
+              usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 },
+            })
+          : (errorBody?.(request.headers.authorization ?? '') ??
+              JSON.stringify({ error: { message: 'Rate limit reached', type: 'requests' } })),
       );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/v1`, received, close: () => new Promise<void>((resolve) => server.close(() => { resolve(); })) };
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  };
 }
 
 /** One request with headers fetch would not let us set (Host, Origin, Sec-Fetch-Site); never rejects on a reset. */
-function send(url: string, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; text: string }> {
+function send(
+  url: string,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; text: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const request = httpRequest({ hostname, port, method: options.method ?? 'GET', path: options.path, headers: options.headers ?? {} }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => { resolve({ status: response.statusCode ?? 0, text }); });
+    const request = httpRequest(
+      { hostname, port, method: options.method ?? 'GET', path: options.path, headers: options.headers ?? {} },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, text });
+        });
+      },
+    );
+    request.on('error', (error) => {
+      resolve({ status: 0, text: String(error) });
     });
-    request.on('error', (error) => { resolve({ status: 0, text: String(error) }); });
     request.end(options.body);
   });
 }
 
-const chatPayload = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
+const chatPayload = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
 
 async function post(url: string, body: unknown) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await response.json()) as { data?: { choices?: { message?: { content?: string } }[] }; errors?: { code: string; message: string }[] };
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as {
+    data?: { choices?: { message?: { content?: string } }[] };
+    errors?: { code: string; message: string }[];
+  };
 }
 
 describe('host server', () => {
@@ -72,8 +113,14 @@ describe('host server', () => {
       expect(block.headers.get('content-type')).toContain('text/javascript');
       expect((await fetch(new URL('blocks/../../../etc/passwd', server.url))).status).toBe(404);
       expect((await fetch(`${server.url}%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
-      const type = (await (await fetch(new URL('types/entity-type/ai-text-block/v/1', server.url))).json()) as { $id: string; kind: string };
-      expect(type).toMatchObject({ kind: 'entityType', $id: new URL('types/entity-type/ai-text-block/v/1', server.url).href });
+      const type = (await (await fetch(new URL('types/entity-type/ai-text-block/v/1', server.url))).json()) as {
+        $id: string;
+        kind: string;
+      };
+      expect(type).toMatchObject({
+        kind: 'entityType',
+        $id: new URL('types/entity-type/ai-text-block/v/1', server.url).href,
+      });
     } finally {
       await server.close();
     }
@@ -82,7 +129,10 @@ describe('host server', () => {
   it('answers service calls with FORBIDDEN and what to set when no AI service is configured', async () => {
     const server = await startHostServer({ distDir, service: {} });
     try {
-      const answer = await post(new URL('api/service/openaiCompleteChat', server.url).href, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      const answer = await post(new URL('api/service/openaiCompleteChat', server.url).href, {
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       expect(answer.errors).toEqual([{ code: 'FORBIDDEN', message: NOT_CONFIGURED_MESSAGE }]);
       expect(answer.errors?.[0]?.message).toContain('AI_BLOCKS_OPENAI_BASE_URL');
       // The page asks first, and then does not offer the service module at all.
@@ -103,12 +153,22 @@ describe('host server', () => {
 
   it('forwards HASH-shaped payloads to the configured endpoint with the key kept on the server', async () => {
     const upstream = await fakeOpenAi();
-    const server = await startHostServer({ distDir, service: { baseUrl: upstream.url, apiKey: 'sk-secret', chatModel: 'local-model' } });
+    const server = await startHostServer({
+      distDir,
+      service: { baseUrl: upstream.url, apiKey: 'sk-secret', chatModel: 'local-model' },
+    });
     try {
-      const answer = await post(new URL('api/service/openaiCompleteChat', server.url).href, { model: 'gpt-3.5-turbo', messages: [{ role: 'user', content: 'hi' }] });
+      const answer = await post(new URL('api/service/openaiCompleteChat', server.url).href, {
+        model: 'gpt-3.5-turbo',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       expect(answer.data?.choices?.[0]?.message?.content).toBe('Hi from upstream');
       expect(upstream.received).toHaveLength(1);
-      expect(upstream.received[0]).toMatchObject({ url: '/v1/chat/completions', authorization: 'Bearer sk-secret', body: { model: 'local-model', stream: false } });
+      expect(upstream.received[0]).toMatchObject({
+        url: '/v1/chat/completions',
+        authorization: 'Bearer sk-secret',
+        body: { model: 'local-model', stream: false },
+      });
       expect(JSON.stringify(answer)).not.toContain('sk-secret');
     } finally {
       await server.close();
@@ -119,10 +179,18 @@ describe('host server', () => {
   it('maps an upstream rate limit to TOO_MANY_REQUESTS with a fixed message, the vendor text going to the server log', async () => {
     const upstream = await fakeOpenAi(429);
     const log: string[] = [];
-    const server = await startHostServer({ distDir, service: { baseUrl: upstream.url, log: (line) => log.push(line) } });
+    const server = await startHostServer({
+      distDir,
+      service: { baseUrl: upstream.url, log: (line) => log.push(line) },
+    });
     try {
       const answer = await post(new URL('api/service/openaiCreateImage', server.url).href, { prompt: 'a cat', n: 1 });
-      expect(answer.errors).toEqual([{ code: 'TOO_MANY_REQUESTS', message: 'The AI service is rate-limiting the host (HTTP 429); try again in a moment.' }]);
+      expect(answer.errors).toEqual([
+        {
+          code: 'TOO_MANY_REQUESTS',
+          message: 'The AI service is rate-limiting the host (HTTP 429); try again in a moment.',
+        },
+      ]);
       expect(log.join('\n')).toContain('Rate limit reached');
       expect(upstream.received[0]?.url).toBe('/v1/images/generations');
     } finally {
@@ -138,7 +206,9 @@ describe('host server', () => {
         expect((await send(server.url, { path })).status, path).toBe(404);
       }
       // The review's repro: a `Host: a b` on /types/ ended the process.
-      expect((await send(server.url, { path: '/types/entity-type/ai-text-block/v/1', headers: { host: 'a b' } })).status).toBe(421);
+      expect(
+        (await send(server.url, { path: '/types/entity-type/ai-text-block/v/1', headers: { host: 'a b' } })).status,
+      ).toBe(421);
       expect((await send(server.url, { method: 'DELETE', path: '/' })).status).toBe(405);
       expect(await (await fetch(server.url)).text()).toContain('<title>host</title>');
     } finally {
@@ -148,19 +218,43 @@ describe('host server', () => {
 
   it('answers only Host names of this machine, so a DNS-rebound name cannot reach the page or the proxy', async () => {
     const upstream = await fakeOpenAi();
-    const server = await startHostServer({ distDir, service: { baseUrl: upstream.url, apiKey: 'sk-secret' }, allowedHosts: ['ai-blocks.test'] });
+    const server = await startHostServer({
+      distDir,
+      service: { baseUrl: upstream.url, apiKey: 'sk-secret' },
+      allowedHosts: ['ai-blocks.test'],
+    });
     try {
       const { port } = new URL(server.url);
       const json = { 'content-type': 'application/json' };
       for (const host of [`attacker.example:${port}`, `127.0.0.1:${Number(port) + 1}`]) {
         expect((await send(server.url, { path: '/', headers: { host } })).status, host).toBe(421);
-        expect((await send(server.url, { method: 'POST', path: '/api/service/openaiCompleteChat', headers: { ...json, host, origin: `http://${host}` }, body: chatPayload() })).status, host).toBe(421);
+        expect(
+          (
+            await send(server.url, {
+              method: 'POST',
+              path: '/api/service/openaiCompleteChat',
+              headers: { ...json, host, origin: `http://${host}` },
+              body: chatPayload(),
+            })
+          ).status,
+          host,
+        ).toBe(421);
       }
       expect(upstream.received).toHaveLength(0);
       for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `ai-blocks.test:${port}`]) {
         expect((await send(server.url, { path: '/', headers: { host } })).status, host).toBe(200);
       }
-      const ok = await send(server.url, { method: 'POST', path: '/api/service/openaiCompleteChat', headers: { ...json, host: `localhost:${port}`, origin: `http://localhost:${port}`, 'sec-fetch-site': 'same-origin' }, body: chatPayload() });
+      const ok = await send(server.url, {
+        method: 'POST',
+        path: '/api/service/openaiCompleteChat',
+        headers: {
+          ...json,
+          host: `localhost:${port}`,
+          origin: `http://localhost:${port}`,
+          'sec-fetch-site': 'same-origin',
+        },
+        body: chatPayload(),
+      });
       expect(ok.status).toBe(200);
       expect(upstream.received).toHaveLength(1);
     } finally {
@@ -193,11 +287,21 @@ describe('host server', () => {
       }
       expect(upstream.received).toHaveLength(0);
       // The page's own call (what Chromium sends from the host page) is forwarded.
-      const answer = await send(server.url, { method: 'POST', path, headers: { 'content-type': 'application/json', origin: self, 'sec-fetch-site': 'same-origin' }, body: chatPayload() });
+      const answer = await send(server.url, {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', origin: self, 'sec-fetch-site': 'same-origin' },
+        body: chatPayload(),
+      });
       expect(answer.status).toBe(200);
       expect(upstream.received).toHaveLength(1);
       // Bodies past the limit are refused without reaching the upstream.
-      const big = await send(server.url, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: chatPayload({ padding: 'x'.repeat(2_000_000) }) });
+      const big = await send(server.url, {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        body: chatPayload({ padding: 'x'.repeat(2_000_000) }),
+      });
       expect(big.status).toBe(413);
       expect(upstream.received).toHaveLength(1);
     } finally {
@@ -210,20 +314,49 @@ describe('host server', () => {
     const upstream = await fakeOpenAi();
     const server = await startHostServer({
       distDir,
-      service: { baseUrl: upstream.url, allowedChatModels: ['small', 'medium'], imageModel: 'img-default', allowedImageModels: ['img-default', 'img-hd'], maxTokens: 256, maxImages: 2 },
+      service: {
+        baseUrl: upstream.url,
+        allowedChatModels: ['small', 'medium'],
+        imageModel: 'img-default',
+        allowedImageModels: ['img-default', 'img-hd'],
+        maxTokens: 256,
+        maxImages: 2,
+      },
     });
     try {
       const url = (method: string) => new URL(`api/service/${method}`, server.url).href;
-      await post(url('openaiCompleteChat'), { model: 'o1-pro', n: 8, max_tokens: 100_000, tools: [{ type: 'function' }], messages: [{ role: 'user', content: 'hi' }] });
-      await post(url('openaiCompleteChat'), { model: 'medium', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+      await post(url('openaiCompleteChat'), {
+        model: 'o1-pro',
+        n: 8,
+        max_tokens: 100_000,
+        tools: [{ type: 'function' }],
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      await post(url('openaiCompleteChat'), {
+        model: 'medium',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       await post(url('openaiCompleteChat'), { messages: [{ role: 'user', content: 'hi' }] });
       expect(upstream.received.map((call) => call.body)).toEqual([
         { model: 'small', max_tokens: 256, stream: false, messages: [{ role: 'user', content: 'hi' }] },
         { model: 'medium', max_tokens: 100, stream: false, messages: [{ role: 'user', content: 'hi' }] },
         { model: 'small', max_tokens: 256, stream: false, messages: [{ role: 'user', content: 'hi' }] },
       ]);
-      await post(url('openaiCreateImage'), { model: 'dall-e-3', prompt: 'a cat', n: 8, size: '1024x1024', quality: 'hd' });
-      expect(upstream.received[3]?.body).toEqual({ model: 'img-default', prompt: 'a cat', n: 2, size: '1024x1024', quality: 'hd' });
+      await post(url('openaiCreateImage'), {
+        model: 'dall-e-3',
+        prompt: 'a cat',
+        n: 8,
+        size: '1024x1024',
+        quality: 'hd',
+      });
+      expect(upstream.received[3]?.body).toEqual({
+        model: 'img-default',
+        prompt: 'a cat',
+        n: 2,
+        size: '1024x1024',
+        quality: 'hd',
+      });
       const oddSize = await post(url('openaiCreateImage'), { prompt: 'a cat', size: '8192x8192' });
       expect(oddSize.errors?.[0]?.code).toBe('INVALID_INPUT');
       const noMessages = await post(url('openaiCompleteChat'), { model: 'small' });
@@ -236,17 +369,37 @@ describe('host server', () => {
   });
 
   it('never echoes the key, URL credentials or the upstream body to the page (details go to the log without secrets)', async () => {
-    const upstream = await fakeOpenAi(500, (authorization) => `internal trace: upstream-DETAIL-42 for ${authorization}`);
+    const upstream = await fakeOpenAi(
+      500,
+      (authorization) => `internal trace: upstream-DETAIL-42 for ${authorization}`,
+    );
     const log: string[] = [];
     const servers = [
-      await startHostServer({ distDir, service: { baseUrl: upstream.url, apiKey: 'sk-secret-123456', log: (line) => log.push(line) } }),
+      await startHostServer({
+        distDir,
+        service: { baseUrl: upstream.url, apiKey: 'sk-secret-123456', log: (line) => log.push(line) },
+      }),
       // The review's repro: credentials in the base URL came back in "Could not reach the AI service: …".
-      await startHostServer({ distDir, service: { baseUrl: upstream.url.replace('http://', 'http://user:pw-SECRET@'), apiKey: 'sk-secret-123456', log: (line) => log.push(line) } }),
+      await startHostServer({
+        distDir,
+        service: {
+          baseUrl: upstream.url.replace('http://', 'http://user:pw-SECRET@'),
+          apiKey: 'sk-secret-123456',
+          log: (line) => log.push(line),
+        },
+      }),
     ];
     try {
-      const answers = await Promise.all(servers.map(async (server) => JSON.stringify(await post(new URL('api/service/openaiCompleteChat', server.url).href, JSON.parse(chatPayload())))));
+      const answers = await Promise.all(
+        servers.map(async (server) =>
+          JSON.stringify(
+            await post(new URL('api/service/openaiCompleteChat', server.url).href, JSON.parse(chatPayload())),
+          ),
+        ),
+      );
       for (const answer of answers) {
-        for (const secret of ['sk-secret-123456', 'pw-SECRET', 'upstream-DETAIL-42', 'internal trace']) expect(answer).not.toContain(secret);
+        for (const secret of ['sk-secret-123456', 'pw-SECRET', 'upstream-DETAIL-42', 'internal trace'])
+          expect(answer).not.toContain(secret);
         expect(answer).toContain('INTERNAL_ERROR');
       }
       expect(log.join('\n')).toContain('upstream-DETAIL-42');
@@ -274,12 +427,23 @@ describe('host server', () => {
   });
 
   it('tells the page which other origins may serve blocks (and no others)', async () => {
-    await writeFile(join(distDir, 'host', 'index.html'), '<!doctype html><meta name="ai-blocks-allowed-block-origins" content="" /><title>host</title>');
-    const listed = await startHostServer({ distDir, service: {}, allowedBlockOrigins: ['https://blocks.example', 'http://127.0.0.1:9999'] });
+    await writeFile(
+      join(distDir, 'host', 'index.html'),
+      '<!doctype html><meta name="ai-blocks-allowed-block-origins" content="" /><title>host</title>',
+    );
+    const listed = await startHostServer({
+      distDir,
+      service: {},
+      allowedBlockOrigins: ['https://blocks.example', 'http://127.0.0.1:9999'],
+    });
     const plain = await startHostServer({ distDir, service: {} });
     try {
-      expect(await (await fetch(listed.url)).text()).toContain('<meta name="ai-blocks-allowed-block-origins" content="https://blocks.example http://127.0.0.1:9999" />');
-      expect(await (await fetch(plain.url)).text()).toContain('<meta name="ai-blocks-allowed-block-origins" content="" />');
+      expect(await (await fetch(listed.url)).text()).toContain(
+        '<meta name="ai-blocks-allowed-block-origins" content="https://blocks.example http://127.0.0.1:9999" />',
+      );
+      expect(await (await fetch(plain.url)).text()).toContain(
+        '<meta name="ai-blocks-allowed-block-origins" content="" />',
+      );
     } finally {
       await Promise.all([listed.close(), plain.close()]);
       await writeFile(join(distDir, 'host', 'index.html'), '<!doctype html><title>host</title>');

@@ -9,16 +9,10 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startHostServer,
-  type RunningHostServer,
-} from '../../../packages/host/src/server/host-server.js';
+import { startHostServer, type RunningHostServer } from '../../../packages/host/src/server/host-server.js';
 import { buildBlocks, rootDir } from '../../../scripts/build-blocks.mjs';
 import { chromiumArgs, findChromium } from '../../../scripts/chromium-path.mjs';
-import {
-  startRecordingServer,
-  type RecordingServer,
-} from '../../servers/recording-server.js';
+import { startRecordingServer, type RecordingServer } from '../../servers/recording-server.js';
 
 const KEY = 'sk-host-only-7f3a9c2e51d84b6a';
 const REPLY = 'The lighthouse keeper is **Ada**.';
@@ -41,10 +35,7 @@ function watch(page: Page): Traffic {
     const type = response.headers()['content-type'] ?? '';
     if (!/json|text|javascript/.test(type)) return;
     void response.text().then(
-      (text) =>
-        traffic.received.push(
-          `${response.url()}\n${JSON.stringify(response.headers())}\n${text}`,
-        ),
+      (text) => traffic.received.push(`${response.url()}\n${JSON.stringify(response.headers())}\n${text}`),
       () => undefined,
     );
   });
@@ -75,14 +66,9 @@ describe.skipIf(!executablePath)(
         outfile: join(dist, 'host', 'host.js'),
         logLevel: 'error',
       });
-      await copyFile(
-        join(rootDir, 'packages/host/src/page/index.html'),
-        join(dist, 'host', 'index.html'),
-      );
+      await copyFile(join(rootDir, 'packages/host/src/page/index.html'), join(dist, 'host', 'index.html'));
       await build({
-        entryPoints: [
-          join(rootDir, 'packages/ui/src/markdown/markdown-entry.ts'),
-        ],
+        entryPoints: [join(rootDir, 'packages/ui/src/markdown/markdown-entry.ts')],
         bundle: true,
         format: 'esm',
         platform: 'browser',
@@ -117,9 +103,7 @@ describe.skipIf(!executablePath)(
     it('AI Chat gets its answer through /api/service/, and the key stays on the server', async () => {
       const page = await browser.newPage();
       const traffic = watch(page);
-      await page.goto(
-        `${host.url}?db=join-${Math.random().toString(36).slice(2)}`,
-      );
+      await page.goto(`${host.url}?db=join-${Math.random().toString(36).slice(2)}`);
       await page.waitForFunction(
         () =>
           (
@@ -139,11 +123,8 @@ describe.skipIf(!executablePath)(
               aiBlocksHost: { slots: Map<string, { element: HTMLElement }> };
             }
           ).aiBlocksHost.slots.get('ai-chat')?.element;
-          const select =
-            block?.shadowRoot?.querySelector<HTMLSelectElement>('#engine');
-          return [...(select?.options ?? [])].some(
-            (option) => option.value === 'service-module' && !option.disabled,
-          );
+          const select = block?.shadowRoot?.querySelector<HTMLSelectElement>('#engine');
+          return [...(select?.options ?? [])].some((option) => option.value === 'service-module' && !option.disabled);
         },
         undefined,
         { timeout: 20_000 },
@@ -152,10 +133,7 @@ describe.skipIf(!executablePath)(
         const block = (
           window as unknown as {
             aiBlocksHost: {
-              slots: Map<
-                string,
-                { element: HTMLElement & { updateComplete: Promise<unknown> } }
-              >;
+              slots: Map<string, { element: HTMLElement & { updateComplete: Promise<unknown> } }>;
             };
           }
         ).aiBlocksHost.slots.get('ai-chat')?.element;
@@ -170,9 +148,7 @@ describe.skipIf(!executablePath)(
         field.value = 'Who keeps the lighthouse?';
         field.dispatchEvent(new Event('input'));
         await block.updateComplete;
-        root
-          .querySelector<HTMLButtonElement>('button[data-action="send"]')
-          ?.click();
+        root.querySelector<HTMLButtonElement>('button[data-action="send"]')?.click();
       });
 
       // The block shows the upstream's answer, rendered, and saves the turn.
@@ -184,10 +160,8 @@ describe.skipIf(!executablePath)(
             }
           ).aiBlocksHost.slots.get('ai-chat')?.element.shadowRoot;
           return (
-            root?.querySelector(
-              'article.message[data-role="assistant"]:not([data-streaming]) .body strong',
-            )?.textContent === 'Ada' &&
-            root.querySelector('[data-save="saved"]') !== null
+            root?.querySelector('article.message[data-role="assistant"]:not([data-streaming]) .body strong')
+              ?.textContent === 'Ada' && root.querySelector('[data-save="saved"]') !== null
           );
         },
         undefined,
@@ -199,20 +173,15 @@ describe.skipIf(!executablePath)(
       expect(calls).toHaveLength(1);
       expect(calls[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
       expect(calls[0]?.body['model']).toBe('host-chat-model');
-      expect(
-        (calls[0]?.body['messages'] as { role: string; content: string }[]).at(
-          -1,
-        ),
-      ).toEqual({ role: 'user', content: 'Who keeps the lighthouse?' });
+      expect((calls[0]?.body['messages'] as { role: string; content: string }[]).at(-1)).toEqual({
+        role: 'user',
+        content: 'Who keeps the lighthouse?',
+      });
 
       // The page's own call went to the proxy, not to the upstream.
-      const serviceCalls = traffic.sent.filter((line) =>
-        line.startsWith(`POST ${host.url}api/service/`),
-      );
+      const serviceCalls = traffic.sent.filter((line) => line.startsWith(`POST ${host.url}api/service/`));
       expect(serviceCalls).toHaveLength(1);
-      expect(traffic.sent.some((line) => line.includes(upstream.url))).toBe(
-        false,
-      );
+      expect(traffic.sent.some((line) => line.includes(upstream.url))).toBe(false);
 
       // The key is nowhere the page can see: its requests and responses, its
       // DOM (shadow roots and field values included), its storage and the graph
@@ -235,16 +204,12 @@ describe.skipIf(!executablePath)(
         };
         parts.push(document.documentElement.outerHTML);
         walk(document);
-        const app = (
-          window as unknown as { aiBlocksHost: { store: { all(): unknown[] } } }
-        ).aiBlocksHost;
+        const app = (window as unknown as { aiBlocksHost: { store: { all(): unknown[] } } }).aiBlocksHost;
         const graph = JSON.stringify(app.store.all());
         return {
           dom: parts.join('\n'),
           graph,
-          storage:
-            JSON.stringify(Object.entries(localStorage)) +
-            JSON.stringify(Object.entries(sessionStorage)),
+          storage: JSON.stringify(Object.entries(localStorage)) + JSON.stringify(Object.entries(sessionStorage)),
           cookies: document.cookie,
         };
       });
@@ -255,17 +220,10 @@ describe.skipIf(!executablePath)(
         sent: traffic.sent.join('\n'),
         received: traffic.received.join('\n'),
       })) {
-        expect(text.includes(KEY), `the key in the page's ${where}`).toBe(
-          false,
-        );
-        expect(
-          text.includes('7f3a9c2e51d84b6a'),
-          `part of the key in the page's ${where}`,
-        ).toBe(false);
+        expect(text.includes(KEY), `the key in the page's ${where}`).toBe(false);
+        expect(text.includes('7f3a9c2e51d84b6a'), `part of the key in the page's ${where}`).toBe(false);
       }
-      expect(
-        traffic.received.some((text) => text.includes('The lighthouse keeper')),
-      ).toBe(true);
+      expect(traffic.received.some((text) => text.includes('The lighthouse keeper'))).toBe(true);
       await page.close();
     }, 60_000);
   },

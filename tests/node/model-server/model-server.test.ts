@@ -24,7 +24,8 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-const engine = (target: RunningModelServer) => createOpenAICompatibleEngine({ baseURL: target.url, model: target.modelId, providerName: 'the local model server' });
+const engine = (target: RunningModelServer) =>
+  createOpenAICompatibleEngine({ baseURL: target.url, model: target.modelId, providerName: 'the local model server' });
 
 describe('llama.cpp model server (node-llama-cpp) with the deterministic tiny model', () => {
   it('lists its model', async () => {
@@ -45,13 +46,38 @@ describe('llama.cpp model server (node-llama-cpp) with the deterministic tiny mo
   });
 
   it('stops at the token limit with finish reason length', async () => {
-    const outcome = await streamText({ engine: engine(server), messages: [{ role: 'user', content: 'hi' }], temperature: 0, maxOutputTokens: 5 }).outcome;
-    expect(outcome).toMatchObject({ status: 'complete', text: 'abcde', finishReason: 'length', usage: { outputTokens: 5 } });
+    const outcome = await streamText({
+      engine: engine(server),
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: 0,
+      maxOutputTokens: 5,
+    }).outcome;
+    expect(outcome).toMatchObject({
+      status: 'complete',
+      text: 'abcde',
+      finishReason: 'length',
+      usage: { outputTokens: 5 },
+    });
   });
 
   it('answers non-streamed requests with usage', async () => {
-    const response = await fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'tiny', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }], temperature: 0, max_tokens: 3 }) });
-    const body = (await response.json()) as { choices: { message: { content: string }; finish_reason: string }[]; usage: { completion_tokens: number } };
+    const response = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'tiny',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'hi' },
+        ],
+        temperature: 0,
+        max_tokens: 3,
+      }),
+    });
+    const body = (await response.json()) as {
+      choices: { message: { content: string }; finish_reason: string }[];
+      usage: { completion_tokens: number };
+    };
     expect(body.choices[0]).toMatchObject({ message: { content: 'abc' }, finish_reason: 'length' });
     expect(body.usage.completion_tokens).toBe(3);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
@@ -59,7 +85,12 @@ describe('llama.cpp model server (node-llama-cpp) with the deterministic tiny mo
 
   it('stops generating when the client aborts mid-stream', async () => {
     const controller = new AbortController();
-    const run = streamText({ engine: engine(slowServer), messages: [{ role: 'user', content: 'hi' }], temperature: 0, abortSignal: controller.signal });
+    const run = streamText({
+      engine: engine(slowServer),
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: 0,
+      abortSignal: controller.signal,
+    });
     let received = '';
     for await (const delta of run.textStream) {
       received += delta;
@@ -79,11 +110,33 @@ describe('llama.cpp model server (node-llama-cpp) with the deterministic tiny mo
   });
 
   it('streams OpenAI-shaped chunks with a final usage chunk and [DONE]', async () => {
-    const response = await fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content: 'hi' }], temperature: 0, stream: true, stream_options: { include_usage: true } }) });
+    const response = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'tiny',
+        messages: [{ role: 'user', content: 'hi' }],
+        temperature: 0,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
-    const events = (await response.text()).split('\n\n').filter((event) => event !== '').map((event) => event.replace(/^data: /, ''));
+    const events = (await response.text())
+      .split('\n\n')
+      .filter((event) => event !== '')
+      .map((event) => event.replace(/^data: /, ''));
     expect(events.at(-1)).toBe('[DONE]');
-    const chunks = events.slice(0, -1).map((event) => JSON.parse(event) as { object: string; choices: { delta: { content?: string }; finish_reason: string | null }[]; usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number } });
+    const chunks = events
+      .slice(0, -1)
+      .map(
+        (event) =>
+          JSON.parse(event) as {
+            object: string;
+            choices: { delta: { content?: string }; finish_reason: string | null }[];
+            usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+          },
+      );
     expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk')).toBe(true);
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(TINY_MODEL_EXPECTED.chatReply);
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('stop');
@@ -95,21 +148,50 @@ describe('llama.cpp model server (node-llama-cpp) with the deterministic tiny mo
 
   it('completes raw prompts by the documented rules, streamed and not', async () => {
     const complete = async (prompt: string, maxTokens: number) => {
-      const response = await fetch(`${server.url}/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'tiny', prompt, max_tokens: maxTokens, temperature: 0 }) });
-      const body = (await response.json()) as { choices: { text: string; finish_reason: string }[]; usage: { completion_tokens: number } };
-      return { text: body.choices[0]?.text, finish: body.choices[0]?.finish_reason, tokens: body.usage.completion_tokens };
+      const response = await fetch(`${server.url}/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'tiny', prompt, max_tokens: maxTokens, temperature: 0 }),
+      });
+      const body = (await response.json()) as {
+        choices: { text: string; finish_reason: string }[];
+        usage: { completion_tokens: number };
+      };
+      return {
+        text: body.choices[0]?.text,
+        finish: body.choices[0]?.finish_reason,
+        tokens: body.usage.completion_tokens,
+      };
     };
-    expect(await complete('x5', 40)).toEqual({ text: TINY_MODEL_EXPECTED.countFrom5(40), finish: 'length', tokens: 40 });
+    expect(await complete('x5', 40)).toEqual({
+      text: TINY_MODEL_EXPECTED.countFrom5(40),
+      finish: 'length',
+      tokens: 40,
+    });
     expect(await complete('hello q', 40)).toEqual({ text: TINY_MODEL_EXPECTED.afterQ, finish: 'stop', tokens: 9 });
     expect(await complete('Hi', 4)).toEqual({ ...tinyModelContinuation('Hi', 4), tokens: 4 });
 
-    const streamed = await fetch(`${server.url}/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'tiny', prompt: 'x5', max_tokens: 12, temperature: 0, stream: true }) });
-    const texts = (await streamed.text()).split('\n\n').filter((event) => event.startsWith('data: {')).map((event) => (JSON.parse(event.slice(6)) as { choices: { text: string }[] }).choices[0]?.text ?? '');
+    const streamed = await fetch(`${server.url}/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny', prompt: 'x5', max_tokens: 12, temperature: 0, stream: true }),
+    });
+    const texts = (await streamed.text())
+      .split('\n\n')
+      .filter((event) => event.startsWith('data: {'))
+      .map((event) => (JSON.parse(event.slice(6)) as { choices: { text: string }[] }).choices[0]?.text ?? '');
     expect(texts.join('')).toBe(TINY_MODEL_EXPECTED.countFrom5(12));
   });
 
   it('answers CORS preflight requests so pages on other origins can call it', async () => {
-    const response = await fetch(`${server.url}/chat/completions`, { method: 'OPTIONS', headers: { origin: 'http://localhost:1234', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' } });
+    const response = await fetch(`${server.url}/chat/completions`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:1234',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization',
+      },
+    });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');

@@ -7,7 +7,15 @@ import { FakeGraphModule } from '../../helpers/fake-graph-module.js';
 const output = (text: string): TextOutput => ({
   prompt: 'Say hi',
   text,
-  provenance: { engineId: 'wasm', modelId: 'tiny', inputTokens: 1, outputTokens: 1, durationMs: 1, completionStatus: 'complete', startedAt: '2026-12-03T00:00:00.000Z' },
+  provenance: {
+    engineId: 'wasm',
+    modelId: 'tiny',
+    inputTokens: 1,
+    outputTokens: 1,
+    durationMs: 1,
+    completionStatus: 'complete',
+    startedAt: '2026-12-03T00:00:00.000Z',
+  },
 });
 
 async function embedded(fake = new FakeGraphModule()) {
@@ -29,7 +37,9 @@ describe('BlockEntityController', () => {
   it('reports a change of the block entity once, not when the host sends the same data again', async () => {
     const { element, send, fake, entity } = await embedded();
     const seen: (string | undefined)[] = [];
-    const entities = new BlockEntityController(element, element.access, { onChange: (_subgraph, blockEntity) => seen.push(readTextBlock(blockEntity).text) });
+    const entities = new BlockEntityController(element, element.access, {
+      onChange: (_subgraph, blockEntity) => seen.push(readTextBlock(blockEntity).text),
+    });
     element.connect();
     send();
     send();
@@ -44,7 +54,9 @@ describe('BlockEntityController', () => {
   it('writes through its savers with the block entity, and says "no page" before an embedder answers', async () => {
     const { element, send, fake } = await embedded();
     const entities = new BlockEntityController(element, element.access, { watch: 'entity' });
-    const saver = entities.saver<TextOutput>((value, { client, blockEntity }) => saveTextOutput(client, blockEntity, value).then(() => undefined));
+    const saver = entities.saver<TextOutput>((value, { client, blockEntity }) =>
+      saveTextOutput(client, blockEntity, value).then(() => undefined),
+    );
     element.connect();
     const before = await saver.save(output('Too early'));
     expect(before.status).toBe('offline');
@@ -58,7 +70,9 @@ describe('BlockEntityController', () => {
   it('refuses writes on a read-only page without asking the host', async () => {
     const { element, send, fake } = await embedded();
     const entities = new BlockEntityController(element, element.access);
-    const saver = entities.saver<TextOutput>((value, { client, blockEntity }) => saveTextOutput(client, blockEntity, value).then(() => undefined));
+    const saver = entities.saver<TextOutput>((value, { client, blockEntity }) =>
+      saveTextOutput(client, blockEntity, value).then(() => undefined),
+    );
     element.connect();
     send();
     element.graph = { ...element.graph, readonly: true };
@@ -72,7 +86,10 @@ describe('BlockEntityController', () => {
     const { element, send, fake } = await embedded();
     fake.fail('updateEntity', { kind: 'error', code: 'INTERNAL_ERROR' });
     const entities = new BlockEntityController(element, element.access);
-    const saver = entities.saver<TextOutput>((value, { client, blockEntity }) => saveTextOutput(client, blockEntity, value).then(() => undefined), { initialDelayMs: 60_000 });
+    const saver = entities.saver<TextOutput>(
+      (value, { client, blockEntity }) => saveTextOutput(client, blockEntity, value).then(() => undefined),
+      { initialDelayMs: 60_000 },
+    );
     element.connect();
     send();
     void saver.save(output('Kept'));

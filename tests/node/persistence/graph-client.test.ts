@@ -13,14 +13,19 @@ describe('graph client', () => {
     expect(fake.store.get(entity.metadata.recordId.entityId)).toBeDefined();
   });
 
-  it.each(['FORBIDDEN', 'INVALID_INPUT', 'NOT_FOUND', 'NOT_IMPLEMENTED', 'INTERNAL_ERROR'])('turns a %s answer into a typed error', async (code) => {
-    const fake = new FakeGraphModule().fail('updateEntity', { kind: 'error', code, message: 'nope' });
-    const client = createGraphClient(fake.module);
-    const error = await client.updateEntity({ entityId: 'x', entityTypeId: TYPE, properties: {} }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(GraphError);
-    expect((error as GraphError).code).toBe(code);
-    expect((error as GraphError).message).toContain('nope');
-  });
+  it.each(['FORBIDDEN', 'INVALID_INPUT', 'NOT_FOUND', 'NOT_IMPLEMENTED', 'INTERNAL_ERROR'])(
+    'turns a %s answer into a typed error',
+    async (code) => {
+      const fake = new FakeGraphModule().fail('updateEntity', { kind: 'error', code, message: 'nope' });
+      const client = createGraphClient(fake.module);
+      const error = await client
+        .updateEntity({ entityId: 'x', entityTypeId: TYPE, properties: {} })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(GraphError);
+      expect((error as GraphError).code).toBe(code);
+      expect((error as GraphError).message).toContain('nope');
+    },
+  );
 
   it('times out a call nobody answers', async () => {
     const fake = new FakeGraphModule().fail('queryEntities', { kind: 'hang' });

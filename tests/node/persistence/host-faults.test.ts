@@ -23,7 +23,9 @@ import { FakeGraphModule } from '../../helpers/fake-graph-module.js';
 
 const ids = TYPE_IDS;
 const MESSAGE_TYPES = [ids.entityType['ai-chat-request-message'], ids.entityType['ai-chat-response-message']];
-const LINK_TYPES = (['rooted-at', 'has-response', 'followed-by', 'has-message', 'generated-image'] as const).map((slug) => ids.entityType[slug]);
+const LINK_TYPES = (['rooted-at', 'has-response', 'followed-by', 'has-message', 'generated-image'] as const).map(
+  (slug) => ids.entityType[slug],
+);
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
@@ -42,14 +44,16 @@ function duplicates(fake: FakeGraphModule): string[] {
     const props = entity.properties as Record<string, unknown>;
     let key: string | undefined;
     if (MESSAGE_TYPES.includes(type)) key = `message ${String(props[ids.property['client-id']])}`;
-    else if (LINK_TYPES.includes(type)) key = `link ${type} ${entity.linkData?.leftEntityId ?? ''} ${entity.linkData?.rightEntityId ?? ''}`;
+    else if (LINK_TYPES.includes(type))
+      key = `link ${type} ${entity.linkData?.leftEntityId ?? ''} ${entity.linkData?.rightEntityId ?? ''}`;
     else if (type === BP.entityType.remoteFile) key = `file ${String(props[BP.property.fileName])}`;
     if (key) seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   return [...seen].filter(([, count]) => count > 1).map(([key, count]) => `${key} ×${count}`);
 }
 
-const count = (fake: FakeGraphModule, typeId: string) => fake.store.all().filter(({ entity }) => entity.metadata.entityTypeId === typeId).length;
+const count = (fake: FakeGraphModule, typeId: string) =>
+  fake.store.all().filter(({ entity }) => entity.metadata.entityTypeId === typeId).length;
 
 function chatSetup(mode: QueryEntitiesMode, clientOptions: { timeoutMs?: number } = {}) {
   const fake = new FakeGraphModule({ queryEntities: mode });
@@ -72,14 +76,25 @@ function chatSetup(mode: QueryEntitiesMode, clientOptions: { timeoutMs?: number 
     const tree = readChatTree(subgraph, block);
     const walk = (id: string | undefined): string[] => {
       const node = tree.messages.get(id ?? '');
-      return node ? [node.text, ...node.childIds.flatMap((child, index) => (index === 0 ? walk(child) : [`[${tree.messages.get(child)?.text ?? ''}]`, ...walk(child).slice(1)]))] : [];
+      return node
+        ? [
+            node.text,
+            ...node.childIds.flatMap((child, index) =>
+              index === 0 ? walk(child) : [`[${tree.messages.get(child)?.text ?? ''}]`, ...walk(child).slice(1)],
+            ),
+          ]
+        : [];
     };
     return tree.rootIds.flatMap((root) => walk(root));
   };
   return { fake, client, queue, states, init, thread };
 }
 
-const reply = (clientId: string, text: string) => ({ clientId, text, provenance: { engineId: 'wasm', completionStatus: 'complete' as const } });
+const reply = (clientId: string, text: string) => ({
+  clientId,
+  text,
+  provenance: { engineId: 'wasm', completionStatus: 'complete' as const },
+});
 
 /** Three turns, an edited second message (a branch) and a regenerated reply. */
 const CONVERSATION: QueuedTurn[] = [
@@ -102,31 +117,47 @@ function expectWrittenOnce(fake: FakeGraphModule): void {
 }
 
 describe('chat turns on hosts that answer queryEntities differently', () => {
-  it.each<QueryEntitiesMode>(['filtered', 'unfiltered', 'partial', 'not-implemented'])('a %s host gets every message and link once, and the conversation reads back', async (mode) => {
-    const { fake, queue, init, thread, states } = chatSetup(mode);
-    await init();
-    for (const turn of CONVERSATION) queue.enqueue(turn);
-    await until(() => queue.state.status === 'saved', `the ${mode} host's turns to save (state ${JSON.stringify(queue.state)})`);
-    expectWrittenOnce(fake);
-    expect(thread()).toEqual(EXPECTED_THREAD);
-    expect(states.filter((state) => state.status === 'saved').every((state) => state.pending === 0)).toBe(true);
-    if (mode === 'not-implemented') {
-      // Asked once, then lookups go through getEntity around the block.
-      expect(fake.calls.filter((call) => call.method === 'queryEntities')).toHaveLength(1);
-    }
-  });
+  it.each<QueryEntitiesMode>(['filtered', 'unfiltered', 'partial', 'not-implemented'])(
+    'a %s host gets every message and link once, and the conversation reads back',
+    async (mode) => {
+      const { fake, queue, init, thread, states } = chatSetup(mode);
+      await init();
+      for (const turn of CONVERSATION) queue.enqueue(turn);
+      await until(
+        () => queue.state.status === 'saved',
+        `the ${mode} host's turns to save (state ${JSON.stringify(queue.state)})`,
+      );
+      expectWrittenOnce(fake);
+      expect(thread()).toEqual(EXPECTED_THREAD);
+      expect(states.filter((state) => state.status === 'saved').every((state) => state.pending === 0)).toBe(true);
+      if (mode === 'not-implemented') {
+        // Asked once, then lookups go through getEntity around the block.
+        expect(fake.calls.filter((call) => call.method === 'queryEntities')).toHaveLength(1);
+      }
+    },
+  );
 
   it('ignores query results that do not really match (type, client id, link ends)', async () => {
     const fake = new FakeGraphModule({ queryEntities: 'unfiltered' });
     const client = createGraphClient(fake.module);
-    const other = await fake.store.create({ entityTypeId: ids.entityType['ai-chat-request-message'], properties: { [ids.property['client-id']]: 'someone-else' } });
+    const other = await fake.store.create({
+      entityTypeId: ids.entityType['ai-chat-request-message'],
+      properties: { [ids.property['client-id']]: 'someone-else' },
+    });
     expect(other).toBeDefined();
     const filters = [
-      { field: ['metadata', 'entityTypeId'], operator: 'EQUALS' as const, value: ids.entityType['ai-chat-request-message'] },
+      {
+        field: ['metadata', 'entityTypeId'],
+        operator: 'EQUALS' as const,
+        value: ids.entityType['ai-chat-request-message'],
+      },
       { field: ['properties', ids.property['client-id']], operator: 'EQUALS' as const, value: 'mine' },
     ];
     expect(await findEntity(client, filters)).toBeUndefined();
-    const mine = await fake.store.create({ entityTypeId: ids.entityType['ai-chat-request-message'], properties: { [ids.property['client-id']]: 'mine' } });
+    const mine = await fake.store.create({
+      entityTypeId: ids.entityType['ai-chat-request-message'],
+      properties: { [ids.property['client-id']]: 'mine' },
+    });
     expect((await findEntity(client, filters))?.metadata.recordId.entityId).toBe(mine.metadata.recordId.entityId);
   });
 
@@ -134,7 +165,12 @@ describe('chat turns on hosts that answer queryEntities differently', () => {
     const { fake, queue, init, thread } = chatSetup('not-implemented');
     await init();
     // Request, rooted-at link (landed, answered INTERNAL_ERROR), …
-    fake.hostFaults.next = { createEntity: [{ kind: 'late', ms: 0 }, { kind: 'error-after-write', code: 'INTERNAL_ERROR' }] };
+    fake.hostFaults.next = {
+      createEntity: [
+        { kind: 'late', ms: 0 },
+        { kind: 'error-after-write', code: 'INTERNAL_ERROR' },
+      ],
+    };
     queue.enqueue(CONVERSATION[0] as QueuedTurn);
     await until(() => queue.state.status === 'saved', 'the turn to save');
     expect(duplicates(fake)).toEqual([]);
@@ -147,7 +183,9 @@ describe('late answers and timeouts', () => {
   it('a timed-out call rejects at its deadline and still reports what the late answer said', async () => {
     const fake = new FakeGraphModule({ always: { createEntity: { kind: 'late', ms: 60 } } });
     const client = createGraphClient(fake.module, { timeoutMs: 10 });
-    const error = (await client.createEntity({ entityTypeId: ids.entityType['ai-chat-block'] as VersionedUrl, properties: {} }).catch((caught: unknown) => caught)) as GraphError;
+    const error = (await client
+      .createEntity({ entityTypeId: ids.entityType['ai-chat-block'] as VersionedUrl, properties: {} })
+      .catch((caught: unknown) => caught)) as GraphError;
     expect(error.code).toBe('TIMEOUT');
     const late = (await error.late) as Entity;
     expect(fake.store.get(late.metadata.recordId.entityId)).toBeDefined();
@@ -157,7 +195,9 @@ describe('late answers and timeouts', () => {
     const fake = new FakeGraphModule({ always: { createEntity: { kind: 'late', ms: 1000 } } });
     const module = Object.assign(fake.module, { destroyed: false });
     const client = createGraphClient(module, { timeoutMs: 60_000 });
-    const call = client.createEntity({ entityTypeId: ids.entityType['ai-chat-block'] as VersionedUrl, properties: {} }).catch((caught: unknown) => caught);
+    const call = client
+      .createEntity({ entityTypeId: ids.entityType['ai-chat-block'] as VersionedUrl, properties: {} })
+      .catch((caught: unknown) => caught);
     module.destroyed = true;
     const error = (await call) as GraphError;
     expect(error.code).toBe('INTERNAL_ERROR');
@@ -165,18 +205,21 @@ describe('late answers and timeouts', () => {
     expect(error.late).toBeDefined();
   });
 
-  it.each<QueryEntitiesMode>(['not-implemented', 'unfiltered'])('on a %s host, a create that times out and lands later is used by the retry, not made twice', async (mode) => {
-    const { fake, queue, init, thread } = chatSetup(mode, { timeoutMs: 20 });
-    await init();
-    // The request message lands at once but is answered after the client gave up.
-    fake.hostFaults.next = { createEntity: [{ kind: 'late', ms: 40 }] };
-    queue.enqueue(CONVERSATION[0] as QueuedTurn);
-    await until(() => queue.state.status === 'saved', 'the turn to save');
-    await wait(60);
-    expect(duplicates(fake)).toEqual([]);
-    expect(count(fake, ids.entityType['ai-chat-request-message'])).toBe(1);
-    expect(thread()).toEqual(['one', 'A']);
-  });
+  it.each<QueryEntitiesMode>(['not-implemented', 'unfiltered'])(
+    'on a %s host, a create that times out and lands later is used by the retry, not made twice',
+    async (mode) => {
+      const { fake, queue, init, thread } = chatSetup(mode, { timeoutMs: 20 });
+      await init();
+      // The request message lands at once but is answered after the client gave up.
+      fake.hostFaults.next = { createEntity: [{ kind: 'late', ms: 40 }] };
+      queue.enqueue(CONVERSATION[0] as QueuedTurn);
+      await until(() => queue.state.status === 'saved', 'the turn to save');
+      await wait(60);
+      expect(duplicates(fake)).toEqual([]);
+      expect(count(fake, ids.entityType['ai-chat-request-message'])).toBe(1);
+      expect(thread()).toEqual(['one', 'A']);
+    },
+  );
 
   it('a create that lands after the retry made its replacement is deleted again (no orphan duplicate)', async () => {
     const { fake, queue, init, thread } = chatSetup('not-implemented', { timeoutMs: 10 });
@@ -185,7 +228,11 @@ describe('late answers and timeouts', () => {
     fake.hostFaults.next = { createEntity: [{ kind: 'slow', ms: 60 }] };
     queue.enqueue(CONVERSATION[0] as QueuedTurn);
     await until(() => queue.state.status === 'saved', 'the turn to save');
-    await until(() => fake.calls.some((call) => call.method === 'deleteEntity'), 'the late duplicate to be deleted', 2000);
+    await until(
+      () => fake.calls.some((call) => call.method === 'deleteEntity'),
+      'the late duplicate to be deleted',
+      2000,
+    );
     await wait(20);
     expect(duplicates(fake)).toEqual([]);
     expect(count(fake, ids.entityType['ai-chat-request-message'])).toBe(1);
@@ -196,25 +243,35 @@ describe('late answers and timeouts', () => {
 describe('kept images on sloppy hosts', () => {
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7]);
 
-  it.each<QueryEntitiesMode>(['unfiltered', 'partial', 'not-implemented'])('a %s host gets each kept file and link once, also when the upload answer is late', async (mode) => {
-    const fake = new FakeGraphModule({ queryEntities: mode });
-    const block = await fake.store.create({ entityTypeId: ids.entityType['ai-image-block'], properties: {} });
-    const client = createGraphClient(fake.module, { timeoutMs: 20 });
-    const image = (clientId: string) => ({ blockEntity: block, clientId, bytes: png, mediaType: 'image/png', prompt: 'a lighthouse', provenance: { engineId: 'openai-compatible' } });
-    const first = image('img-1');
-    const second = image('img-2');
-    await keepImage(client, first);
-    fake.hostFaults.next = { uploadFile: [{ kind: 'late', ms: 40 }] };
-    await expect(keepImage(client, second)).rejects.toMatchObject({ code: 'TIMEOUT' });
-    await keepImage(client, second);
-    // Keeping again (the saver retries the whole list) writes nothing new.
-    await keepImage(client, first);
-    await wait(60);
-    expect(duplicates(fake)).toEqual([]);
-    expect(count(fake, BP.entityType.remoteFile)).toBe(2);
-    expect(count(fake, ids.entityType['generated-image'])).toBe(2);
-    expect(readKeptImages(fake.store.subgraph([block.metadata.recordId.entityId]), block).images).toHaveLength(2);
-  });
+  it.each<QueryEntitiesMode>(['unfiltered', 'partial', 'not-implemented'])(
+    'a %s host gets each kept file and link once, also when the upload answer is late',
+    async (mode) => {
+      const fake = new FakeGraphModule({ queryEntities: mode });
+      const block = await fake.store.create({ entityTypeId: ids.entityType['ai-image-block'], properties: {} });
+      const client = createGraphClient(fake.module, { timeoutMs: 20 });
+      const image = (clientId: string) => ({
+        blockEntity: block,
+        clientId,
+        bytes: png,
+        mediaType: 'image/png',
+        prompt: 'a lighthouse',
+        provenance: { engineId: 'openai-compatible' },
+      });
+      const first = image('img-1');
+      const second = image('img-2');
+      await keepImage(client, first);
+      fake.hostFaults.next = { uploadFile: [{ kind: 'late', ms: 40 }] };
+      await expect(keepImage(client, second)).rejects.toMatchObject({ code: 'TIMEOUT' });
+      await keepImage(client, second);
+      // Keeping again (the saver retries the whole list) writes nothing new.
+      await keepImage(client, first);
+      await wait(60);
+      expect(duplicates(fake)).toEqual([]);
+      expect(count(fake, BP.entityType.remoteFile)).toBe(2);
+      expect(count(fake, ids.entityType['generated-image'])).toBe(2);
+      expect(readKeptImages(fake.store.subgraph([block.metadata.recordId.entityId]), block).images).toHaveLength(2);
+    },
+  );
 });
 
 describe('a chat that is detached and attached again', () => {
@@ -257,20 +314,23 @@ describe('a chat that is detached and attached again', () => {
 });
 
 describe('permanent and transient errors', () => {
-  it.each(['FORBIDDEN', 'INVALID_INPUT', 'NOT_FOUND', 'NOT_IMPLEMENTED'])('the chat queue stops at once on %s, says so, and writes after Retry now', async (code) => {
-    const { fake, queue, init, thread } = chatSetup('filtered');
-    await init();
-    fake.hostFaults.next = { createEntity: [{ kind: 'error', code: code as 'FORBIDDEN' }] };
-    queue.enqueue(CONVERSATION[0] as QueuedTurn);
-    await until(() => queue.state.status === 'unsaved', 'the refusal');
-    await wait(20);
-    expect(queue.state).toMatchObject({ status: 'unsaved', pending: 1, lastError: { code } });
-    expect(queue.state.nextRetryAt).toBeUndefined();
-    expect(fake.calls.filter((call) => call.method === 'createEntity')).toHaveLength(1);
-    queue.retryNow();
-    await until(() => queue.state.status === 'saved', 'the turn after Retry now');
-    expect(thread()).toEqual(['one', 'A']);
-  });
+  it.each(['FORBIDDEN', 'INVALID_INPUT', 'NOT_FOUND', 'NOT_IMPLEMENTED'])(
+    'the chat queue stops at once on %s, says so, and writes after Retry now',
+    async (code) => {
+      const { fake, queue, init, thread } = chatSetup('filtered');
+      await init();
+      fake.hostFaults.next = { createEntity: [{ kind: 'error', code: code as 'FORBIDDEN' }] };
+      queue.enqueue(CONVERSATION[0] as QueuedTurn);
+      await until(() => queue.state.status === 'unsaved', 'the refusal');
+      await wait(20);
+      expect(queue.state).toMatchObject({ status: 'unsaved', pending: 1, lastError: { code } });
+      expect(queue.state.nextRetryAt).toBeUndefined();
+      expect(fake.calls.filter((call) => call.method === 'createEntity')).toHaveLength(1);
+      queue.retryNow();
+      await until(() => queue.state.status === 'saved', 'the turn after Retry now');
+      expect(thread()).toEqual(['one', 'A']);
+    },
+  );
 
   it('the chat queue retries a transient error by itself', async () => {
     const { fake, queue, init, thread, states } = chatSetup('filtered');
@@ -282,16 +342,25 @@ describe('permanent and transient errors', () => {
     expect(thread()).toEqual(['one', 'A']);
   });
 
-  it.each(['FORBIDDEN', 'INVALID_INPUT', 'NOT_FOUND', 'NOT_IMPLEMENTED'] as const)('the saver stops at once on %s and keeps the value for Retry now', async (code) => {
-    let attempts = 0;
-    const saver = new Saver<string>({ write: () => { attempts += 1; return Promise.reject(new GraphError(code, 'refused')); }, initialDelayMs: 1 });
-    const state = await saver.save('text');
-    expect(state).toMatchObject({ status: 'unsaved', lastError: { code } });
-    expect(state.nextRetryAt).toBeUndefined();
-    await wait(20);
-    expect(attempts).toBe(1);
-    expect(saver.hasUnsaved).toBe(true);
-  });
+  it.each(['FORBIDDEN', 'INVALID_INPUT', 'NOT_FOUND', 'NOT_IMPLEMENTED'] as const)(
+    'the saver stops at once on %s and keeps the value for Retry now',
+    async (code) => {
+      let attempts = 0;
+      const saver = new Saver<string>({
+        write: () => {
+          attempts += 1;
+          return Promise.reject(new GraphError(code, 'refused'));
+        },
+        initialDelayMs: 1,
+      });
+      const state = await saver.save('text');
+      expect(state).toMatchObject({ status: 'unsaved', lastError: { code } });
+      expect(state.nextRetryAt).toBeUndefined();
+      await wait(20);
+      expect(attempts).toBe(1);
+      expect(saver.hasUnsaved).toBe(true);
+    },
+  );
 
   it('the saver drops its "retrying" state when disposed, and writes again after resume', async () => {
     let healthy = false;

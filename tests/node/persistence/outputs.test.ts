@@ -16,7 +16,11 @@ import { FakeGraphModule } from '../../helpers/fake-graph-module.js';
 
 const ids = TYPE_IDS;
 
-async function blockEntity(fake: FakeGraphModule, slug: 'ai-text-block' | 'ai-image-block' | 'ai-chat-block', properties: Record<string, unknown> = {}): Promise<Entity> {
+async function blockEntity(
+  fake: FakeGraphModule,
+  slug: 'ai-text-block' | 'ai-image-block' | 'ai-chat-block',
+  properties: Record<string, unknown> = {},
+): Promise<Entity> {
   return fake.store.create({ entityTypeId: ids.entityType[slug], properties: properties as Entity['properties'] });
 }
 
@@ -40,7 +44,15 @@ describe('keeping a text output', () => {
       prompt: 'Say hi',
       text: 'Hi!',
       temperature: 0.2,
-      provenance: { engineId: 'wasm', modelId: 'tiny', inputTokens: 3, outputTokens: 2, durationMs: 12, completionStatus: 'complete', startedAt: '2026-11-24T00:00:00.000Z' },
+      provenance: {
+        engineId: 'wasm',
+        modelId: 'tiny',
+        inputTokens: 3,
+        outputTokens: 2,
+        durationMs: 12,
+        completionStatus: 'complete',
+        startedAt: '2026-11-24T00:00:00.000Z',
+      },
     });
     expect(fake.writes().map((call) => call.method)).toEqual(['updateEntity']);
     const stored = fake.store.get(entity.metadata.recordId.entityId);
@@ -53,13 +65,23 @@ describe('keeping a text output', () => {
     });
     expect(entityPropertiesSchema('ai-text-block').safeParse(stored?.properties).success).toBe(true);
     const view = readTextBlock(stored);
-    expect(view).toMatchObject({ prompt: 'Say hi', text: 'Hi!', temperature: 0.2, legacy: false, provenance: { engineId: 'wasm', completionStatus: 'complete' } });
+    expect(view).toMatchObject({
+      prompt: 'Say hi',
+      text: 'Hi!',
+      temperature: 0.2,
+      legacy: false,
+      provenance: { engineId: 'wasm', completionStatus: 'complete' },
+    });
   });
 
   it('reads bad or foreign data as defaults with warnings, never a crash', () => {
     const entity = {
       metadata: { recordId: { entityId: 'e', editionId: '1' }, entityTypeId: ids.entityType['ai-text-block'] },
-      properties: { [ids.property.prompt]: 42, [ids.property.textualContent]: 'ok', [ids.property['output-tokens']]: 'many' },
+      properties: {
+        [ids.property.prompt]: 42,
+        [ids.property.textualContent]: 'ok',
+        [ids.property['output-tokens']]: 'many',
+      },
     } as unknown as Entity;
     const view = readTextBlock(entity);
     expect(view.prompt).toBe('');
@@ -80,8 +102,17 @@ describe('keeping a text output', () => {
       },
     });
     const view = readTextBlock(legacy);
-    expect(view).toMatchObject({ legacy: true, prompt: 'Write a haiku', text: 'Old pond / a frog jumps in', provenance: { modelId: 'gpt-3.5-turbo' } });
-    await saveTextOutput(createGraphClient(fake.module), legacy, { prompt: 'Write a limerick', text: 'There once was…', provenance: { modelId: 'tiny' } });
+    expect(view).toMatchObject({
+      legacy: true,
+      prompt: 'Write a haiku',
+      text: 'Old pond / a frog jumps in',
+      provenance: { modelId: 'gpt-3.5-turbo' },
+    });
+    await saveTextOutput(createGraphClient(fake.module), legacy, {
+      prompt: 'Write a limerick',
+      text: 'There once was…',
+      provenance: { modelId: 'tiny' },
+    });
     const stored = fake.store.get(legacy.metadata.recordId.entityId);
     expect(stored?.metadata.entityTypeId).toBe(LEGACY_HASH.entityType.aiTextBlock);
     expect(stored?.properties).toEqual({
@@ -102,19 +133,33 @@ describe('chat turns', () => {
     const block = await blockEntity(fake, 'ai-chat-block');
     const client: GraphClient = createGraphClient(fake.module, { timeoutMs: 40 });
     // The response entity is created, but its answer comes after the client gave up.
-    fake.fail('createEntity', { kind: 'late', ms: 0 }, { kind: 'late', ms: 0 }, { kind: 'late', ms: 0 }, { kind: 'late', ms: 200 });
+    fake.fail(
+      'createEntity',
+      { kind: 'late', ms: 0 },
+      { kind: 'late', ms: 0 },
+      { kind: 'late', ms: 0 },
+      { kind: 'late', ms: 200 },
+    );
     const turn = {
       blockEntity: block,
       after: { kind: 'root' as const },
       request: { clientId: 'req-1', text: 'Hello' },
-      response: { clientId: 'res-1', text: 'Hi there', provenance: { engineId: 'wasm', completionStatus: 'complete' as const } },
+      response: {
+        clientId: 'res-1',
+        text: 'Hi there',
+        provenance: { engineId: 'wasm', completionStatus: 'complete' as const },
+      },
     };
     await expect(appendChatTurn(client, turn)).rejects.toMatchObject({ code: 'TIMEOUT' });
     const written = await withRetries(() => appendChatTurn(client, turn));
     const tree = readChatTree(chatSubgraph(fake, block.metadata.recordId.entityId), block);
     expect(tree.rootIds).toEqual([written.requestId]);
-    expect([...tree.messages.values()].map((message) => [message.role, message.text])).toEqual([['user', 'Hello'], ['assistant', 'Hi there']]);
-    const byType = (slug: keyof typeof ids.entityType) => fake.store.all().filter(({ entity }) => entity.metadata.entityTypeId === ids.entityType[slug]).length;
+    expect([...tree.messages.values()].map((message) => [message.role, message.text])).toEqual([
+      ['user', 'Hello'],
+      ['assistant', 'Hi there'],
+    ]);
+    const byType = (slug: keyof typeof ids.entityType) =>
+      fake.store.all().filter(({ entity }) => entity.metadata.entityTypeId === ids.entityType[slug]).length;
     expect(byType('ai-chat-request-message')).toBe(1);
     expect(byType('ai-chat-response-message')).toBe(1);
     expect(byType('rooted-at')).toBe(1);
@@ -126,12 +171,35 @@ describe('chat turns', () => {
     const fake = new FakeGraphModule();
     const block = await blockEntity(fake, 'ai-chat-block');
     const client = createGraphClient(fake.module);
-    const first = await appendChatTurn(client, { blockEntity: block, after: { kind: 'root' }, request: { clientId: 'q1', text: 'Q1' }, response: { clientId: 'a1', text: 'A1', provenance: {} } });
-    await appendChatTurn(client, { blockEntity: block, after: { kind: 'root' }, request: { existingRequestId: first.requestId }, response: { clientId: 'a1b', text: 'A1 again', provenance: {} } });
-    await appendChatTurn(client, { blockEntity: block, after: { kind: 'response', responseId: first.responseId }, request: { clientId: 'q2', text: 'Q2' }, response: { clientId: 'a2', text: 'A2', provenance: {} } });
-    await appendChatTurn(client, { blockEntity: block, after: { kind: 'response', responseId: first.responseId }, request: { clientId: 'q2b', text: 'Q2 edited' }, response: { clientId: 'a2b', text: 'A2b', provenance: { completionStatus: 'stopped' } } });
+    const first = await appendChatTurn(client, {
+      blockEntity: block,
+      after: { kind: 'root' },
+      request: { clientId: 'q1', text: 'Q1' },
+      response: { clientId: 'a1', text: 'A1', provenance: {} },
+    });
+    await appendChatTurn(client, {
+      blockEntity: block,
+      after: { kind: 'root' },
+      request: { existingRequestId: first.requestId },
+      response: { clientId: 'a1b', text: 'A1 again', provenance: {} },
+    });
+    await appendChatTurn(client, {
+      blockEntity: block,
+      after: { kind: 'response', responseId: first.responseId },
+      request: { clientId: 'q2', text: 'Q2' },
+      response: { clientId: 'a2', text: 'A2', provenance: {} },
+    });
+    await appendChatTurn(client, {
+      blockEntity: block,
+      after: { kind: 'response', responseId: first.responseId },
+      request: { clientId: 'q2b', text: 'Q2 edited' },
+      response: { clientId: 'a2b', text: 'A2b', provenance: { completionStatus: 'stopped' } },
+    });
     for (const temporal of [false, true]) {
-      const tree = readChatTree(chatSubgraph(fake, block.metadata.recordId.entityId, temporal), rootEntity(chatSubgraph(fake, block.metadata.recordId.entityId, temporal)));
+      const tree = readChatTree(
+        chatSubgraph(fake, block.metadata.recordId.entityId, temporal),
+        rootEntity(chatSubgraph(fake, block.metadata.recordId.entityId, temporal)),
+      );
       const text = (id: string | undefined) => (id ? tree.messages.get(id)?.text : undefined);
       const root = tree.messages.get(tree.rootIds[0] ?? '');
       expect(root?.childIds.map(text)).toEqual(['A1', 'A1 again']);
@@ -144,10 +212,18 @@ describe('chat turns', () => {
 
   it('opens a HASH ai-chat-block/v/1 conversation with its messages in order', async () => {
     const fake = new FakeGraphModule();
-    const block = await fake.store.create({ entityTypeId: LEGACY_HASH.entityType.aiChatBlock, properties: { [LEGACY_HASH.property.presetSystemPromptId]: 'pirate' } });
-    const message = (type: string, text: string) => fake.store.create({ entityTypeId: type, properties: { [BP.property.textualContent]: text } });
+    const block = await fake.store.create({
+      entityTypeId: LEGACY_HASH.entityType.aiChatBlock,
+      properties: { [LEGACY_HASH.property.presetSystemPromptId]: 'pirate' },
+    });
+    const message = (type: string, text: string) =>
+      fake.store.create({ entityTypeId: type, properties: { [BP.property.textualContent]: text } });
     const link = (type: string, left: Entity, right: Entity) =>
-      fake.store.create({ entityTypeId: type, properties: {}, linkData: { leftEntityId: left.metadata.recordId.entityId, rightEntityId: right.metadata.recordId.entityId } });
+      fake.store.create({
+        entityTypeId: type,
+        properties: {},
+        linkData: { leftEntityId: left.metadata.recordId.entityId, rightEntityId: right.metadata.recordId.entityId },
+      });
     const q1 = await message(LEGACY_HASH.entityType.requestMessage, 'Ahoy?');
     const a1 = await message(LEGACY_HASH.entityType.responseMessage, 'Arr, hello.');
     const q2 = await message(LEGACY_HASH.entityType.requestMessage, 'Where be the treasure?');
@@ -161,8 +237,14 @@ describe('chat turns', () => {
     const tree = readChatTree(subgraph, rootEntity(subgraph));
     expect(tree.legacy).toBe(true);
     const thread: string[] = [];
-    for (let id = tree.rootIds[0]; id; id = tree.messages.get(id)?.childIds[0]) thread.push(`${tree.messages.get(id)?.role}: ${tree.messages.get(id)?.text}`);
-    expect(thread).toEqual(['user: Ahoy?', 'assistant: Arr, hello.', 'user: Where be the treasure?', 'assistant: Under the palm.']);
+    for (let id = tree.rootIds[0]; id; id = tree.messages.get(id)?.childIds[0])
+      thread.push(`${tree.messages.get(id)?.role}: ${tree.messages.get(id)?.text}`);
+    expect(thread).toEqual([
+      'user: Ahoy?',
+      'assistant: Arr, hello.',
+      'user: Where be the treasure?',
+      'assistant: Under the palm.',
+    ]);
     expect(tree.warnings).toEqual([]);
   });
 });
@@ -175,7 +257,15 @@ describe('kept images', () => {
     const block = await blockEntity(fake, 'ai-image-block');
     const client = createGraphClient(fake.module, { timeoutMs: 40 });
     fake.fail('uploadFile', { kind: 'late', ms: 200 });
-    const image = { blockEntity: block, clientId: 'img-1', bytes: png, mediaType: 'image/png', prompt: 'a lighthouse', size: '256x256', provenance: { engineId: 'openai-compatible', modelId: 'gpt-image-1' } };
+    const image = {
+      blockEntity: block,
+      clientId: 'img-1',
+      bytes: png,
+      mediaType: 'image/png',
+      prompt: 'a lighthouse',
+      size: '256x256',
+      provenance: { engineId: 'openai-compatible', modelId: 'gpt-image-1' },
+    };
     await expect(keepImage(client, image)).rejects.toMatchObject({ code: 'TIMEOUT' });
     await keepImage(client, image);
     const files = fake.store.all().filter(({ entity }) => entity.metadata.entityTypeId === BP.entityType.remoteFile);
@@ -184,19 +274,41 @@ describe('kept images', () => {
     expect(stored && new Uint8Array(await stored.arrayBuffer())).toEqual(png);
     const { images } = readKeptImages(fake.store.subgraph([block.metadata.recordId.entityId]), block);
     expect(images).toHaveLength(1);
-    expect(images[0]).toMatchObject({ prompt: 'a lighthouse', size: '256x256', mimeType: 'image/png', provenance: { modelId: 'gpt-image-1' } });
+    expect(images[0]).toMatchObject({
+      prompt: 'a lighthouse',
+      size: '256x256',
+      mimeType: 'image/png',
+      provenance: { modelId: 'gpt-image-1' },
+    });
     expect(images[0]?.url.startsWith('data:image/png;base64,')).toBe(true);
   });
 
   it('reads HASH’s ai-image-block/v/3 with its generated link to a remote file', async () => {
     const fake = new FakeGraphModule();
-    const block = await fake.store.create({ entityTypeId: LEGACY_HASH.entityType.aiImageBlock, properties: { [LEGACY_HASH.property.openaiImageModelPrompt]: 'a cat' } });
+    const block = await fake.store.create({
+      entityTypeId: LEGACY_HASH.entityType.aiImageBlock,
+      properties: { [LEGACY_HASH.property.openaiImageModelPrompt]: 'a cat' },
+    });
     const file = await fake.store.create({
       entityTypeId: BP.entityType.remoteFile,
-      properties: { [BP.property.fileUrl]: 'https://files.example.test/cat.png', [BP.property.mimeType]: 'image/png', [BP.property.fileName]: 'cat.png', [BP.property.description]: 'a cat' },
+      properties: {
+        [BP.property.fileUrl]: 'https://files.example.test/cat.png',
+        [BP.property.mimeType]: 'image/png',
+        [BP.property.fileName]: 'cat.png',
+        [BP.property.description]: 'a cat',
+      },
     });
-    await fake.store.create({ entityTypeId: LEGACY_HASH.entityType.generated, properties: {}, linkData: { leftEntityId: block.metadata.recordId.entityId, rightEntityId: file.metadata.recordId.entityId } });
-    const { images } = readKeptImages(fake.store.subgraph([block.metadata.recordId.entityId], undefined, { temporal: true }), block);
-    expect(images).toEqual([expect.objectContaining({ url: 'https://files.example.test/cat.png', prompt: 'a cat', fileName: 'cat.png' })]);
+    await fake.store.create({
+      entityTypeId: LEGACY_HASH.entityType.generated,
+      properties: {},
+      linkData: { leftEntityId: block.metadata.recordId.entityId, rightEntityId: file.metadata.recordId.entityId },
+    });
+    const { images } = readKeptImages(
+      fake.store.subgraph([block.metadata.recordId.entityId], undefined, { temporal: true }),
+      block,
+    );
+    expect(images).toEqual([
+      expect.objectContaining({ url: 'https://files.example.test/cat.png', prompt: 'a cat', fileName: 'cat.png' }),
+    ]);
   });
 });

@@ -105,7 +105,10 @@ describe('Saver', () => {
 
   it('stops at readonly without retrying', async () => {
     const clock = manualTimers();
-    const saver = new Saver<number>({ write: () => Promise.reject(new GraphError('READONLY', 'read-only')), timers: clock.timers });
+    const saver = new Saver<number>({
+      write: () => Promise.reject(new GraphError('READONLY', 'read-only')),
+      timers: clock.timers,
+    });
     expect((await saver.save(1)).status).toBe('readonly');
     expect(clock.pending()).toBe(0);
   });

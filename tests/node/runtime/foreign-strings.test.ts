@@ -24,12 +24,22 @@ import { FakeGraphModule } from '../../helpers/fake-graph-module.js';
 const HOSTILE = ['toString', '__proto__', 'constructor', 'valueOf', 'hasOwnProperty'] as const;
 
 function sse(events: string[]): typeof fetch {
-  return () => Promise.resolve(new Response(events.map((event) => `${event}\n\n`).join(''), { headers: { 'content-type': 'text/event-stream' } }));
+  return () =>
+    Promise.resolve(
+      new Response(events.map((event) => `${event}\n\n`).join(''), {
+        headers: { 'content-type': 'text/event-stream' },
+      }),
+    );
 }
 
 function openai(reason: string): TextEngine {
-  const chunk = (content: string | null, finish: string | null) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] })}`;
-  return createOpenAICompatibleEngine({ baseURL: 'https://api.test/v1', model: 'm', fetch: sse([chunk('Hi', null), chunk(null, reason), 'data: [DONE]']) });
+  const chunk = (content: string | null, finish: string | null) =>
+    `data: ${JSON.stringify({ choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] })}`;
+  return createOpenAICompatibleEngine({
+    baseURL: 'https://api.test/v1',
+    model: 'm',
+    fetch: sse([chunk('Hi', null), chunk(null, reason), 'data: [DONE]']),
+  });
 }
 
 function anthropic(reason: string): TextEngine {
@@ -39,7 +49,11 @@ function anthropic(reason: string): TextEngine {
     model: 'claude',
     fetch: sse([
       event('message_start', { type: 'message_start', message: { usage: { input_tokens: 3, output_tokens: 1 } } }),
-      event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } }),
+      event('content_block_delta', {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'text_delta', text: 'Hi' },
+      }),
       event('message_delta', { type: 'message_delta', delta: { stop_reason: reason }, usage: { output_tokens: 1 } }),
       event('message_stop', { type: 'message_stop' }),
     ]),
@@ -66,7 +80,12 @@ function wasm(reason: string): TextEngine {
       return Promise.resolve();
     }
   }
-  return createWasmEngine({ model: new Blob([new Uint8Array(8)]), modelId: 'tiny', assetBaseUrl: 'https://assets.test/', wllama: FakeWllama });
+  return createWasmEngine({
+    model: new Blob([new Uint8Array(8)]),
+    modelId: 'tiny',
+    assetBaseUrl: 'https://assets.test/',
+    wllama: FakeWllama,
+  });
 }
 
 function webllm(reason: string): TextEngine {
@@ -87,11 +106,21 @@ function webllm(reason: string): TextEngine {
       },
     },
   };
-  return createWebLLMEngine({ modelId: 'tiny-MLC', appConfig: { model_list: [{ model: 'https://models.test/tiny/', model_id: 'tiny-MLC', model_lib: 'https://models.test/lib.wasm' }] }, createEngine: () => Promise.resolve(fake) });
+  return createWebLLMEngine({
+    modelId: 'tiny-MLC',
+    appConfig: {
+      model_list: [
+        { model: 'https://models.test/tiny/', model_id: 'tiny-MLC', model_lib: 'https://models.test/lib.wasm' },
+      ],
+    },
+    createEngine: () => Promise.resolve(fake),
+  });
 }
 
 function serviceModule(reason: string): TextEngine {
-  return createServiceModuleEngine({ transport: () => Promise.resolve({ data: { choices: [{ message: { content: 'Hi' }, finish_reason: reason }] } }) });
+  return createServiceModuleEngine({
+    transport: () => Promise.resolve({ data: { choices: [{ message: { content: 'Hi' }, finish_reason: reason }] } }),
+  });
 }
 
 async function run(engine: TextEngine): Promise<TextOutcome> {
@@ -106,24 +135,38 @@ const timing = { startedAt: 1000, firstTokenAt: 1010, finishedAt: 1100 };
 describe('finish and stop reasons named like Object.prototype members', () => {
   const engines = { 'openai-compatible': openai, anthropic, wasm, webllm, 'service-module': serviceModule };
   for (const [name, make] of Object.entries(engines)) {
-    it.each(HOSTILE)(`${name}: "%s" ends the run as a plain string, and its provenance round-trips through structuredClone and JSON`, async (reason) => {
-      const outcome = await run(make(reason));
-      expect(outcome.status).toBe('complete');
-      expect(outcome.text).toBe('Hi');
-      expect(typeof outcome.finishReason).toBe('string');
-      if (name !== 'service-module') expect(outcome.finishReason).toBe('other');
-      const provenance = runProvenance({ engineId: name, modelId: 'm' }, outcome, timing);
-      expect(structuredClone(provenance)).toEqual(provenance);
-      expect(JSON.parse(JSON.stringify(provenance))).toEqual(provenance);
-      expect(Object.values(provenance).every((value) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)))).toBe(true);
-    });
+    it.each(HOSTILE)(
+      `${name}: "%s" ends the run as a plain string, and its provenance round-trips through structuredClone and JSON`,
+      async (reason) => {
+        const outcome = await run(make(reason));
+        expect(outcome.status).toBe('complete');
+        expect(outcome.text).toBe('Hi');
+        expect(typeof outcome.finishReason).toBe('string');
+        if (name !== 'service-module') expect(outcome.finishReason).toBe('other');
+        const provenance = runProvenance({ engineId: name, modelId: 'm' }, outcome, timing);
+        expect(structuredClone(provenance)).toEqual(provenance);
+        expect(JSON.parse(JSON.stringify(provenance))).toEqual(provenance);
+        expect(
+          Object.values(provenance).every(
+            (value) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)),
+          ),
+        ).toBe(true);
+      },
+    );
   }
 
   it('the text output is still saved, with finish reason "other" (through the host store, which structuredClones)', async () => {
     const fake = new FakeGraphModule();
-    const entity: Entity = await fake.store.create({ entityTypeId: TYPE_IDS.entityType['ai-text-block'], properties: {} });
+    const entity: Entity = await fake.store.create({
+      entityTypeId: TYPE_IDS.entityType['ai-text-block'],
+      properties: {},
+    });
     const outcome = await run(openai('toString'));
-    await saveTextOutput(createGraphClient(fake.module), entity, { prompt: 'hi', text: outcome.text, provenance: runProvenance({ engineId: 'openai-compatible', modelId: 'm' }, outcome, timing) });
+    await saveTextOutput(createGraphClient(fake.module), entity, {
+      prompt: 'hi',
+      text: outcome.text,
+      provenance: runProvenance({ engineId: 'openai-compatible', modelId: 'm' }, outcome, timing),
+    });
     const stored = fake.store.get(entity.metadata.recordId.entityId);
     expect(stored?.properties[TYPE_IDS.property.textualContent]).toBe('Hi');
     expect(stored?.properties[TYPE_IDS.property['finish-reason']]).toBe('other');
@@ -135,11 +178,22 @@ describe('runProvenance keeps only plain JSON', () => {
     const hostile = {
       status: 'complete',
       text: 'x',
-      finishReason: function toString() { return 'stop'; } as unknown as string,
+      finishReason: function toString() {
+        return 'stop';
+      } as unknown as string,
       usage: { inputTokens: Number.NaN, outputTokens: Infinity },
     } as const;
-    const provenance = runProvenance({ engineId: 'e', modelId: { toString: () => 'm' } as unknown as string }, hostile, { startedAt: Number.NaN });
-    expect(provenance).toMatchObject({ engineId: 'e', finishReason: 'other', completionStatus: 'complete', durationMs: 0 });
+    const provenance = runProvenance(
+      { engineId: 'e', modelId: { toString: () => 'm' } as unknown as string },
+      hostile,
+      { startedAt: Number.NaN },
+    );
+    expect(provenance).toMatchObject({
+      engineId: 'e',
+      finishReason: 'other',
+      completionStatus: 'complete',
+      durationMs: 0,
+    });
     expect(provenance).not.toHaveProperty('modelId');
     expect(provenance).not.toHaveProperty('inputTokens');
     expect(provenance).not.toHaveProperty('outputTokens');
@@ -147,13 +201,17 @@ describe('runProvenance keeps only plain JSON', () => {
   });
 
   it.each(HOSTILE)('an unknown finish reason string "%s" is stored as "other"', (reason) => {
-    expect(runProvenance(undefined, { status: 'complete', text: '', finishReason: reason }, timing).finishReason).toBe('other');
+    expect(runProvenance(undefined, { status: 'complete', text: '', finishReason: reason }, timing).finishReason).toBe(
+      'other',
+    );
   });
 });
 
 describe('error codes and names named like Object.prototype members', () => {
   it.each(HOSTILE)('a service-module error code "%s" is a SERVER_ERROR', async (code) => {
-    const engine = createServiceModuleEngine({ transport: () => Promise.resolve({ errors: [{ code, message: 'odd' }] }) });
+    const engine = createServiceModuleEngine({
+      transport: () => Promise.resolve({ errors: [{ code, message: 'odd' }] }),
+    });
     const outcome = await run(engine);
     expect(outcome.error?.code).toBe('SERVER_ERROR');
     expect(JSON.parse(JSON.stringify(outcome))).toEqual(structuredClone(outcome));

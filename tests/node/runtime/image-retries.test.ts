@@ -21,7 +21,9 @@ beforeEach(() => {
   server.reset();
 });
 
-const generations = (scenario: string) => server.requests.filter((request) => request.scenario === scenario && request.path.endsWith('/images/generations')).length;
+const generations = (scenario: string) =>
+  server.requests.filter((request) => request.scenario === scenario && request.path.endsWith('/images/generations'))
+    .length;
 
 function engine(scenario: string, overrides: Partial<OpenAICompatibleSettings> = {}) {
   return createOpenAICompatibleEngine({
@@ -33,21 +35,30 @@ function engine(scenario: string, overrides: Partial<OpenAICompatibleSettings> =
   });
 }
 
-const generate = (scenario: string, overrides: Partial<OpenAICompatibleSettings> = {}) => generateImage({ engine: engine(scenario, overrides), prompt: 'a red square', n: 1, size: '256x256' });
+const generate = (scenario: string, overrides: Partial<OpenAICompatibleSettings> = {}) =>
+  generateImage({ engine: engine(scenario, overrides), prompt: 'a red square', n: 1, size: '256x256' });
 
 describe('image generation is never billed twice', () => {
   it('is not retried after a 500', async () => {
     const outcome = await generate('images-500');
     expect(outcome.error?.code).toBe('SERVER_ERROR');
     expect(generations('images-500')).toBe(1);
-    figures.push({ label: 'image requests sent for one generation answered 500', value: generations('images-500'), max: 1 });
+    figures.push({
+      label: 'image requests sent for one generation answered 500',
+      value: generations('images-500'),
+      max: 1,
+    });
   });
 
   it('is not retried after a timeout', async () => {
     const outcome = await generate('images-slow');
     expect(outcome.error?.code).toBe('TIMEOUT');
     expect(generations('images-slow')).toBe(1);
-    figures.push({ label: 'image requests sent for one generation that timed out', value: generations('images-slow'), max: 1 });
+    figures.push({
+      label: 'image requests sent for one generation that timed out',
+      value: generations('images-slow'),
+      max: 1,
+    });
   });
 
   it('is retried after a 429 that names its wait, and then succeeds', async () => {
@@ -57,7 +68,12 @@ describe('image generation is never billed twice', () => {
     expect(outcome.images).toHaveLength(1);
     expect(generations('images-429-then-ok')).toBe(2);
     expect(retries).toEqual([1]);
-    figures.push({ label: 'image requests sent after a 429 with retry-after (then success)', value: generations('images-429-then-ok'), min: 2, max: 2 });
+    figures.push({
+      label: 'image requests sent after a 429 with retry-after (then success)',
+      value: generations('images-429-then-ok'),
+      min: 2,
+      max: 2,
+    });
   });
 
   it('is not retried after a 429 that names no wait', async () => {
@@ -71,7 +87,9 @@ describe('image generation is never billed twice', () => {
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
         const address = probe.address();
-        probe.close(() => { resolve(typeof address === 'object' && address ? address.port : 0); });
+        probe.close(() => {
+          resolve(typeof address === 'object' && address ? address.port : 0);
+        });
       });
     });
     let attempts = 0;
@@ -79,14 +97,24 @@ describe('image generation is never billed twice', () => {
       attempts += 1;
       return fetch(input, init);
     };
-    const outcome = await generateImage({ engine: createOpenAICompatibleEngine({ baseURL: `http://127.0.0.1:${String(port)}/v1`, model: 'dall-e-2', fetch: counting, retry: { initialDelayMs: 10, maxRetries: 2 } }), prompt: 'x' });
+    const outcome = await generateImage({
+      engine: createOpenAICompatibleEngine({
+        baseURL: `http://127.0.0.1:${String(port)}/v1`,
+        model: 'dall-e-2',
+        fetch: counting,
+        retry: { initialDelayMs: 10, maxRetries: 2 },
+      }),
+      prompt: 'x',
+    });
     expect(outcome.error?.code).toBe('NETWORK');
     expect(attempts).toBe(3);
   });
 
   it('the AI Image block’s engine follows the same rule (a 500 is sent once)', async () => {
     const element = {} as HTMLElement;
-    const blockEngine = createImageEngine('openai-compatible', element, { openaiCompatible: { baseURL: server.baseUrl('images-500'), model: 'dall-e-2' } });
+    const blockEngine = createImageEngine('openai-compatible', element, {
+      openaiCompatible: { baseURL: server.baseUrl('images-500'), model: 'dall-e-2' },
+    });
     const outcome = await generateImage({ engine: blockEngine, prompt: 'x' });
     expect(outcome.error?.code).toBe('SERVER_ERROR');
     expect(generations('images-500')).toBe(1);
@@ -119,7 +147,11 @@ describe('reading what an image API sends', () => {
     const hanging: typeof fetch = (input, init) => {
       const target = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       if (target.endsWith('/images/generations')) return fetch(input, init);
-      return new Promise((_, reject) => { init?.signal?.addEventListener('abort', () => { reject(init.signal?.reason as Error); }); });
+      return new Promise((_, reject) => {
+        init?.signal?.addEventListener('abort', () => {
+          reject(init.signal?.reason as Error);
+        });
+      });
     };
     const outcome = await generate('images-url-missing', { fetch: hanging });
     expect(outcome.error).toMatchObject({ code: 'TIMEOUT' });

@@ -2,7 +2,19 @@
 // compared with the first download. The Cache API is a fake passed in (Node has none); it
 // consumes what it is given piece by piece, like the browser's, and records what it stored.
 import { createHash } from 'node:crypto';
-import { AiError, builtInCatalogue, createModelManager, customModelFromUrl, downloadModel, EMPTY_PROBE, isModelCached, type CacheLike, type CacheStorageLike, type DownloadOptions, type LoadProgress } from '@ai-blocks/runtime';
+import {
+  AiError,
+  builtInCatalogue,
+  createModelManager,
+  customModelFromUrl,
+  downloadModel,
+  EMPTY_PROBE,
+  isModelCached,
+  type CacheLike,
+  type CacheStorageLike,
+  type DownloadOptions,
+  type LoadProgress,
+} from '@ai-blocks/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordFigures, type ReliabilityFigure } from '../../helpers/reliability-figures.js';
 
@@ -58,29 +70,45 @@ interface ServedBody {
  * downloader's reading drives it). `declare` sets content-length (default: the truth);
  * `stallAfter` stops sending after that many bytes, without closing.
  */
-function serve(total: number, options: { declare?: number | null; stallAfter?: number; salt?: number; hangHeaders?: boolean } = {}): { fetch: typeof fetch; body: ServedBody; requests: number } {
+function serve(
+  total: number,
+  options: { declare?: number | null; stallAfter?: number; salt?: number; hangHeaders?: boolean } = {},
+): { fetch: typeof fetch; body: ServedBody; requests: number } {
   const served = { fetch: undefined as unknown as typeof fetch, body: { produced: 0, aborted: false }, requests: 0 };
   served.fetch = (_input, init) => {
     served.requests += 1;
     const body = served.body;
     const signal = init?.signal ?? undefined;
-    signal?.addEventListener('abort', () => { body.aborted = true; });
-    if (options.hangHeaders) return new Promise((_, reject) => { signal?.addEventListener('abort', () => { reject(signal.reason as Error); }); });
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (options.stallAfter !== undefined && body.produced >= options.stallAfter) return new Promise<void>(() => {});
-        if (body.produced >= total) {
-          controller.close();
+    signal?.addEventListener('abort', () => {
+      body.aborted = true;
+    });
+    if (options.hangHeaders)
+      return new Promise((_, reject) => {
+        signal?.addEventListener('abort', () => {
+          reject(signal.reason as Error);
+        });
+      });
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (options.stallAfter !== undefined && body.produced >= options.stallAfter)
+            return new Promise<void>(() => {});
+          if (body.produced >= total) {
+            controller.close();
+            return undefined;
+          }
+          const length = Math.min(64 * 1024, total - body.produced);
+          controller.enqueue(pattern(body.produced, length, options.salt));
+          body.produced += length;
           return undefined;
-        }
-        const length = Math.min(64 * 1024, total - body.produced);
-        controller.enqueue(pattern(body.produced, length, options.salt));
-        body.produced += length;
-        return undefined;
+        },
       },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     const declared = options.declare === undefined ? total : options.declare;
-    return Promise.resolve(new Response(stream, { headers: declared === null ? {} : { 'content-length': String(declared) } }));
+    return Promise.resolve(
+      new Response(stream, { headers: declared === null ? {} : { 'content-length': String(declared) } }),
+    );
   };
   return served;
 }
@@ -98,13 +126,23 @@ function patternHash(total: number, salt = 0): string {
 }
 
 async function failure(promise: Promise<unknown>): Promise<AiError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!AiError.isInstance(error)) throw new Error(`expected an AiError, got ${String(error)}`);
   return error;
 }
 
 const url = (name: string) => `https://models.test/${name}.gguf`;
-const base = (storage: FakeCaches, fetcher: typeof fetch, extra: Partial<DownloadOptions> = {}): DownloadOptions => ({ url: url('m'), cacheName: CACHE, caches: storage, fetch: fetcher, estimate: () => Promise.resolve(undefined), ...extra });
+const base = (storage: FakeCaches, fetcher: typeof fetch, extra: Partial<DownloadOptions> = {}): DownloadOptions => ({
+  url: url('m'),
+  cacheName: CACHE,
+  caches: storage,
+  fetch: fetcher,
+  estimate: () => Promise.resolve(undefined),
+  ...extra,
+});
 
 describe('downloading a model', () => {
   it('streams a 64 MB file into the cache without holding it: at most 1 MB between the network and storage', async () => {
@@ -113,14 +151,21 @@ describe('downloading a model', () => {
     const served = serve(total);
     let inFlight = 0;
     const progress: LoadProgress[] = [];
-    const result = await downloadModel(base(storage, served.fetch, {
-      onProgress: (update) => {
-        progress.push(update);
-        inFlight = Math.max(inFlight, served.body.produced - storage.consumed);
-      },
-    }));
+    const result = await downloadModel(
+      base(storage, served.fetch, {
+        onProgress: (update) => {
+          progress.push(update);
+          inFlight = Math.max(inFlight, served.body.produced - storage.consumed);
+        },
+      }),
+    );
     expect(inFlight).toBeLessThanOrEqual(MB);
-    figures.push({ label: 'most bytes between network and storage, 64 MB download', value: inFlight, max: MB, unit: 'bytes' });
+    figures.push({
+      label: 'most bytes between network and storage, 64 MB download',
+      value: inFlight,
+      max: MB,
+      unit: 'bytes',
+    });
     expect(storage.consumed).toBe(total);
     expect(result).toMatchObject({ fromCache: false, sha256: patternHash(total) });
     expect(result.blob.size).toBe(total);
@@ -152,7 +197,12 @@ describe('downloading a model', () => {
     expect(storage.stored(url('m'))).toBeUndefined();
     expect(served.body.produced).toBeLessThan(4 * MB);
     expect(served.body.aborted).toBe(true);
-    figures.push({ label: 'bytes fetched past a 3 MB cap before the download stopped', value: Math.max(0, served.body.produced - 3 * MB), max: MB, unit: 'bytes' });
+    figures.push({
+      label: 'bytes fetched past a 3 MB cap before the download stopped',
+      value: Math.max(0, served.body.produced - 3 * MB),
+      max: MB,
+      unit: 'bytes',
+    });
   });
 
   it('refuses a file announced larger than the cap before reading it', async () => {
@@ -160,7 +210,9 @@ describe('downloading a model', () => {
     const served = serve(50 * MB);
     const error = await failure(downloadModel(base(storage, served.fetch, { maxBytes: MB })));
     expect(error.code).toBe('MODEL_LOAD_FAILED');
-    expect(error.message).toMatch(/offers a 52 MB file, more than the 1\.0 MB this model may be: nothing was downloaded/);
+    expect(error.message).toMatch(
+      /offers a 52 MB file, more than the 1\.0 MB this model may be: nothing was downloaded/,
+    );
     expect(served.body.produced).toBeLessThanOrEqual(64 * 1024);
   });
 
@@ -174,7 +226,9 @@ describe('downloading a model', () => {
     expect(served.body.aborted).toBe(true);
     // Headers that never come stall too.
     const silent = serve(MB, { hangHeaders: true });
-    expect((await failure(downloadModel(base(storage, silent.fetch, { idleTimeoutMs: 150 })))).message).toMatch(/stalled/);
+    expect((await failure(downloadModel(base(storage, silent.fetch, { idleTimeoutMs: 150 })))).message).toMatch(
+      /stalled/,
+    );
   });
 
   it('refuses a file whose SHA-256 differs from the catalogue’s, keeping nothing; keeps one that matches', async () => {
@@ -201,7 +255,11 @@ describe('downloading a model', () => {
     await storage.open(CACHE).then((cache) => cache.delete(url('m')));
     const changed = await downloadModel(base(storage, serve(MB, { salt: 7 }).fetch));
     expect(changed.sha256).toBe(patternHash(MB, 7));
-    expect(changed.integrityWarning).toMatch(new RegExp(`changed since it was first downloaded here.*${patternHash(MB).slice(0, 12)}.*now ${patternHash(MB, 7).slice(0, 12)}`));
+    expect(changed.integrityWarning).toMatch(
+      new RegExp(
+        `changed since it was first downloaded here.*${patternHash(MB).slice(0, 12)}.*now ${patternHash(MB, 7).slice(0, 12)}`,
+      ),
+    );
     // The warning stays with the cached copy…
     expect((await downloadModel(base(storage, serve(MB).fetch))).integrityWarning).toBe(changed.integrityWarning);
     // …until a download matches the first again.
@@ -227,10 +285,14 @@ describe('downloading a model', () => {
     const storage = new FakeCaches();
     const served = serve(16 * MB);
     const controller = new AbortController();
-    const error = await downloadModel(base(storage, served.fetch, {
-      abortSignal: controller.signal,
-      onProgress: (update) => { if ((update.loadedBytes ?? 0) >= MB) controller.abort(); },
-    })).catch((caught: unknown) => caught);
+    const error = await downloadModel(
+      base(storage, served.fetch, {
+        abortSignal: controller.signal,
+        onProgress: (update) => {
+          if ((update.loadedBytes ?? 0) >= MB) controller.abort();
+        },
+      }),
+    ).catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('AbortError');
     expect(storage.stored(url('m'))).toBeUndefined();
     expect(served.body.aborted).toBe(true);
@@ -243,7 +305,14 @@ describe('the model manager’s downloads', () => {
     const tiny = builtInCatalogue().find((model) => model.testModel);
     if (!tiny) throw new Error('catalogue changed');
     const model = { ...tiny, url: 'https://models.test/tiny.gguf' };
-    const manager = (fetcher: typeof fetch) => createModelManager({ probe: EMPTY_PROBE, cacheName: CACHE, caches: storage, fetch: fetcher, estimate: () => Promise.resolve(undefined) });
+    const manager = (fetcher: typeof fetch) =>
+      createModelManager({
+        probe: EMPTY_PROBE,
+        cacheName: CACHE,
+        caches: storage,
+        fetch: fetcher,
+        estimate: () => Promise.resolve(undefined),
+      });
     // Twice the size, without announcing it: stopped at 110 %.
     const runaway = serve(2 * tiny.downloadBytes, { declare: null });
     const error = await failure(manager(runaway.fetch).download(model));
@@ -257,6 +326,10 @@ describe('the model manager’s downloads', () => {
     await manager(serve(MB).fetch).remove(custom);
     const changed = await manager(serve(MB, { salt: 1 }).fetch).download(custom);
     expect(changed.warning).toMatch(/changed since it was first downloaded/);
-    expect(await manager(serve(MB).fetch).state(custom)).toEqual({ kind: 'ready', source: 'cache', warning: changed.warning });
+    expect(await manager(serve(MB).fetch).state(custom)).toEqual({
+      kind: 'ready',
+      source: 'cache',
+      warning: changed.warning,
+    });
   });
 });

@@ -26,10 +26,23 @@ function engine(scenario: string, overrides: Partial<Parameters<typeof createOpe
   });
 }
 
-async function run(scenario: string, options: { abortAfterMs?: number; overrides?: Partial<Parameters<typeof createOpenAICompatibleEngine>[0]> } = {}): Promise<{ outcome: TextOutcome; deltas: string[] }> {
+async function run(
+  scenario: string,
+  options: { abortAfterMs?: number; overrides?: Partial<Parameters<typeof createOpenAICompatibleEngine>[0]> } = {},
+): Promise<{ outcome: TextOutcome; deltas: string[] }> {
   const controller = new AbortController();
-  if (options.abortAfterMs !== undefined) setTimeout(() => { controller.abort(); }, options.abortAfterMs);
-  const result = streamText({ engine: engine(scenario, options.overrides), messages: [{ role: 'user', content: 'hi' }], system: 'Be brief.', temperature: 0, maxOutputTokens: 50, abortSignal: controller.signal });
+  if (options.abortAfterMs !== undefined)
+    setTimeout(() => {
+      controller.abort();
+    }, options.abortAfterMs);
+  const result = streamText({
+    engine: engine(scenario, options.overrides),
+    messages: [{ role: 'user', content: 'hi' }],
+    system: 'Be brief.',
+    temperature: 0,
+    maxOutputTokens: 50,
+    abortSignal: controller.signal,
+  });
   const deltas: string[] = [];
   for await (const delta of result.textStream) deltas.push(delta);
   return { outcome: await result.outcome, deltas };
@@ -39,9 +52,24 @@ describe('streamText over the OpenAI wire format', () => {
   it('streams the text, finish reason and usage', async () => {
     const { outcome, deltas } = await run('ok');
     expect(deltas).toEqual(FAULT_TEXT);
-    expect(outcome).toEqual({ status: 'complete', text: 'Hello, world!', finishReason: 'stop', usage: { inputTokens: 7, outputTokens: 4 } });
+    expect(outcome).toEqual({
+      status: 'complete',
+      text: 'Hello, world!',
+      finishReason: 'stop',
+      usage: { inputTokens: 7, outputTokens: 4 },
+    });
     const sent = server.requests[0];
-    expect(sent?.body).toMatchObject({ model: 'fault-model', stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: 50, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] });
+    expect(sent?.body).toMatchObject({
+      model: 'fault-model',
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0,
+      max_tokens: 50,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hi' },
+      ],
+    });
     expect(sent?.headers.authorization).toBe(`Bearer ${API_KEY}`);
   });
 
@@ -50,11 +78,19 @@ describe('streamText over the OpenAI wire format', () => {
   });
 
   it('completes when the stream ends after a finish reason without [DONE]', async () => {
-    expect((await run('no-done')).outcome).toMatchObject({ status: 'complete', text: 'Hello, world!', finishReason: 'length' });
+    expect((await run('no-done')).outcome).toMatchObject({
+      status: 'complete',
+      text: 'Hello, world!',
+      finishReason: 'length',
+    });
   });
 
   it('reports an error, keeping the text, when the stream ends without finishing', async () => {
-    expect((await run('no-finish')).outcome).toMatchObject({ status: 'error', text: 'Hello, world!', error: { code: 'NETWORK' } });
+    expect((await run('no-finish')).outcome).toMatchObject({
+      status: 'error',
+      text: 'Hello, world!',
+      error: { code: 'NETWORK' },
+    });
   });
 
   it.each([
@@ -90,17 +126,33 @@ describe('streamText over the OpenAI wire format', () => {
   });
 
   it('turns a malformed chunk into BAD_RESPONSE with the partial text', async () => {
-    expect((await run('malformed')).outcome).toMatchObject({ status: 'error', text: 'Hello, ', error: { code: 'BAD_RESPONSE' } });
+    expect((await run('malformed')).outcome).toMatchObject({
+      status: 'error',
+      text: 'Hello, ',
+      error: { code: 'BAD_RESPONSE' },
+    });
   });
 
   it('turns an error object inside a 200 stream into an error outcome', async () => {
-    expect((await run('error-in-stream')).outcome).toMatchObject({ status: 'error', text: 'Hello, ', error: { code: 'SERVER_ERROR' } });
+    expect((await run('error-in-stream')).outcome).toMatchObject({
+      status: 'error',
+      text: 'Hello, ',
+      error: { code: 'SERVER_ERROR' },
+    });
   });
 
   it('times out a stalled stream (idle), before the first token, and while connecting', async () => {
     expect((await run('stall')).outcome).toMatchObject({ status: 'error', text: 'Hello', error: { code: 'TIMEOUT' } });
-    expect((await run('stall-before-first', { overrides: { timeouts: { firstTokenMs: 200, idleMs: 5000, connectMs: 2000 } } })).outcome).toMatchObject({ status: 'error', error: { code: 'TIMEOUT' } });
-    expect((await run('slow-headers', { overrides: { timeouts: { connectMs: 200 }, retry: { maxRetries: 0 } } })).outcome).toMatchObject({ status: 'error', error: { code: 'TIMEOUT' } });
+    expect(
+      (
+        await run('stall-before-first', {
+          overrides: { timeouts: { firstTokenMs: 200, idleMs: 5000, connectMs: 2000 } },
+        })
+      ).outcome,
+    ).toMatchObject({ status: 'error', error: { code: 'TIMEOUT' } });
+    expect(
+      (await run('slow-headers', { overrides: { timeouts: { connectMs: 200 }, retry: { maxRetries: 0 } } })).outcome,
+    ).toMatchObject({ status: 'error', error: { code: 'TIMEOUT' } });
   });
 
   it('aborts mid-stream with the partial text and closes the connection', async () => {
@@ -115,13 +167,20 @@ describe('streamText over the OpenAI wire format', () => {
     expect((await run('slow-headers', { abortAfterMs: 50 })).outcome).toEqual({ status: 'aborted', text: '' });
     const controller = new AbortController();
     controller.abort();
-    const result = streamText({ engine: engine('ok'), messages: [{ role: 'user', content: 'x' }], abortSignal: controller.signal });
+    const result = streamText({
+      engine: engine('ok'),
+      messages: [{ role: 'user', content: 'x' }],
+      abortSignal: controller.signal,
+    });
     expect(await result.outcome).toEqual({ status: 'aborted', text: '' });
     expect(server.requests.filter((request) => request.scenario === 'ok')).toHaveLength(0);
   });
 
   it('reports an unreachable server as NETWORK', async () => {
-    const result = streamText({ engine: createOpenAICompatibleEngine({ baseURL: 'http://127.0.0.1:9/v1', model: 'x', retry: { maxRetries: 0 } }), messages: [{ role: 'user', content: 'x' }] });
+    const result = streamText({
+      engine: createOpenAICompatibleEngine({ baseURL: 'http://127.0.0.1:9/v1', model: 'x', retry: { maxRetries: 0 } }),
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(await result.outcome).toMatchObject({ status: 'error', error: { code: 'NETWORK' } });
   });
 
@@ -142,7 +201,12 @@ describe('generateImage over the OpenAI images API', () => {
       expect(image.mediaType).toBe('image/png');
       expect([...image.bytes.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     }
-    expect(server.requests[0]?.body).toMatchObject({ prompt: 'a gradient', n: 3, size: '32x32', response_format: 'b64_json' });
+    expect(server.requests[0]?.body).toMatchObject({
+      prompt: 'a gradient',
+      n: 3,
+      size: '32x32',
+      response_format: 'b64_json',
+    });
   });
 
   it.each([
@@ -156,7 +220,11 @@ describe('generateImage over the OpenAI images API', () => {
 
   it('can be cancelled while waiting', async () => {
     const controller = new AbortController();
-    setTimeout(() => { controller.abort(); }, 50);
-    expect(await generateImage({ engine: engine('images-slow'), prompt: 'x', abortSignal: controller.signal })).toEqual({ status: 'aborted', images: [] });
+    setTimeout(() => {
+      controller.abort();
+    }, 50);
+    expect(await generateImage({ engine: engine('images-slow'), prompt: 'x', abortSignal: controller.signal })).toEqual(
+      { status: 'aborted', images: [] },
+    );
   });
 });

@@ -15,7 +15,11 @@ import * as downloadSource from '../../../shared-runtime/src/provider-utils/mode
 // A block's main file imports the local engines' implementations and the model download from
 // the runtime assets when a model loads (docs/engines.md). These are the loaders it is built
 // with, run against what the build writes.
-const functionsOf = (module: object) => Object.entries(module).filter(([, value]) => typeof value === 'function').map(([name]) => name).sort();
+const functionsOf = (module: object) =>
+  Object.entries(module)
+    .filter(([, value]) => typeof value === 'function')
+    .map(([name]) => name)
+    .sort();
 
 describe('the runtime modules a main file imports on demand', () => {
   let dir = '';
@@ -40,14 +44,29 @@ describe('the runtime modules a main file imports on demand', () => {
 
   it('report an asset that cannot be reached as ENGINE_UNAVAILABLE, naming what and where', async () => {
     const missing = pathToFileURL(join(dir, 'nowhere/')).href;
-    const error = await importImplementation(() => importWasmImplementation(missing), 'The WebAssembly engine', `${missing}engines/wasm.js`, ['createWasmImplementation']).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: `The WebAssembly engine could not be loaded from ${missing}engines/wasm.js` });
+    const error = await importImplementation(
+      () => importWasmImplementation(missing),
+      'The WebAssembly engine',
+      `${missing}engines/wasm.js`,
+      ['createWasmImplementation'],
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'ENGINE_UNAVAILABLE',
+      message: `The WebAssembly engine could not be loaded from ${missing}engines/wasm.js`,
+    });
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
 
   it('refuse an asset from another release that lacks a function the factory calls', async () => {
     const old = { createWasmImplementation: () => undefined };
-    await expect(importImplementation(() => Promise.resolve(old as Partial<typeof webllmSource>), 'The GPU engine (web-llm)', `${base}engines/webllm.js`, ['createWebLLMImplementation', 'isWebLLMModelCached'])).rejects.toMatchObject({
+    await expect(
+      importImplementation(
+        () => Promise.resolve(old as Partial<typeof webllmSource>),
+        'The GPU engine (web-llm)',
+        `${base}engines/webllm.js`,
+        ['createWebLLMImplementation', 'isWebLLMModelCached'],
+      ),
+    ).rejects.toMatchObject({
       code: 'ENGINE_UNAVAILABLE',
       message: expect.stringContaining('lacks createWebLLMImplementation, isWebLLMModelCached') as unknown,
     });

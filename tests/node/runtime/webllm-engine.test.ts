@@ -34,7 +34,13 @@ expectTypeOf<WebLLMChatRequest>().toExtend<WebLLM.ChatCompletionRequestStreaming
 expectTypeOf<WebLLMEngineConfig>().toExtend<WebLLM.MLCEngineConfig>();
 
 const APP_CONFIG: WebLLMAppConfig = {
-  model_list: [{ model: 'https://models.test/tiny/', model_id: 'tiny-MLC', model_lib: 'https://models.test/libs/tiny-webgpu.wasm' }],
+  model_list: [
+    {
+      model: 'https://models.test/tiny/',
+      model_id: 'tiny-MLC',
+      model_lib: 'https://models.test/libs/tiny-webgpu.wasm',
+    },
+  ],
 };
 
 /** A web-llm error the way web-llm builds it in the page (its classes only set `name`). */
@@ -122,8 +128,10 @@ class FakeMLCEngine implements MLCEngineLike {
       let finish = 'stop';
       for (let index = 0; index < reply.length; index += 1) {
         await new Promise((resolve) => setTimeout(resolve, 1));
-        // eslint-disable-next-line @typescript-eslint/only-throw-error
-        if (this.script.generateError !== undefined && index === (this.script.failAt ?? 0)) throw this.script.generateError;
+        if (this.script.generateError !== undefined && index === (this.script.failAt ?? 0)) {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
+          throw this.script.generateError;
+        }
         if (this.wasInterrupted()) {
           finish = 'abort';
           break;
@@ -138,7 +146,10 @@ class FakeMLCEngine implements MLCEngineLike {
   }
 }
 
-function fakeWebLLM(script: FakeScript, settings: { appConfig?: WebLLMAppConfig; onProgress?: (progress: LoadProgress) => void } = {}) {
+function fakeWebLLM(
+  script: FakeScript,
+  settings: { appConfig?: WebLLMAppConfig; onProgress?: (progress: LoadProgress) => void } = {},
+) {
   const created: { engine: FakeMLCEngine; config: WebLLMEngineConfig }[] = [];
   const engine = createWebLLMEngine({
     modelId: 'tiny-MLC',
@@ -158,7 +169,10 @@ function fakeWebLLM(script: FakeScript, settings: { appConfig?: WebLLMAppConfig;
   return { engine, created, last };
 }
 
-async function collect(engine: TextEngine, options: { messages?: ChatMessage[]; abortAfterChars?: number; maxOutputTokens?: number; system?: string } = {}) {
+async function collect(
+  engine: TextEngine,
+  options: { messages?: ChatMessage[]; abortAfterChars?: number; maxOutputTokens?: number; system?: string } = {},
+) {
   const controller = new AbortController();
   const run = streamText({
     engine,
@@ -181,11 +195,24 @@ afterEach(() => {
 
 describe('web-llm engine (with a fake MLC engine)', () => {
   it('streams the deltas and the final usage through streamText, sending an OpenAI-shaped request', async () => {
-    const { engine, last } = fakeWebLLM({ reply: ['Hel', 'lo', ', wor', 'ld'], usage: { prompt_tokens: 12, completion_tokens: 4 } });
-    expect(engine).toMatchObject({ engineId: 'webllm', modelId: 'tiny-MLC', kind: 'local', specificationVersion: 'v1' });
+    const { engine, last } = fakeWebLLM({
+      reply: ['Hel', 'lo', ', wor', 'ld'],
+      usage: { prompt_tokens: 12, completion_tokens: 4 },
+    });
+    expect(engine).toMatchObject({
+      engineId: 'webllm',
+      modelId: 'tiny-MLC',
+      kind: 'local',
+      specificationVersion: 'v1',
+    });
     const { deltas, outcome } = await collect(engine, { system: 'Be brief.', maxOutputTokens: 64 });
     expect(deltas).toEqual(['Hel', 'lo', ', wor', 'ld']);
-    expect(outcome).toEqual({ status: 'complete', text: 'Hello, world', finishReason: 'stop', usage: { inputTokens: 12, outputTokens: 4 } });
+    expect(outcome).toEqual({
+      status: 'complete',
+      text: 'Hello, world',
+      finishReason: 'stop',
+      usage: { inputTokens: 12, outputTokens: 4 },
+    });
     expect(last().reloads).toEqual(['tiny-MLC']);
     expect(last().requests).toEqual([
       {
@@ -210,7 +237,10 @@ describe('web-llm engine (with a fake MLC engine)', () => {
     last().chat.completions.create = async (request) => {
       const chunks = await original(request);
       return (async function* () {
-        for await (const chunk of chunks) yield chunk.choices[0]?.finish_reason === 'stop' ? { ...chunk, choices: [{ delta: {}, finish_reason: 'length' }] } : chunk;
+        for await (const chunk of chunks)
+          yield chunk.choices[0]?.finish_reason === 'stop'
+            ? { ...chunk, choices: [{ delta: {}, finish_reason: 'length' }] }
+            : chunk;
       })();
     };
     expect((await collect(engine)).outcome).toMatchObject({ status: 'complete', text: 'ab', finishReason: 'length' });
@@ -255,7 +285,9 @@ describe('web-llm engine (with a fake MLC engine)', () => {
   it('refuses a second answer while one is streaming', async () => {
     const { engine } = fakeWebLLM({ reply: ['a', 'b', 'c'] });
     const { stream: first } = await engine.doStream({ messages: [{ role: 'user', content: 'hi' }] });
-    await expect(engine.doStream({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
+    await expect(engine.doStream({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+      code: 'ENGINE_UNAVAILABLE',
+    });
     const parts: TextStreamPart[] = [];
     for await (const part of first) parts.push(part);
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'stop', usage: { inputTokens: 7, outputTokens: 3 } });
@@ -266,11 +298,19 @@ describe('web-llm engine (with a fake MLC engine)', () => {
     const perLoad: LoadProgress[] = [];
     const reports: WebLLMProgressReport[] = [
       { progress: 0, timeElapsed: 0, text: 'Start to fetch params' },
-      { progress: 0.5, timeElapsed: 1, text: 'Fetching param cache[1/2]: 10MB fetched. 50% completed, 1 secs elapsed.' },
+      {
+        progress: 0.5,
+        timeElapsed: 1,
+        text: 'Fetching param cache[1/2]: 10MB fetched. 50% completed, 1 secs elapsed.',
+      },
       { progress: 1, timeElapsed: 2, text: 'Fetching param cache[2/2]: 20MB fetched. 100% completed, 2 secs elapsed.' },
       // web-llm starts again at 0 for each phase.
       { progress: 0, timeElapsed: 2, text: 'Loading model from cache[0/2]: 0MB loaded. 0% completed, 2 secs elapsed.' },
-      { progress: 1, timeElapsed: 3, text: 'Loading model from cache[2/2]: 20MB loaded. 100% completed, 3 secs elapsed.' },
+      {
+        progress: 1,
+        timeElapsed: 3,
+        text: 'Loading model from cache[2/2]: 20MB loaded. 100% completed, 3 secs elapsed.',
+      },
       { progress: 0.3, timeElapsed: 3, text: 'Loading GPU shader modules[3/10]: 30% completed, 3 secs elapsed.' },
       { progress: 1, timeElapsed: 4, text: 'Loading GPU shader modules[10/10]: 100% completed, 4 secs elapsed.' },
       { progress: 1, timeElapsed: 4, text: 'Finish loading on WebGPU - google' },
@@ -279,11 +319,14 @@ describe('web-llm engine (with a fake MLC engine)', () => {
     await engine.load({ onProgress: (update) => perLoad.push(update) });
     expect(perLoad).toEqual(progress);
     expect(progress.length).toBe(reports.length + 2);
-    for (let index = 1; index < progress.length; index += 1) expect(progress[index]?.fraction).toBeGreaterThanOrEqual(progress[index - 1]?.fraction ?? 0);
+    for (let index = 1; index < progress.length; index += 1)
+      expect(progress[index]?.fraction).toBeGreaterThanOrEqual(progress[index - 1]?.fraction ?? 0);
     expect(progress.slice(0, -1).every((update) => update.fraction < 1)).toBe(true);
     expect(progress.at(-1)).toEqual({ fraction: 1, text: 'Finish loading on WebGPU - google' });
     expect(progress[2]?.fraction).toBeCloseTo(0.425);
-    expect(progress.map((update) => update.text)).toContain('Loading GPU shader modules[3/10]: 30% completed, 3 secs elapsed.');
+    expect(progress.map((update) => update.text)).toContain(
+      'Loading GPU shader modules[3/10]: 30% completed, 3 secs elapsed.',
+    );
     expect(await engine.availability()).toBe('available');
   });
 
@@ -331,15 +374,28 @@ describe('web-llm engine (with a fake MLC engine)', () => {
 
   it('reports an engine that cannot be created as ENGINE_UNAVAILABLE', async () => {
     const failure = new DOMException('Module scripts are not supported in workers', 'SecurityError');
-    const engine = createWebLLMEngine({ modelId: 'tiny-MLC', appConfig: APP_CONFIG, createEngine: () => Promise.reject(failure) });
+    const engine = createWebLLMEngine({
+      modelId: 'tiny-MLC',
+      appConfig: APP_CONFIG,
+      createEngine: () => Promise.reject(failure),
+    });
     await expect(engine.load()).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE', cause: failure });
   });
 
   it('passes absolute model URLs to web-llm, resolved against the page', async () => {
     vi.stubGlobal('location', { href: 'http://127.0.0.1:9000/app/page.html' });
-    const { engine, created } = fakeWebLLM({}, { appConfig: { model_list: [{ model: '/mlc/tiny/', model_id: 'tiny-MLC', model_lib: 'libs/tiny.wasm' }] } });
+    const { engine, created } = fakeWebLLM(
+      {},
+      { appConfig: { model_list: [{ model: '/mlc/tiny/', model_id: 'tiny-MLC', model_lib: 'libs/tiny.wasm' }] } },
+    );
     await engine.load();
-    expect(created[0]?.config.appConfig.model_list).toEqual([{ model: 'http://127.0.0.1:9000/mlc/tiny/', model_id: 'tiny-MLC', model_lib: 'http://127.0.0.1:9000/app/libs/tiny.wasm' }]);
+    expect(created[0]?.config.appConfig.model_list).toEqual([
+      {
+        model: 'http://127.0.0.1:9000/mlc/tiny/',
+        model_id: 'tiny-MLC',
+        model_lib: 'http://127.0.0.1:9000/app/libs/tiny.wasm',
+      },
+    ]);
     expect(absoluteAppConfig(APP_CONFIG, 'http://elsewhere.test/')).toEqual(APP_CONFIG);
   });
 
@@ -356,16 +412,44 @@ describe('web-llm engine (with a fake MLC engine)', () => {
 
 describe('web-llm error mapping', () => {
   const loadFailures: [string, unknown, string][] = [
-    ['no WebGPU (page)', webllmError('WebGPUNotAvailableError', 'WebGPU is not supported in your current environment'), 'ENGINE_UNAVAILABLE'],
-    ['no WebGPU (through the worker)', 'WebGPUNotAvailableError: WebGPU is not supported in your current environment', 'ENGINE_UNAVAILABLE'],
-    ['no shader-f16', webllmError('ShaderF16SupportError', 'This model requires WebGPU extension shader-f16'), 'ENGINE_UNAVAILABLE'],
-    ['device lost while loading', 'DeviceLostError: The WebGPU device was lost while loading the model.', 'DEVICE_LOST'],
-    ['unknown model id', webllmError('ModelNotFoundError', 'Cannot find model record in appConfig for nope.'), 'MODEL_NOT_FOUND'],
-    ['model not loaded', 'WorkerEngineModelNotLoadedError: WebWorkerMLCEngine is not loaded with a model.', 'MODEL_LOAD_FAILED'],
+    [
+      'no WebGPU (page)',
+      webllmError('WebGPUNotAvailableError', 'WebGPU is not supported in your current environment'),
+      'ENGINE_UNAVAILABLE',
+    ],
+    [
+      'no WebGPU (through the worker)',
+      'WebGPUNotAvailableError: WebGPU is not supported in your current environment',
+      'ENGINE_UNAVAILABLE',
+    ],
+    [
+      'no shader-f16',
+      webllmError('ShaderF16SupportError', 'This model requires WebGPU extension shader-f16'),
+      'ENGINE_UNAVAILABLE',
+    ],
+    [
+      'device lost while loading',
+      'DeviceLostError: The WebGPU device was lost while loading the model.',
+      'DEVICE_LOST',
+    ],
+    [
+      'unknown model id',
+      webllmError('ModelNotFoundError', 'Cannot find model record in appConfig for nope.'),
+      'MODEL_NOT_FOUND',
+    ],
+    [
+      'model not loaded',
+      'WorkerEngineModelNotLoadedError: WebWorkerMLCEngine is not loaded with a model.',
+      'MODEL_LOAD_FAILED',
+    ],
     ['not a model library', "TypeError: Cannot read properties of undefined (reading 'buffer')", 'MODEL_LOAD_FAILED'],
     ['damaged file', webllmError('IntegrityError', 'Integrity verification failed for x'), 'MODEL_LOAD_FAILED'],
     ['download failed', new TypeError('Failed to fetch'), 'MODEL_LOAD_FAILED'],
-    ['file missing', 'Error: ArtifactOPFSCache: Unable to fetch https://m.test/x, received status 404', 'MODEL_NOT_FOUND'],
+    [
+      'file missing',
+      'Error: ArtifactOPFSCache: Unable to fetch https://m.test/x, received status 404',
+      'MODEL_NOT_FOUND',
+    ],
     ['storage full', 'QuotaExceededError: The quota has been exceeded.', 'STORAGE_FULL'],
   ];
 
@@ -388,15 +472,25 @@ describe('web-llm error mapping', () => {
   });
 
   it('generation: a prompt over the context window rejects before any output as INPUT_TOO_LONG', async () => {
-    const failure = webllmError('ContextWindowSizeExceededError', 'Prompt tokens exceed context window size: number of prompt tokens: 5000; context window size: 4096');
+    const failure = webllmError(
+      'ContextWindowSizeExceededError',
+      'Prompt tokens exceed context window size: number of prompt tokens: 5000; context window size: 4096',
+    );
     const { engine } = fakeWebLLM({ reply: ['a', 'b'], generateError: failure, failAt: 0 });
-    await expect(engine.doStream({ messages: [{ role: 'user', content: 'long' }] })).rejects.toMatchObject({ code: 'INPUT_TOO_LONG', cause: failure });
+    await expect(engine.doStream({ messages: [{ role: 'user', content: 'long' }] })).rejects.toMatchObject({
+      code: 'INPUT_TOO_LONG',
+      cause: failure,
+    });
     const { outcome } = await collect(engine);
     expect(outcome).toMatchObject({ status: 'error', text: '', error: { code: 'INPUT_TOO_LONG' } });
   });
 
   it('generation: a device lost mid-stream ends with DEVICE_LOST and the partial text, then reloads', async () => {
-    const script: FakeScript = { reply: ['a', 'b', 'c', 'd'], generateError: 'Error: GPU device was lost: destroyed', failAt: 2 };
+    const script: FakeScript = {
+      reply: ['a', 'b', 'c', 'd'],
+      generateError: 'Error: GPU device was lost: destroyed',
+      failAt: 2,
+    };
     const { engine, created } = fakeWebLLM(script);
     const { outcome } = await collect(engine);
     expect(outcome).toMatchObject({ status: 'error', text: 'ab', error: { code: 'DEVICE_LOST', retryable: true } });
@@ -407,7 +501,9 @@ describe('web-llm error mapping', () => {
   });
 
   it('generation: a request option web-llm rejects is INVALID_REQUEST; anything else INTERNAL', () => {
-    expect(toWebLLMError(webllmError('RangeError', 'Make sure 0 < temperature <= 2.'), 'generate').code).toBe('INVALID_REQUEST');
+    expect(toWebLLMError(webllmError('RangeError', 'Make sure 0 < temperature <= 2.'), 'generate').code).toBe(
+      'INVALID_REQUEST',
+    );
     expect(toWebLLMError(new Error('something odd'), 'generate').code).toBe('INTERNAL');
   });
 });
@@ -415,9 +511,12 @@ describe('web-llm error mapping', () => {
 describe('web-llm cache helpers', () => {
   function fakeModule(cached: Set<string>) {
     const calls: { fn: string; modelId: string; appConfig: WebLLMAppConfig | undefined }[] = [];
-    const prebuilt: WebLLMAppConfig = { model_list: [{ model: 'https://hf.test/a/', model_id: 'a-MLC', model_lib: 'https://libs.test/a.wasm' }] };
+    const prebuilt: WebLLMAppConfig = {
+      model_list: [{ model: 'https://hf.test/a/', model_id: 'a-MLC', model_lib: 'https://libs.test/a.wasm' }],
+    };
     const find = (modelId: string, appConfig: WebLLMAppConfig | undefined) => {
-      if (!appConfig?.model_list.some((record) => record.model_id === modelId)) throw webllmError('ModelNotFoundError', `Cannot find model record in appConfig for ${modelId}.`);
+      if (!appConfig?.model_list.some((record) => record.model_id === modelId))
+        throw webllmError('ModelNotFoundError', `Cannot find model record in appConfig for ${modelId}.`);
     };
     const module: WebLLMModuleLike = {
       prebuiltAppConfig: prebuilt,
@@ -453,8 +552,12 @@ describe('web-llm cache helpers', () => {
 
   it('report an unknown model as MODEL_NOT_FOUND', async () => {
     const { module } = fakeModule(new Set());
-    await expect(isWebLLMModelCached('nope', APP_CONFIG, { webllm: module })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
-    await expect(deleteWebLLMModel('nope', APP_CONFIG, { webllm: module })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    await expect(isWebLLMModelCached('nope', APP_CONFIG, { webllm: module })).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+    });
+    await expect(deleteWebLLMModel('nope', APP_CONFIG, { webllm: module })).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+    });
   });
 });
 
@@ -497,7 +600,10 @@ function scriptedEngine(engineId: string, modelId: string, reply: string[]) {
 
 describe('fallback engine', () => {
   it('loads the fallback when the primary cannot load, reports why, and reports the fallback as the engine', async () => {
-    const { engine: primary } = fakeWebLLM({ progress: [{ progress: 0.4, timeElapsed: 0, text: 'Fetching param cache[1/4]' }], reloadError: 'WebGPUNotAvailableError: WebGPU is not supported' });
+    const { engine: primary } = fakeWebLLM({
+      progress: [{ progress: 0.4, timeElapsed: 0, text: 'Fetching param cache[1/4]' }],
+      reloadError: 'WebGPUNotAvailableError: WebGPU is not supported',
+    });
     const cpu = scriptedEngine('wasm', 'ai-blocks-tiny', ['a', 'b', 'c']);
     const reasons: AiError[] = [];
     let made = 0;
@@ -516,7 +622,8 @@ describe('fallback engine', () => {
     expect(engine.fallbackReason?.code).toBe('ENGINE_UNAVAILABLE');
     expect(engine.fallbackReason?.cause).toBe('WebGPUNotAvailableError: WebGPU is not supported');
     expect([engine.engineId, engine.modelId, engine.active]).toEqual(['wasm', 'ai-blocks-tiny', cpu.engine]);
-    for (let index = 1; index < progress.length; index += 1) expect(progress[index]?.fraction).toBeGreaterThanOrEqual(progress[index - 1]?.fraction ?? 0);
+    for (let index = 1; index < progress.length; index += 1)
+      expect(progress[index]?.fraction).toBeGreaterThanOrEqual(progress[index - 1]?.fraction ?? 0);
     expect(progress.at(-1)).toEqual({ fraction: 1, text: 'fallback ready' });
     const { outcome } = await collect(engine);
     expect(outcome).toMatchObject({ status: 'complete', text: 'abc' });
@@ -526,7 +633,10 @@ describe('fallback engine', () => {
   it('does not fall back when the load was aborted', async () => {
     const { engine: primary, last } = fakeWebLLM({ hangReload: true });
     let made = 0;
-    const engine = createFallbackEngine({ primary, fallback: () => (made += 1, scriptedEngine('wasm', 'cpu', []).engine) });
+    const engine = createFallbackEngine({
+      primary,
+      fallback: () => ((made += 1), scriptedEngine('wasm', 'cpu', []).engine),
+    });
     const controller = new AbortController();
     const loading = engine.load({ abortSignal: controller.signal });
     await vi.waitFor(() => {
@@ -538,10 +648,18 @@ describe('fallback engine', () => {
   });
 
   it('after a device lost mid-answer, the re-sent conversation goes to the fallback', async () => {
-    const { engine: primary } = fakeWebLLM({ reply: ['Hel', 'lo', ' there'], generateError: 'DeviceLostError: The WebGPU device was lost.', failAt: 2 });
+    const { engine: primary } = fakeWebLLM({
+      reply: ['Hel', 'lo', ' there'],
+      generateError: 'DeviceLostError: The WebGPU device was lost.',
+      failAt: 2,
+    });
     const cpu = scriptedEngine('wasm', 'ai-blocks-tiny', ['Hello', ' again']);
     const reasons: AiError[] = [];
-    const engine = createFallbackEngine({ primary, fallback: () => cpu.engine, onFallback: (reason) => reasons.push(reason) });
+    const engine = createFallbackEngine({
+      primary,
+      fallback: () => cpu.engine,
+      onFallback: (reason) => reasons.push(reason),
+    });
     const messages: ChatMessage[] = [
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: 'hello' },
@@ -558,7 +676,11 @@ describe('fallback engine', () => {
   });
 
   it('answers on the fallback at once when the device is lost before any output', async () => {
-    const { engine: primary } = fakeWebLLM({ reply: ['x'], generateError: webllmError('DeviceLostError', 'The WebGPU device was lost.'), failAt: 0 });
+    const { engine: primary } = fakeWebLLM({
+      reply: ['x'],
+      generateError: webllmError('DeviceLostError', 'The WebGPU device was lost.'),
+      failAt: 0,
+    });
     const cpu = scriptedEngine('wasm', 'ai-blocks-tiny', ['fine']);
     const engine = createFallbackEngine({ primary, fallback: () => cpu.engine });
     const { outcome } = await collect(engine);

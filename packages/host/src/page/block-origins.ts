@@ -17,7 +17,14 @@ export function parseOrigins(list: string): { origins: string[]; invalid: string
     } catch {
       url = undefined;
     }
-    const bare = url && (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
+    const bare =
+      url &&
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      !url.username &&
+      !url.password &&
+      url.pathname === '/' &&
+      !url.search &&
+      !url.hash;
     if (url && bare) origins.push(url.origin);
     else invalid.push(entry);
   }
@@ -37,7 +44,10 @@ function originOf(url: string): string | undefined {
 /** Refused block code: the message says which origin and how an operator allows it. */
 export class BlockOriginError extends Error {
   override readonly name = 'BlockOriginError';
-  constructor(readonly url: string, readonly allowed: readonly string[]) {
+  constructor(
+    readonly url: string,
+    readonly allowed: readonly string[],
+  ) {
     const origin = originOf(url) ?? url;
     super(
       `Blocks from ${origin} are not loaded: this host runs block code only from ${allowed.join(', ') || 'its own origin'}. ` +

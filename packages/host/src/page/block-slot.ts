@@ -20,7 +20,10 @@ export interface BlockSlotOptions {
   mode: () => HostMode;
   log: MessageLog;
   /** Answers a service-module call (the host page forwards it to its server). */
-  callService: (method: string, payload: unknown) => Promise<{ data?: unknown; errors?: { code: string; message: string }[] }>;
+  callService: (
+    method: string,
+    payload: unknown,
+  ) => Promise<{ data?: unknown; errors?: { code: string; message: string }[] }>;
   /** Whether to offer the service module at all (not when the host's server has no AI service). */
   offerService?: boolean;
   onWrite?: () => void;
@@ -67,25 +70,40 @@ export class BlockSlot {
       readonly: this.isReadonly(),
       callbacks: callbacks as never,
     });
-    const service = (method: string) => async ({ data }: { data?: unknown }) => {
-      if (options.mode().hubPreview) {
-        return { errors: [{ code: 'FORBIDDEN', message: 'External service calls are unavailable in the hub preview.' }] };
-      }
-      return options.callService(method, data);
-    };
-    this.serviceHandler = options.offerService === false ? undefined : new ServiceEmbedderHandler({
-      element: this.wrapper,
-      callbacks: { openaiCompleteChat: service('openaiCompleteChat'), openaiCreateImage: service('openaiCreateImage') },
-    });
+    const service =
+      (method: string) =>
+      async ({ data }: { data?: unknown }) => {
+        if (options.mode().hubPreview) {
+          return {
+            errors: [{ code: 'FORBIDDEN', message: 'External service calls are unavailable in the hub preview.' }],
+          };
+        }
+        return options.callService(method, data);
+      };
+    this.serviceHandler =
+      options.offerService === false
+        ? undefined
+        : new ServiceEmbedderHandler({
+            element: this.wrapper,
+            callbacks: {
+              openaiCompleteChat: service('openaiCompleteChat'),
+              openaiCreateImage: service('openaiCreateImage'),
+            },
+          });
     // A block detached and attached again (moved, re-rendered) builds a new graph module, which
     // says init again; Block Protocol core 0.1.3's embedder then throws "Already initialized"
     // after answering. Let it answer a second init like the first.
-    this.wrapper.addEventListener('blockprotocolmessage', (event) => {
-      const detail = (event as CustomEvent<{ source?: string; module?: string; messageName?: string } | undefined>).detail;
-      if (detail?.source !== 'block' || detail.module !== 'core' || detail.messageName !== 'init') return;
-      const core = (this.graphHandler as unknown as { coreHandler?: { hasInitialized?: boolean } }).coreHandler;
-      if (core) core.hasInitialized = false;
-    }, { capture: true });
+    this.wrapper.addEventListener(
+      'blockprotocolmessage',
+      (event) => {
+        const detail = (event as CustomEvent<{ source?: string; module?: string; messageName?: string } | undefined>)
+          .detail;
+        if (detail?.source !== 'block' || detail.module !== 'core' || detail.messageName !== 'init') return;
+        const core = (this.graphHandler as unknown as { coreHandler?: { hasInitialized?: boolean } }).coreHandler;
+        if (core) core.hasInitialized = false;
+      },
+      { capture: true },
+    );
     this.element = document.createElement(options.tagName);
     this.element.graph = { blockEntitySubgraph: this.subgraph(), readonly: this.isReadonly() };
     this.wrapper.append(this.element);
@@ -112,6 +130,8 @@ export class BlockSlot {
   }
 
   private subgraph() {
-    return this.options.store.subgraph([this.options.blockEntityId], undefined, { temporal: this.options.mode().temporal });
+    return this.options.store.subgraph([this.options.blockEntityId], undefined, {
+      temporal: this.options.mode().temporal,
+    });
   }
 }

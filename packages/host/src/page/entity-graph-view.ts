@@ -19,12 +19,28 @@ export function renderEntityGraph(entities: Entity[]): TemplateResult {
   const position = new Map(
     nodes.map((entity, index) => {
       const angle = (index / Math.max(nodes.length, 1)) * 2 * Math.PI - Math.PI / 2;
-      return [entity.metadata.recordId.entityId, { x: size / 2 + radius * Math.cos(angle), y: size / 2 + radius * Math.sin(angle) }];
+      return [
+        entity.metadata.recordId.entityId,
+        { x: size / 2 + radius * Math.cos(angle), y: size / 2 + radius * Math.sin(angle) },
+      ];
     }),
   );
-  return html`<svg class="entity-graph" viewBox="0 0 ${size} ${size}" role="img" aria-label="Graph of ${nodes.length} entities and ${links.length} links">
+  return html`<svg
+    class="entity-graph"
+    viewBox="0 0 ${size} ${size}"
+    role="img"
+    aria-label="Graph of ${nodes.length} entities and ${links.length} links"
+  >
     <defs>
-      <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+      <marker
+        id="arrow"
+        viewBox="0 0 10 10"
+        refX="9"
+        refY="5"
+        markerWidth="6"
+        markerHeight="6"
+        orient="auto-start-reverse"
+      >
         <path d="M0,0 L10,5 L0,10 z" fill="currentColor"></path>
       </marker>
     </defs>

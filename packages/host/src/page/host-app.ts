@@ -52,7 +52,10 @@ export function configFromUrl(url: URL): HostConfig {
 export function previewProperties(name: BlockName): Record<string, unknown> {
   const metadata = BLOCK_METADATA[name];
   const variant = metadata.variants[0];
-  return variant?.examples[0] ?? (Object.keys(variant?.properties ?? {}).length ? (variant?.properties ?? {}) : (metadata.examples[0] ?? {}));
+  return (
+    variant?.examples[0] ??
+    (Object.keys(variant?.properties ?? {}).length ? (variant?.properties ?? {}) : (metadata.examples[0] ?? {}))
+  );
 }
 
 /**
@@ -66,7 +69,9 @@ export class AiBlocksHostApp extends LitElement {
       display: grid;
       grid-template-columns: minmax(0, 1fr) minmax(18rem, 26rem);
       gap: 1.5rem;
-      font: 15px/1.5 system-ui, sans-serif;
+      font:
+        15px/1.5 system-ui,
+        sans-serif;
       color: #1d1d28;
     }
     header {
@@ -76,21 +81,73 @@ export class AiBlocksHostApp extends LitElement {
       gap: 1rem;
       align-items: center;
     }
-    h1 { font-size: 1.4rem; margin: 0 1rem 0 0; }
-    .block-section { border: 1px solid #d5d5e0; border-radius: 10px; padding: 1rem; margin-bottom: 1rem; background: #fff; }
-    .block-section h2 { font-size: 0.85rem; text-transform: uppercase; letter-spacing: 0.05em; color: #5a5a70; margin: 0 0 0.5rem; }
-    aside { font-size: 13px; }
-    aside section { margin-bottom: 1.25rem; }
-    aside h2 { font-size: 1rem; margin: 0 0 0.5rem; }
-    .entity { border-top: 1px solid #e4e4ec; padding: 0.4rem 0; }
-    .entity dl { margin: 0.2rem 0 0; display: grid; grid-template-columns: auto 1fr; gap: 0 0.5rem; }
-    .entity dt { color: #5a5a70; overflow-wrap: anywhere; }
-    .entity dd { margin: 0; overflow-wrap: anywhere; }
-    .log { max-height: 18rem; overflow: auto; font-family: ui-monospace, monospace; font-size: 12px; }
-    .log .failed { color: #b3261e; }
-    .entity-graph { width: 100%; max-width: 360px; color: #6a6a80; }
-    .error { color: #b3261e; }
-    button, label { font: inherit; }
+    h1 {
+      font-size: 1.4rem;
+      margin: 0 1rem 0 0;
+    }
+    .block-section {
+      border: 1px solid #d5d5e0;
+      border-radius: 10px;
+      padding: 1rem;
+      margin-bottom: 1rem;
+      background: #fff;
+    }
+    .block-section h2 {
+      font-size: 0.85rem;
+      text-transform: uppercase;
+      letter-spacing: 0.05em;
+      color: #5a5a70;
+      margin: 0 0 0.5rem;
+    }
+    aside {
+      font-size: 13px;
+    }
+    aside section {
+      margin-bottom: 1.25rem;
+    }
+    aside h2 {
+      font-size: 1rem;
+      margin: 0 0 0.5rem;
+    }
+    .entity {
+      border-top: 1px solid #e4e4ec;
+      padding: 0.4rem 0;
+    }
+    .entity dl {
+      margin: 0.2rem 0 0;
+      display: grid;
+      grid-template-columns: auto 1fr;
+      gap: 0 0.5rem;
+    }
+    .entity dt {
+      color: #5a5a70;
+      overflow-wrap: anywhere;
+    }
+    .entity dd {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    .log {
+      max-height: 18rem;
+      overflow: auto;
+      font-family: ui-monospace, monospace;
+      font-size: 12px;
+    }
+    .log .failed {
+      color: #b3261e;
+    }
+    .entity-graph {
+      width: 100%;
+      max-width: 360px;
+      color: #6a6a80;
+    }
+    .error {
+      color: #b3261e;
+    }
+    button,
+    label {
+      font: inherit;
+    }
   `;
 
   static override properties = {
@@ -168,7 +225,9 @@ export class AiBlocksHostApp extends LitElement {
             log: this.log,
             callService: (method, payload) => this.callService(method, payload),
             offerService,
-            onWrite: () => { this.revision += 1; },
+            onWrite: () => {
+              this.revision += 1;
+            },
             faults: () => this.config.faults,
           }),
         );
@@ -226,10 +285,39 @@ export class AiBlocksHostApp extends LitElement {
     return html`
       <header>
         <h1>AI Blocks host</h1>
-        <label><input type="checkbox" .checked=${this.mode.readonly} @change=${(event: Event) => { this.navigate({ readonly: (event.target as HTMLInputElement).checked }); }} /> Read-only</label>
-        <label><input type="checkbox" .checked=${this.mode.hubPreview} @change=${(event: Event) => { this.navigate({ preview: (event.target as HTMLInputElement).checked }); }} /> Hub preview</label>
-        <label><input type="checkbox" .checked=${this.mode.temporal} @change=${(event: Event) => { this.navigate({ temporal: (event.target as HTMLInputElement).checked }); }} /> Temporal subgraphs (like HASH)</label>
-        <button type="button" @click=${() => void this.resetStore()} ?disabled=${this.mode.hubPreview}>Reset store</button>
+        <label
+          ><input
+            type="checkbox"
+            .checked=${this.mode.readonly}
+            @change=${(event: Event) => {
+              this.navigate({ readonly: (event.target as HTMLInputElement).checked });
+            }}
+          />
+          Read-only</label
+        >
+        <label
+          ><input
+            type="checkbox"
+            .checked=${this.mode.hubPreview}
+            @change=${(event: Event) => {
+              this.navigate({ preview: (event.target as HTMLInputElement).checked });
+            }}
+          />
+          Hub preview</label
+        >
+        <label
+          ><input
+            type="checkbox"
+            .checked=${this.mode.temporal}
+            @change=${(event: Event) => {
+              this.navigate({ temporal: (event.target as HTMLInputElement).checked });
+            }}
+          />
+          Temporal subgraphs (like HASH)</label
+        >
+        <button type="button" @click=${() => void this.resetStore()} ?disabled=${this.mode.hubPreview}>
+          Reset store
+        </button>
         <span class="counters" data-writes=${this.log.writeRequests} data-service-calls=${this.log.serviceRequests}>
           ${this.log.writeRequests} write requests · ${this.log.serviceRequests} service calls
         </span>
@@ -237,10 +325,11 @@ export class AiBlocksHostApp extends LitElement {
       <main>
         ${this.status ? html`<p class="error" role="status">${this.status}</p>` : nothing}
         ${[...this.slots.entries()].map(
-          ([name, slot]) => html`<section class="block-section" aria-label=${BLOCK_METADATA[name].displayName}>
-            <h2>${BLOCK_METADATA[name].displayName}</h2>
-            ${slot.wrapper}
-          </section>`,
+          ([name, slot]) =>
+            html`<section class="block-section" aria-label=${BLOCK_METADATA[name].displayName}>
+              <h2>${BLOCK_METADATA[name].displayName}</h2>
+              ${slot.wrapper}
+            </section>`,
         )}
       </main>
       <aside aria-label="What the blocks persisted">
@@ -251,21 +340,32 @@ export class AiBlocksHostApp extends LitElement {
         <section>
           <h2>Entities (${entities.length})</h2>
           ${entities.map(
-            (entity) => html`<div class="entity" data-entity-id=${entity.metadata.recordId.entityId}>
-              <strong>${typeLabel(entity.metadata.entityTypeId)}</strong> <code>${entity.metadata.recordId.entityId}</code>
-              ${entity.linkData ? html`<div>${entity.linkData.leftEntityId} → ${entity.linkData.rightEntityId}</div>` : nothing}
-              <dl>
-                ${Object.entries(entity.properties).map(([key, value]) => html`<dt>${key.replace(/^.*\/([^/]+)\/$/, '$1')}</dt><dd>${displayValue(value)}</dd>`)}
-              </dl>
-            </div>`,
+            (entity) =>
+              html`<div class="entity" data-entity-id=${entity.metadata.recordId.entityId}>
+                <strong>${typeLabel(entity.metadata.entityTypeId)}</strong>
+                <code>${entity.metadata.recordId.entityId}</code>
+                ${entity.linkData ? html`<div>${entity.linkData.leftEntityId} → ${entity.linkData.rightEntityId}</div>` : nothing}
+                <dl>
+                  ${Object.entries(entity.properties).map(
+                    ([key, value]) =>
+                      html`<dt>${key.replace(/^.*\/([^/]+)\/$/, '$1')}</dt>
+                        <dd>${displayValue(value)}</dd>`,
+                  )}
+                </dl>
+              </div>`,
           )}
         </section>
         <section>
           <h2>Block Protocol messages (${this.log.entries.length})</h2>
           <ol class="log" aria-live="off">
-            ${this.log.entries.slice(-200).map(
-              (entry) => html`<li class=${entry.failed ? 'failed' : ''}>${entry.block} ${entry.source === 'block' ? '→' : '←'} ${entry.module}.${entry.messageName}</li>`,
-            )}
+            ${this.log.entries
+              .slice(-200)
+              .map(
+                (entry) =>
+                  html`<li class=${entry.failed ? 'failed' : ''}>
+                    ${entry.block} ${entry.source === 'block' ? '→' : '←'} ${entry.module}.${entry.messageName}
+                  </li>`,
+              )}
           </ol>
         </section>
       </aside>

@@ -4,16 +4,26 @@ const DB_VERSION = 1;
 
 function request<T>(operation: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
-    operation.onsuccess = () => { resolve(operation.result); };
-    operation.onerror = () => { reject(operation.error ?? new Error('IndexedDB request failed')); };
+    operation.onsuccess = () => {
+      resolve(operation.result);
+    };
+    operation.onerror = () => {
+      reject(operation.error ?? new Error('IndexedDB request failed'));
+    };
   });
 }
 
 function done(transaction: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
-    transaction.oncomplete = () => { resolve(); };
-    transaction.onerror = () => { reject(transaction.error ?? new Error('IndexedDB transaction failed')); };
-    transaction.onabort = () => { reject(transaction.error ?? new Error('IndexedDB transaction aborted')); };
+    transaction.oncomplete = () => {
+      resolve();
+    };
+    transaction.onerror = () => {
+      reject(transaction.error ?? new Error('IndexedDB transaction failed'));
+    };
+    transaction.onabort = () => {
+      reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
+    };
   });
 }
 
@@ -36,10 +46,14 @@ export async function openIndexedDbPersistence(name = 'ai-blocks-host'): Promise
       const transaction = db.transaction(['entities', 'files'], 'readonly');
       const entities = (await request(transaction.objectStore('entities').getAll())) as StoredEntity[];
       const fileStore = transaction.objectStore('files');
-      const [keys, blobs] = await Promise.all([request(fileStore.getAllKeys()), request(fileStore.getAll() as IDBRequest<Blob[]>)]);
+      const [keys, blobs] = await Promise.all([
+        request(fileStore.getAllKeys()),
+        request(fileStore.getAll() as IDBRequest<Blob[]>),
+      ]);
       return { entities, files: keys.map((key, index) => ({ entityId: key as string, blob: blobs[index] as Blob })) };
     },
-    putEntity: (record) => write('entities', (objects) => objects.put(record, record.entity.metadata.recordId.entityId)),
+    putEntity: (record) =>
+      write('entities', (objects) => objects.put(record, record.entity.metadata.recordId.entityId)),
     deleteEntity: async (entityId) => {
       await write('entities', (objects) => objects.delete(entityId));
       await write('files', (objects) => objects.delete(entityId));

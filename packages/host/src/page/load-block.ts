@@ -8,14 +8,20 @@ export interface LoadedBlock {
 }
 
 export interface LoadBlockOptions {
-  /** Origins block code may come from; default: the page's own and those the server listed ({@link pageBlockOrigins}). */
+  /**
+   * Origins block code may come from; default: the page's own and those the server listed ({@link pageBlockOrigins}).
+   */
   allowedOrigins?: readonly string[];
   fetch?: typeof fetch;
 }
 
-/** The page's own origin plus the origins the host server put in the page's `<meta name="ai-blocks-allowed-block-origins">`. */
+/**
+ * The page's own origin plus the origins the host server put in the page's `<meta
+ * name="ai-blocks-allowed-block-origins">`.
+ */
 export function pageBlockOrigins(): string[] {
-  const listed = document.head.querySelector<HTMLMetaElement>(`meta[name="${ALLOWED_BLOCK_ORIGINS_META}"]`)?.content ?? '';
+  const listed =
+    document.head.querySelector<HTMLMetaElement>(`meta[name="${ALLOWED_BLOCK_ORIGINS_META}"]`)?.content ?? '';
   return [location.origin, ...parseOrigins(listed).origins];
 }
 

@@ -29,7 +29,9 @@ export class MessageLog extends EventTarget {
 
   /** Write requests blocks sent (answered or refused). */
   get writeRequests(): number {
-    return this.entries.filter((entry) => entry.source === 'block' && entry.module === 'graph' && WRITE_MESSAGES.has(entry.messageName)).length;
+    return this.entries.filter(
+      (entry) => entry.source === 'block' && entry.module === 'graph' && WRITE_MESSAGES.has(entry.messageName),
+    ).length;
   }
 
   /** Service-module requests blocks sent. */

@@ -19,7 +19,10 @@ export interface HostServerOptions {
    * AI_BLOCKS_ALLOWED_BLOCK_ORIGINS. The page learns them from a `<meta>` tag in index.html.
    */
   allowedBlockOrigins?: readonly string[];
-  /** `Host` values to answer besides this machine's addresses (`name` or `name:port`); defaults to AI_BLOCKS_ALLOWED_HOSTS. */
+  /**
+   * `Host` values to answer besides this machine's addresses (`name` or `name:port`); defaults to
+   * AI_BLOCKS_ALLOWED_HOSTS.
+   */
   allowedHosts?: readonly string[];
   /** Largest request body accepted, in bytes. Default 1 MB. */
   maxBodyBytes?: number;
@@ -34,7 +37,10 @@ export interface RunningHostServer {
 
 /** A request the server refuses, with the status it answers. */
 class HttpRefusal extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -54,7 +60,11 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
 }
 
 function sendText(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers });
+  response.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -76,10 +86,16 @@ const ignore = () => {};
  */
 export function startHostServer(options: HostServerOptions): Promise<RunningHostServer> {
   const service = options.service ?? serviceConfigFromEnv(process.env);
-  const warn = options.warn ?? ((line: string) => { console.warn(line); });
+  const warn =
+    options.warn ??
+    ((line: string) => {
+      console.warn(line);
+    });
   const configuredOrigins = parseOrigins(process.env['AI_BLOCKS_ALLOWED_BLOCK_ORIGINS'] ?? '');
   if (!options.allowedBlockOrigins && configuredOrigins.invalid.length) {
-    warn(`AI_BLOCKS_ALLOWED_BLOCK_ORIGINS: ignored ${configuredOrigins.invalid.join(', ')} (each entry must be an http(s) origin such as https://blocks.example.com)`);
+    warn(
+      `AI_BLOCKS_ALLOWED_BLOCK_ORIGINS: ignored ${configuredOrigins.invalid.join(', ')} (each entry must be an http(s) origin such as https://blocks.example.com)`,
+    );
   }
   const blockOrigins = options.allowedBlockOrigins ?? configuredOrigins.origins;
   const extraHosts = options.allowedHosts ?? (process.env['AI_BLOCKS_ALLOWED_HOSTS'] ?? '').split(',');
@@ -90,7 +106,11 @@ export function startHostServer(options: HostServerOptions): Promise<RunningHost
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const host = matchHost(request.headers, allowedHosts);
     if (!host) {
-      sendText(response, 421, 'This server answers only requests addressed to this machine (check the Host header, or AI_BLOCKS_ALLOWED_HOSTS).');
+      sendText(
+        response,
+        421,
+        'This server answers only requests addressed to this machine (check the Host header, or AI_BLOCKS_ALLOWED_HOSTS).',
+      );
       return;
     }
     const ownOrigin = `http://${host}`;
@@ -119,7 +139,13 @@ export function startHostServer(options: HostServerOptions): Promise<RunningHost
       try {
         payload = JSON.parse(await readBody(request, bodyLimit));
       } catch (error) {
-        if (error instanceof HttpRefusal) sendServiceError(response, error.status, 'INVALID_INPUT', `The request body is larger than ${bodyLimit} bytes.`);
+        if (error instanceof HttpRefusal)
+          sendServiceError(
+            response,
+            error.status,
+            'INVALID_INPUT',
+            `The request body is larger than ${bodyLimit} bytes.`,
+          );
         else sendServiceError(response, 400, 'INVALID_INPUT', 'The request body is not JSON.');
         return;
       }
@@ -134,15 +160,21 @@ export function startHostServer(options: HostServerOptions): Promise<RunningHost
     }
     if (url.pathname.startsWith('/types/')) {
       // Type schemas built for a base URL on this host resolve here (`host` is an allowed value, not the raw header).
-      const schema = allTypeSchemas(`${ownOrigin}/types/`).find((candidate) => new URL(candidate.$id).pathname === url.pathname);
-      response.writeHead(schema ? 200 : 404, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      const schema = allTypeSchemas(`${ownOrigin}/types/`).find(
+        (candidate) => new URL(candidate.$id).pathname === url.pathname,
+      );
+      response.writeHead(schema ? 200 : 404, {
+        'content-type': 'application/json',
+        'access-control-allow-origin': '*',
+      });
       response.end(method === 'HEAD' ? undefined : JSON.stringify(schema ?? { error: 'no such type' }));
       return;
     }
     const isPage = url.pathname === '/' || url.pathname === '/index.html';
-    const path = url.pathname.startsWith('/blocks/') || url.pathname.startsWith('/runtime-assets/')
-      ? safeJoin(options.distDir, url.pathname)
-      : safeJoin(join(options.distDir, 'host'), isPage ? '/index.html' : url.pathname);
+    const path =
+      url.pathname.startsWith('/blocks/') || url.pathname.startsWith('/runtime-assets/')
+        ? safeJoin(options.distDir, url.pathname)
+        : safeJoin(join(options.distDir, 'host'), isPage ? '/index.html' : url.pathname);
     const file = await readStatic(path);
     if (!file) {
       sendText(response, 404, 'Not found');
@@ -165,8 +197,12 @@ export function startHostServer(options: HostServerOptions): Promise<RunningHost
     response.on('error', ignore);
     handle(request, response).catch((error: unknown) => {
       const malformed = error instanceof URIError || error instanceof TypeError;
-      if (!malformed) warn(`host server: ${request.method ?? '?'} request failed: ${error instanceof Error ? error.name : 'error'}`);
-      if (!response.headersSent) sendText(response, malformed ? 400 : 500, malformed ? 'Bad request' : 'Internal error', { connection: 'close' });
+      if (!malformed)
+        warn(`host server: ${request.method ?? '?'} request failed: ${error instanceof Error ? error.name : 'error'}`);
+      if (!response.headersSent)
+        sendText(response, malformed ? 400 : 500, malformed ? 'Bad request' : 'Internal error', {
+          connection: 'close',
+        });
       else response.destroy();
     });
   });
@@ -186,7 +222,9 @@ export function startHostServer(options: HostServerOptions): Promise<RunningHost
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();
-            server.close(() => { done(); });
+            server.close(() => {
+              done();
+            });
           }),
       });
     });

@@ -63,12 +63,21 @@ export type ServiceRefusal = { status: 403 | 415; message: string };
  */
 export function refuseServiceRequest(headers: IncomingHttpHeaders, ownOrigin: string): ServiceRefusal | undefined {
   const site = headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin') return { status: 403, message: 'The AI service proxy answers only the host page itself (this request came from another site).' };
+  if (site !== undefined && site !== 'same-origin')
+    return {
+      status: 403,
+      message: 'The AI service proxy answers only the host page itself (this request came from another site).',
+    };
   const origin = headers.origin;
-  if (origin !== undefined && origin !== ownOrigin) return { status: 403, message: 'The AI service proxy answers only the host page itself (this request came from another origin).' };
+  if (origin !== undefined && origin !== ownOrigin)
+    return {
+      status: 403,
+      message: 'The AI service proxy answers only the host page itself (this request came from another origin).',
+    };
   const contentType = headers['content-type'];
   const mediaType = typeof contentType === 'string' ? contentType.split(';')[0]?.trim().toLowerCase() : undefined;
-  if (mediaType !== 'application/json') return { status: 415, message: 'The AI service proxy accepts only content-type: application/json.' };
+  if (mediaType !== 'application/json')
+    return { status: 415, message: 'The AI service proxy accepts only content-type: application/json.' };
   return undefined;
 }
 

@@ -31,7 +31,8 @@ export interface ServiceProxyConfig {
   log?: (line: string) => void;
 }
 
-export type ServiceErrorCode = 'FORBIDDEN' | 'UNAUTHORIZED' | 'TOO_MANY_REQUESTS' | 'INVALID_INPUT' | 'NOT_IMPLEMENTED' | 'INTERNAL_ERROR';
+export type ServiceErrorCode =
+  'FORBIDDEN' | 'UNAUTHORIZED' | 'TOO_MANY_REQUESTS' | 'INVALID_INPUT' | 'NOT_IMPLEMENTED' | 'INTERNAL_ERROR';
 
 export interface ServiceResult {
   data?: unknown;
@@ -40,10 +41,22 @@ export interface ServiceResult {
 
 export const DEFAULT_MAX_TOKENS = 4096;
 export const DEFAULT_MAX_IMAGES = 4;
-export const DEFAULT_IMAGE_SIZES = ['256x256', '512x512', '1024x1024', '1792x1024', '1024x1792', '1536x1024', '1024x1536', 'auto'] as const;
+export const DEFAULT_IMAGE_SIZES = [
+  '256x256',
+  '512x512',
+  '1024x1024',
+  '1792x1024',
+  '1024x1792',
+  '1536x1024',
+  '1024x1536',
+  'auto',
+] as const;
 
 const list = (value: string | undefined): string[] | undefined => {
-  const items = value?.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   return items?.length ? items : undefined;
 };
 
@@ -103,14 +116,23 @@ const imagePayloadSchema = z.object({
 });
 
 /** The model a call gets: allow-listed names pass, anything else gets the server's choice. */
-function boundModel(requested: string | undefined, configured: string | undefined, allowed: readonly string[] | undefined): string | undefined {
-  if (allowed?.length) return requested !== undefined && allowed.includes(requested) ? requested : (configured ?? allowed[0]);
+function boundModel(
+  requested: string | undefined,
+  configured: string | undefined,
+  allowed: readonly string[] | undefined,
+): string | undefined {
+  if (allowed?.length)
+    return requested !== undefined && allowed.includes(requested) ? requested : (configured ?? allowed[0]);
   return configured ?? requested;
 }
 
 type Built = { path: string; body: Record<string, unknown> } | { error: string };
 
-function buildRequest(method: 'openaiCompleteChat' | 'openaiCreateImage', payload: unknown, config: ServiceProxyConfig): Built {
+function buildRequest(
+  method: 'openaiCompleteChat' | 'openaiCreateImage',
+  payload: unknown,
+  config: ServiceProxyConfig,
+): Built {
   const invalid = (error: z.ZodError) => {
     const issue = error.issues[0];
     return { error: `${method}: ${issue?.path.join('.') || 'payload'} — ${issue?.message ?? 'invalid'}` };
@@ -119,7 +141,11 @@ function buildRequest(method: 'openaiCompleteChat' | 'openaiCreateImage', payloa
     const parsed = chatPayloadSchema.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error);
     const cap = config.maxTokens ?? DEFAULT_MAX_TOKENS;
-    const body: Record<string, unknown> = { ...parsed.data, max_tokens: Math.min(parsed.data.max_tokens ?? cap, cap), stream: false };
+    const body: Record<string, unknown> = {
+      ...parsed.data,
+      max_tokens: Math.min(parsed.data.max_tokens ?? cap, cap),
+      stream: false,
+    };
     const model = boundModel(parsed.data.model, config.chatModel, config.allowedChatModels);
     if (model === undefined) delete body['model'];
     else body['model'] = model;
@@ -128,8 +154,12 @@ function buildRequest(method: 'openaiCompleteChat' | 'openaiCreateImage', payloa
   const parsed = imagePayloadSchema.safeParse(payload);
   if (!parsed.success) return invalid(parsed.error);
   const sizes = config.imageSizes ?? DEFAULT_IMAGE_SIZES;
-  if (parsed.data.size !== undefined && !sizes.includes(parsed.data.size)) return { error: `${method}: size must be one of ${sizes.join(', ')}` };
-  const body: Record<string, unknown> = { ...parsed.data, n: Math.min(parsed.data.n ?? 1, config.maxImages ?? DEFAULT_MAX_IMAGES) };
+  if (parsed.data.size !== undefined && !sizes.includes(parsed.data.size))
+    return { error: `${method}: size must be one of ${sizes.join(', ')}` };
+  const body: Record<string, unknown> = {
+    ...parsed.data,
+    n: Math.min(parsed.data.n ?? 1, config.maxImages ?? DEFAULT_MAX_IMAGES),
+  };
   const model = boundModel(parsed.data.model, config.imageModel, config.allowedImageModels);
   if (model === undefined) delete body['model'];
   else body['model'] = model;
@@ -140,17 +170,31 @@ function buildRequest(method: 'openaiCompleteChat' | 'openaiCreateImage', payloa
 const KNOWN_VENDOR_CODES: Record<string, string> = {
   content_policy_violation: 'The AI service’s safety system refused this prompt.',
   context_length_exceeded: 'The conversation is too long for the AI service’s model.',
-  model_not_found: 'The AI service does not have the requested model; the server’s AI_BLOCKS_OPENAI_MODEL may need setting.',
+  model_not_found:
+    'The AI service does not have the requested model; the server’s AI_BLOCKS_OPENAI_MODEL may need setting.',
   insufficient_quota: 'The host’s AI service account has no quota left.',
 };
 
 /** A fixed, user-actionable answer for an upstream HTTP status. */
 function upstreamError(status: number, vendorCode: string | undefined): { code: ServiceErrorCode; message: string } {
-  const known = vendorCode !== undefined && Object.hasOwn(KNOWN_VENDOR_CODES, vendorCode) ? KNOWN_VENDOR_CODES[vendorCode] : undefined;
-  if (status === 401) return { code: 'FORBIDDEN', message: 'The AI service refused the host’s API key (HTTP 401): check AI_BLOCKS_OPENAI_API_KEY on the server.' };
-  if (status === 403) return { code: 'UNAUTHORIZED', message: known ?? 'The AI service refused this request (HTTP 403).' };
-  if (status === 429) return { code: 'TOO_MANY_REQUESTS', message: known ?? 'The AI service is rate-limiting the host (HTTP 429); try again in a moment.' };
-  if (status === 400 || status === 404 || status === 422) return { code: 'INVALID_INPUT', message: known ?? `The AI service rejected the request (HTTP ${status}).` };
+  const known =
+    vendorCode !== undefined && Object.hasOwn(KNOWN_VENDOR_CODES, vendorCode)
+      ? KNOWN_VENDOR_CODES[vendorCode]
+      : undefined;
+  if (status === 401)
+    return {
+      code: 'FORBIDDEN',
+      message: 'The AI service refused the host’s API key (HTTP 401): check AI_BLOCKS_OPENAI_API_KEY on the server.',
+    };
+  if (status === 403)
+    return { code: 'UNAUTHORIZED', message: known ?? 'The AI service refused this request (HTTP 403).' };
+  if (status === 429)
+    return {
+      code: 'TOO_MANY_REQUESTS',
+      message: known ?? 'The AI service is rate-limiting the host (HTTP 429); try again in a moment.',
+    };
+  if (status === 400 || status === 404 || status === 422)
+    return { code: 'INVALID_INPUT', message: known ?? `The AI service rejected the request (HTTP ${status}).` };
   return { code: 'INTERNAL_ERROR', message: `The AI service failed (HTTP ${status}); try again later.` };
 }
 
@@ -166,15 +210,25 @@ function redact(text: string, config: ServiceProxyConfig): string {
 }
 
 /** Handles one service call; never throws. */
-export async function callService(method: string, payload: unknown, config: ServiceProxyConfig): Promise<ServiceResult> {
+export async function callService(
+  method: string,
+  payload: unknown,
+  config: ServiceProxyConfig,
+): Promise<ServiceResult> {
   if (method !== 'openaiCompleteChat' && method !== 'openaiCreateImage') {
-    return { errors: [{ code: 'NOT_IMPLEMENTED', message: 'The host offers only openaiCompleteChat and openaiCreateImage.' }] };
+    return {
+      errors: [{ code: 'NOT_IMPLEMENTED', message: 'The host offers only openaiCompleteChat and openaiCreateImage.' }],
+    };
   }
   if (!config.baseUrl) return { errors: [{ code: 'FORBIDDEN', message: NOT_CONFIGURED_MESSAGE }] };
   if (!isRecord(payload)) return { errors: [{ code: 'INVALID_INPUT', message: `${method} needs an object payload` }] };
   const built = buildRequest(method, payload, config);
   if ('error' in built) return { errors: [{ code: 'INVALID_INPUT', message: built.error }] };
-  const log = config.log ?? ((line: string) => { console.warn(line); });
+  const log =
+    config.log ??
+    ((line: string) => {
+      console.warn(line);
+    });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (config.apiKey) headers['authorization'] = `Bearer ${config.apiKey}`;
   try {
@@ -200,14 +254,28 @@ export async function callService(method: string, payload: unknown, config: Serv
     }
     if (json === undefined) {
       log(`AI service ${method} answered HTTP ${response.status} with a body that is not JSON`);
-      return { errors: [{ code: 'INTERNAL_ERROR', message: 'The AI service answered with something that is not JSON.' }] };
+      return {
+        errors: [{ code: 'INTERNAL_ERROR', message: 'The AI service answered with something that is not JSON.' }],
+      };
     }
     return { data: json };
   } catch (error) {
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    log(redact(`AI service ${method} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, config));
+    log(
+      redact(
+        `AI service ${method} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        config,
+      ),
+    );
     return {
-      errors: [{ code: 'INTERNAL_ERROR', message: timedOut ? 'The AI service did not answer in time.' : 'Could not reach the AI service; check AI_BLOCKS_OPENAI_BASE_URL on the server.' }],
+      errors: [
+        {
+          code: 'INTERNAL_ERROR',
+          message: timedOut
+            ? 'The AI service did not answer in time.'
+            : 'Could not reach the AI service; check AI_BLOCKS_OPENAI_BASE_URL on the server.',
+        },
+      ],
     };
   }
 }

@@ -16,15 +16,28 @@ interface OutwardEdge {
  * the vertex, and re-adds every link's edges once per entity: with a chat of 500 messages (1,000
  * links on the block entity) one call took seconds. A Node test checks the two are deep-equal.
  */
-export function buildEntitySubgraph(entities: readonly Entity[], roots: readonly EntityRecordId[], depths: GraphResolveDepths): Subgraph<EntityRootType> {
+export function buildEntitySubgraph(
+  entities: readonly Entity[],
+  roots: readonly EntityRecordId[],
+  depths: GraphResolveDepths,
+): Subgraph<EntityRootType> {
   const vertices: Record<string, Record<string, { kind: 'entity'; inner: Entity }>> = {};
   for (const entity of entities) {
     const entityId = entity.metadata.recordId.entityId;
     if (entityId in vertices) throw new Error(`Encountered multiple entities with entityId ${entityId}`);
     vertices[entityId] = { [EPOCH]: { kind: 'entity', inner: entity } };
   }
-  const missing = roots.filter((root) => !entities.some((entity) => entity.metadata.recordId.entityId === root.entityId && entity.metadata.recordId.editionId === root.editionId));
-  if (missing.length > 0) throw new Error(`Elements associated with these root RecordId(s) were not present in data: ${missing.map((root) => JSON.stringify(root)).join(', ')}`);
+  const missing = roots.filter(
+    (root) =>
+      !entities.some(
+        (entity) =>
+          entity.metadata.recordId.entityId === root.entityId && entity.metadata.recordId.editionId === root.editionId,
+      ),
+  );
+  if (missing.length > 0)
+    throw new Error(
+      `Elements associated with these root RecordId(s) were not present in data: ${missing.map((root) => JSON.stringify(root)).join(', ')}`,
+    );
 
   const edges: Record<string, Record<string, OutwardEdge[]>> = {};
   const seen = new Set<string>();

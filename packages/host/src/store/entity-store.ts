@@ -1,4 +1,13 @@
-import type { Entity, EntityPropertiesObject, EntityRootType, GraphResolveDepths, LinkData, MultiFilter, MultiSort, Subgraph } from '@blockprotocol/graph';
+import type {
+  Entity,
+  EntityPropertiesObject,
+  EntityRootType,
+  GraphResolveDepths,
+  LinkData,
+  MultiFilter,
+  MultiSort,
+  Subgraph,
+} from '@blockprotocol/graph';
 import { buildSubgraph as buildTemporalSubgraph } from '@blockprotocol/graph/temporal/stdlib';
 import { buildEntitySubgraph } from './build-subgraph.js';
 import { queryEntities } from './query.js';
@@ -85,7 +94,12 @@ export class EntityStore {
   }
 
   /** Creates an entity with a fresh id; a link entity names both ends in `linkData`. */
-  async create(data: { entityTypeId: string; properties: EntityPropertiesObject; linkData?: LinkData; entityId?: string }): Promise<Entity> {
+  async create(data: {
+    entityTypeId: string;
+    properties: EntityPropertiesObject;
+    linkData?: LinkData;
+    entityId?: string;
+  }): Promise<Entity> {
     if (data.linkData) {
       for (const end of [data.linkData.leftEntityId, data.linkData.rightEntityId]) {
         if (!this.records.has(end)) throw new StoreError('INVALID_INPUT', `link end ${end} does not exist`);
@@ -95,7 +109,10 @@ export class EntityStore {
     if (this.records.has(entityId)) throw new StoreError('INVALID_INPUT', `entity ${entityId} exists`);
     const timestamp = this.now().toISOString();
     const entity: Entity = {
-      metadata: { recordId: { entityId, editionId: timestamp }, entityTypeId: data.entityTypeId as Entity['metadata']['entityTypeId'] },
+      metadata: {
+        recordId: { entityId, editionId: timestamp },
+        entityTypeId: data.entityTypeId as Entity['metadata']['entityTypeId'],
+      },
       properties: structuredClone(data.properties),
     };
     if (data.linkData) entity.linkData = { ...data.linkData };
@@ -106,12 +123,21 @@ export class EntityStore {
   }
 
   /** Replaces an entity's properties (Block Protocol updates overwrite; they do not merge). */
-  async update(data: { entityId: string; entityTypeId: string; properties: EntityPropertiesObject; leftToRightOrder?: number; rightToLeftOrder?: number }): Promise<Entity> {
+  async update(data: {
+    entityId: string;
+    entityTypeId: string;
+    properties: EntityPropertiesObject;
+    leftToRightOrder?: number;
+    rightToLeftOrder?: number;
+  }): Promise<Entity> {
     const record = this.records.get(data.entityId);
     if (!record) throw new StoreError('NOT_FOUND', `entity ${data.entityId} not found`);
     const timestamp = this.laterThan(record.updatedAt);
     const entity: Entity = {
-      metadata: { recordId: { entityId: data.entityId, editionId: timestamp }, entityTypeId: data.entityTypeId as Entity['metadata']['entityTypeId'] },
+      metadata: {
+        recordId: { entityId: data.entityId, editionId: timestamp },
+        entityTypeId: data.entityTypeId as Entity['metadata']['entityTypeId'],
+      },
       properties: structuredClone(data.properties),
     };
     if (record.entity.linkData) {
@@ -128,7 +154,14 @@ export class EntityStore {
   /** Deletes an entity and the links that touch it. */
   async delete(entityId: string): Promise<void> {
     if (!this.records.has(entityId)) throw new StoreError('NOT_FOUND', `entity ${entityId} not found`);
-    const doomed = [entityId, ...this.all().filter(({ entity }) => entity.linkData?.leftEntityId === entityId || entity.linkData?.rightEntityId === entityId).map(({ entity }) => entity.metadata.recordId.entityId)];
+    const doomed = [
+      entityId,
+      ...this.all()
+        .filter(
+          ({ entity }) => entity.linkData?.leftEntityId === entityId || entity.linkData?.rightEntityId === entityId,
+        )
+        .map(({ entity }) => entity.metadata.recordId.entityId),
+    ];
     for (const id of doomed) {
       this.records.delete(id);
       this.files.delete(id);
@@ -143,16 +176,32 @@ export class EntityStore {
   }
 
   query(multiFilter?: MultiFilter | null, multiSort?: MultiSort | null): Entity[] {
-    return queryEntities(this.all().map(({ entity }) => entity), multiFilter, multiSort);
+    return queryEntities(
+      this.all().map(({ entity }) => entity),
+      multiFilter,
+      multiSort,
+    );
   }
 
   /** A subgraph rooted at `rootIds`, with entities reachable through links within `resolveDepths`. */
-  subgraph(rootIds: string[], resolveDepths: GraphResolveDepths = DEEP_LINK_DEPTHS, options: { temporal?: boolean } = {}): Subgraph<EntityRootType> {
+  subgraph(
+    rootIds: string[],
+    resolveDepths: GraphResolveDepths = DEEP_LINK_DEPTHS,
+    options: { temporal?: boolean } = {},
+  ): Subgraph<EntityRootType> {
     const included = this.reachable(rootIds, resolveDepths);
-    const entities = [...included].map((id) => this.records.get(id)).filter((record): record is StoredEntity => record !== undefined);
-    const roots = rootIds.map((id) => this.records.get(id)?.entity.metadata.recordId).filter((recordId) => recordId !== undefined);
+    const entities = [...included]
+      .map((id) => this.records.get(id))
+      .filter((record): record is StoredEntity => record !== undefined);
+    const roots = rootIds
+      .map((id) => this.records.get(id)?.entity.metadata.recordId)
+      .filter((recordId) => recordId !== undefined);
     if (!options.temporal) {
-      return buildEntitySubgraph(entities.map(({ entity }) => entity), roots, resolveDepths);
+      return buildEntitySubgraph(
+        entities.map(({ entity }) => entity),
+        roots,
+        resolveDepths,
+      );
     }
     const now = this.now().toISOString();
     const temporalEntities = entities.map(({ entity, updatedAt }) => ({
@@ -160,16 +209,28 @@ export class EntityStore {
       metadata: {
         ...entity.metadata,
         temporalVersioning: {
-          transactionTime: { start: { kind: 'inclusive' as const, limit: updatedAt }, end: { kind: 'unbounded' as const } },
-          decisionTime: { start: { kind: 'inclusive' as const, limit: updatedAt }, end: { kind: 'unbounded' as const } },
+          transactionTime: {
+            start: { kind: 'inclusive' as const, limit: updatedAt },
+            end: { kind: 'unbounded' as const },
+          },
+          decisionTime: {
+            start: { kind: 'inclusive' as const, limit: updatedAt },
+            end: { kind: 'unbounded' as const },
+          },
         },
       },
     }));
     const axes = {
-      initial: { pinned: { axis: 'transactionTime' as const, timestamp: null }, variable: { axis: 'decisionTime' as const, interval: { start: null, end: null } } },
+      initial: {
+        pinned: { axis: 'transactionTime' as const, timestamp: null },
+        variable: { axis: 'decisionTime' as const, interval: { start: null, end: null } },
+      },
       resolved: {
         pinned: { axis: 'transactionTime' as const, timestamp: now },
-        variable: { axis: 'decisionTime' as const, interval: { start: { kind: 'unbounded' as const }, end: { kind: 'inclusive' as const, limit: now } } },
+        variable: {
+          axis: 'decisionTime' as const,
+          interval: { start: { kind: 'unbounded' as const }, end: { kind: 'inclusive' as const, limit: now } },
+        },
       },
     };
     const temporalRoots = roots.map((recordId) => {
@@ -192,10 +253,17 @@ export class EntityStore {
   }
 
   private reachable(rootIds: string[], resolveDepths: GraphResolveDepths): Set<string> {
-    const limit = Math.max(resolveDepths.hasLeftEntity.incoming, resolveDepths.hasLeftEntity.outgoing, resolveDepths.hasRightEntity.incoming, resolveDepths.hasRightEntity.outgoing);
+    const limit = Math.max(
+      resolveDepths.hasLeftEntity.incoming,
+      resolveDepths.hasLeftEntity.outgoing,
+      resolveDepths.hasRightEntity.incoming,
+      resolveDepths.hasRightEntity.outgoing,
+    );
     const included = new Set(rootIds.filter((id) => this.records.has(id)));
     let frontier = [...included];
-    const links = this.all().filter(({ entity }) => entity.linkData).map(({ entity }) => entity);
+    const links = this.all()
+      .filter(({ entity }) => entity.linkData)
+      .map(({ entity }) => entity);
     for (let step = 0; step < limit && frontier.length > 0; step += 1) {
       const next: string[] = [];
       for (const id of frontier) {
@@ -220,7 +288,8 @@ export class EntityStore {
 
   private newId(): string {
     this.counter += 1;
-    const random = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${this.counter}`;
+    const random =
+      typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${this.counter}`;
     return random;
   }
 

@@ -1,4 +1,11 @@
-import type { Entity, EntityRootType, GraphResolveDepths, MultiFilter, MultiSort, Subgraph } from '@blockprotocol/graph';
+import type {
+  Entity,
+  EntityRootType,
+  GraphResolveDepths,
+  MultiFilter,
+  MultiSort,
+  Subgraph,
+} from '@blockprotocol/graph';
 import { EntityStore, StoreError, depths as linkDepths } from './entity-store.js';
 
 const REMOTE_FILE_TYPE = 'https://blockprotocol.org/@blockprotocol/types/entity-type/remote-file/v/2';
@@ -17,7 +24,8 @@ export interface CallbackResult<T> {
 type Handler = (message: { data?: unknown }) => Promise<CallbackResult<unknown>>;
 
 /** The graph messages a block sends that a host can be told to answer badly. */
-export type GraphMethod = 'createEntity' | 'updateEntity' | 'deleteEntity' | 'getEntity' | 'queryEntities' | 'uploadFile';
+export type GraphMethod =
+  'createEntity' | 'updateEntity' | 'deleteEntity' | 'getEntity' | 'queryEntities' | 'uploadFile';
 
 /**
  * How queryEntities is answered, like hosts that implement it to different degrees:
@@ -65,10 +73,23 @@ export interface GraphCallbackOptions {
 
 /** Every graph message a block can send, each answered; the ones this host does not support answer NOT_IMPLEMENTED. */
 export const GRAPH_MESSAGE_NAMES = [
-  'createEntity', 'updateEntity', 'deleteEntity', 'getEntity', 'queryEntities', 'uploadFile',
-  'createEntityType', 'updateEntityType', 'getEntityType', 'queryEntityTypes',
-  'createPropertyType', 'updatePropertyType', 'getPropertyType', 'queryPropertyTypes',
-  'getDataType', 'queryDataTypes', 'requestLinkedQuery',
+  'createEntity',
+  'updateEntity',
+  'deleteEntity',
+  'getEntity',
+  'queryEntities',
+  'uploadFile',
+  'createEntityType',
+  'updateEntityType',
+  'getEntityType',
+  'queryEntityTypes',
+  'createPropertyType',
+  'updatePropertyType',
+  'getPropertyType',
+  'queryPropertyTypes',
+  'getDataType',
+  'queryDataTypes',
+  'requestLinkedQuery',
 ] as const;
 
 function fail(code: ErrorCode, message: string): CallbackResult<never> {
@@ -93,7 +114,9 @@ export async function blobToDataUrl(blob: Blob): Promise<string> {
  * The graph module's embedder side over an EntityStore: one callback per Block Protocol
  * graph message, so no request is ever left unanswered.
  */
-export function createGraphCallbacks(options: GraphCallbackOptions): Record<(typeof GRAPH_MESSAGE_NAMES)[number], Handler> {
+export function createGraphCallbacks(
+  options: GraphCallbackOptions,
+): Record<(typeof GRAPH_MESSAGE_NAMES)[number], Handler> {
   const { store } = options;
   const subgraphOf = (rootIds: string[], resolveDepths?: Partial<GraphResolveDepths>): Subgraph<EntityRootType> =>
     store.subgraph(rootIds, { ...linkDepths(0), ...resolveDepths }, { temporal: options.temporal?.() ?? false });
@@ -111,7 +134,8 @@ export function createGraphCallbacks(options: GraphCallbackOptions): Record<(typ
     }
   };
 
-  const notImplemented: Handler = () => Promise.resolve(fail('NOT_IMPLEMENTED', 'This host does not support this message.'));
+  const notImplemented: Handler = () =>
+    Promise.resolve(fail('NOT_IMPLEMENTED', 'This host does not support this message.'));
 
   const handlers: Record<string, Handler> = {
     createEntity: ({ data }) => {
@@ -120,11 +144,20 @@ export function createGraphCallbacks(options: GraphCallbackOptions): Record<(typ
       }
       const linkData = isRecord(data['linkData']) ? (data['linkData'] as unknown as Entity['linkData']) : undefined;
       return write('createEntity', () =>
-        store.create({ entityTypeId: data['entityTypeId'] as string, properties: data['properties'] as Entity['properties'], ...(linkData ? { linkData } : {}) }),
+        store.create({
+          entityTypeId: data['entityTypeId'] as string,
+          properties: data['properties'] as Entity['properties'],
+          ...(linkData ? { linkData } : {}),
+        }),
       );
     },
     updateEntity: ({ data }) => {
-      if (!isRecord(data) || typeof data['entityId'] !== 'string' || typeof data['entityTypeId'] !== 'string' || !isRecord(data['properties'])) {
+      if (
+        !isRecord(data) ||
+        typeof data['entityId'] !== 'string' ||
+        typeof data['entityTypeId'] !== 'string' ||
+        !isRecord(data['properties'])
+      ) {
         return Promise.resolve(fail('INVALID_INPUT', 'updateEntity needs entityId, entityTypeId and properties'));
       }
       return write('updateEntity', () =>
@@ -138,35 +171,50 @@ export function createGraphCallbacks(options: GraphCallbackOptions): Record<(typ
       );
     },
     deleteEntity: ({ data }) => {
-      if (!isRecord(data) || typeof data['entityId'] !== 'string') return Promise.resolve(fail('INVALID_INPUT', 'deleteEntity needs entityId'));
+      if (!isRecord(data) || typeof data['entityId'] !== 'string')
+        return Promise.resolve(fail('INVALID_INPUT', 'deleteEntity needs entityId'));
       return write('deleteEntity', async () => {
         await store.delete(data['entityId'] as string);
         return true as const;
       });
     },
     getEntity: ({ data }) => {
-      if (!isRecord(data) || typeof data['entityId'] !== 'string') return Promise.resolve(fail('INVALID_INPUT', 'getEntity needs entityId'));
+      if (!isRecord(data) || typeof data['entityId'] !== 'string')
+        return Promise.resolve(fail('INVALID_INPUT', 'getEntity needs entityId'));
       const entityId = data['entityId'];
       if (!store.get(entityId)) return Promise.resolve(fail('NOT_FOUND', `entity ${entityId} not found`));
-      return Promise.resolve({ data: subgraphOf([entityId], data['graphResolveDepths'] as Partial<GraphResolveDepths> | undefined) });
+      return Promise.resolve({
+        data: subgraphOf([entityId], data['graphResolveDepths'] as Partial<GraphResolveDepths> | undefined),
+      });
     },
     queryEntities: ({ data }) => {
-      if (!isRecord(data) || !isRecord(data['operation'])) return Promise.resolve(fail('INVALID_INPUT', 'queryEntities needs an operation'));
+      if (!isRecord(data) || !isRecord(data['operation']))
+        return Promise.resolve(fail('INVALID_INPUT', 'queryEntities needs an operation'));
       const operation = data['operation'] as { multiFilter?: MultiFilter | null; multiSort?: MultiSort | null };
       const mode = options.faults?.()?.queryEntities ?? 'filtered';
-      if (mode === 'not-implemented') return Promise.resolve(fail('NOT_IMPLEMENTED', 'This host does not implement queryEntities.'));
+      if (mode === 'not-implemented')
+        return Promise.resolve(fail('NOT_IMPLEMENTED', 'This host does not implement queryEntities.'));
       const matches = store.query(sloppyFilter(operation.multiFilter, mode), operation.multiSort);
-      const results = subgraphOf(matches.map((entity) => entity.metadata.recordId.entityId), data['graphResolveDepths'] as Partial<GraphResolveDepths> | undefined);
+      const results = subgraphOf(
+        matches.map((entity) => entity.metadata.recordId.entityId),
+        data['graphResolveDepths'] as Partial<GraphResolveDepths> | undefined,
+      );
       return Promise.resolve({ data: { results, operation } });
     },
     uploadFile: ({ data }) => {
       if (!isRecord(data)) return Promise.resolve(fail('INVALID_INPUT', 'uploadFile needs a file or a url'));
       const file = data['file'];
       const url = data['url'];
-      if (!(file instanceof Blob) && typeof url !== 'string') return Promise.resolve(fail('INVALID_INPUT', 'uploadFile needs a file or a url'));
+      if (!(file instanceof Blob) && typeof url !== 'string')
+        return Promise.resolve(fail('INVALID_INPUT', 'uploadFile needs a file or a url'));
       return write('uploadFile', async () => {
         const blob = file instanceof Blob ? file : await (options.fetchFile ?? defaultFetchFile)(url as string);
-        const name = typeof data['name'] === 'string' ? data['name'] : file instanceof File ? file.name : new URL(url as string).pathname.split('/').pop() || 'file';
+        const name =
+          typeof data['name'] === 'string'
+            ? data['name']
+            : file instanceof File
+              ? file.name
+              : new URL(url as string).pathname.split('/').pop() || 'file';
         const properties: Record<string, string> = {
           [FILE.url]: await blobToDataUrl(blob),
           [FILE.name]: name,
@@ -203,10 +251,19 @@ export function createGraphCallbacks(options: GraphCallbackOptions): Record<(typ
       }
     };
   };
-  return Object.fromEntries(GRAPH_MESSAGE_NAMES.map((name) => [name, withFaults(name, handlers[name] ?? notImplemented)])) as Record<(typeof GRAPH_MESSAGE_NAMES)[number], Handler>;
+  return Object.fromEntries(
+    GRAPH_MESSAGE_NAMES.map((name) => [name, withFaults(name, handlers[name] ?? notImplemented)]),
+  ) as Record<(typeof GRAPH_MESSAGE_NAMES)[number], Handler>;
 }
 
-const FAULTY_METHODS = ['createEntity', 'updateEntity', 'deleteEntity', 'getEntity', 'queryEntities', 'uploadFile'] as const satisfies readonly GraphMethod[];
+const FAULTY_METHODS = [
+  'createEntity',
+  'updateEntity',
+  'deleteEntity',
+  'getEntity',
+  'queryEntities',
+  'uploadFile',
+] as const satisfies readonly GraphMethod[];
 
 function nextFault(faults: HostFaults | undefined, method: GraphMethod): HostFault | undefined {
   return faults?.next?.[method]?.shift() ?? faults?.always?.[method];
@@ -217,9 +274,13 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** The filter a sloppy host actually applies. */
-function sloppyFilter(multiFilter: MultiFilter | null | undefined, mode: QueryEntitiesMode): MultiFilter | null | undefined {
+function sloppyFilter(
+  multiFilter: MultiFilter | null | undefined,
+  mode: QueryEntitiesMode,
+): MultiFilter | null | undefined {
   if (mode === 'unfiltered') return null;
-  if (mode === 'partial' && multiFilter) return { ...multiFilter, filters: multiFilter.filters.filter((filter) => filter.field[0] === 'metadata') };
+  if (mode === 'partial' && multiFilter)
+    return { ...multiFilter, filters: multiFilter.filters.filter((filter) => filter.field[0] === 'metadata') };
   return multiFilter;
 }
 

@@ -35,7 +35,11 @@ function matches(entity: Entity, filter: FilterEntry): boolean {
 }
 
 /** Applies a Block Protocol 0.3 multiFilter and multiSort to entities. */
-export function queryEntities(entities: Iterable<Entity>, multiFilter?: MultiFilter | null, multiSort?: MultiSort | null): Entity[] {
+export function queryEntities(
+  entities: Iterable<Entity>,
+  multiFilter?: MultiFilter | null,
+  multiSort?: MultiSort | null,
+): Entity[] {
   let results = [...entities];
   if (multiFilter && multiFilter.filters.length > 0) {
     results = results.filter((entity) =>

@@ -1,7 +1,18 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateLlamaGguf, GGML_TYPE, SMOLLM2_135M_SHAPE, TINY_CHAT_TEMPLATE, TINY_MODEL_BYTES, TINY_MODEL_EXPECTED, TINY_MODEL_SHA256, TINY_SHAPE, tinyModelContinuation, toFloat16Bits } from '@ai-blocks/test-models';
+import {
+  generateLlamaGguf,
+  GGML_TYPE,
+  SMOLLM2_135M_SHAPE,
+  TINY_CHAT_TEMPLATE,
+  TINY_MODEL_BYTES,
+  TINY_MODEL_EXPECTED,
+  TINY_MODEL_SHA256,
+  TINY_SHAPE,
+  tinyModelContinuation,
+  toFloat16Bits,
+} from '@ai-blocks/test-models';
 import { sha256Hex, writeTinyModelToTemp } from '@ai-blocks/test-models/node';
 
 /** Reads the GGUF header and metadata keys back (an independent reader of what the writer wrote). */
@@ -9,16 +20,42 @@ function readHeader(bytes: Uint8Array) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const decoder = new TextDecoder();
   let offset = 0;
-  const u32 = () => { const value = view.getUint32(offset, true); offset += 4; return value; };
-  const u64 = () => { const value = Number(view.getBigUint64(offset, true)); offset += 8; return value; };
-  const string = () => { const length = u64(); const value = decoder.decode(bytes.subarray(offset, offset + length)); offset += length; return value; };
+  const u32 = () => {
+    const value = view.getUint32(offset, true);
+    offset += 4;
+    return value;
+  };
+  const u64 = () => {
+    const value = Number(view.getBigUint64(offset, true));
+    offset += 8;
+    return value;
+  };
+  const string = () => {
+    const length = u64();
+    const value = decoder.decode(bytes.subarray(offset, offset + length));
+    offset += length;
+    return value;
+  };
   const skip = (type: number): unknown => {
     switch (type) {
-      case 4: case 5: case 6: return u32();
-      case 7: offset += 1; return bytes[offset - 1] === 1;
-      case 8: return string();
-      case 9: { const inner = u32(); const count = u64(); const values = []; for (let index = 0; index < count; index += 1) values.push(skip(inner)); return values; }
-      default: throw new Error(`type ${type}`);
+      case 4:
+      case 5:
+      case 6:
+        return u32();
+      case 7:
+        offset += 1;
+        return bytes[offset - 1] === 1;
+      case 8:
+        return string();
+      case 9: {
+        const inner = u32();
+        const count = u64();
+        const values = [];
+        for (let index = 0; index < count; index += 1) values.push(skip(inner));
+        return values;
+      }
+      default:
+        throw new Error(`type ${type}`);
     }
   };
   const magic = decoder.decode(bytes.subarray(0, 4));
@@ -92,7 +129,10 @@ describe('tiny GGUF generator', () => {
     expect(header.metadata.get('llama.attention.head_count')).toBe(9);
     expect(header.metadata.get('llama.attention.head_count_kv')).toBe(3);
     expect(header.metadata.get('llama.feed_forward_length')).toBe(1536);
-    expect(header.tensors.find((tensor) => tensor.name === 'blk.0.attn_k.weight')).toMatchObject({ dims: [576, 192], type: GGML_TYPE.Q8_0 });
+    expect(header.tensors.find((tensor) => tensor.name === 'blk.0.attn_k.weight')).toMatchObject({
+      dims: [576, 192],
+      type: GGML_TYPE.Q8_0,
+    });
   });
 
   it('is byte-identical on every run', () => {

@@ -1,6 +1,12 @@
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { encodeOnnxModel, generateTinyDiffusion, ONNX_TYPE, TINY_DIFFUSION_WORDS, tinyDiffusionTokenizer } from '@ai-blocks/test-models';
+import {
+  encodeOnnxModel,
+  generateTinyDiffusion,
+  ONNX_TYPE,
+  TINY_DIFFUSION_WORDS,
+  tinyDiffusionTokenizer,
+} from '@ai-blocks/test-models';
 import { sha256Hex, tinyDiffusionWithChecksums } from '@ai-blocks/test-models/node';
 
 type Field = { field: number; wire: number; value: bigint | Uint8Array | number };
@@ -37,7 +43,8 @@ function fields(bytes: Uint8Array): Field[] {
   return out;
 }
 const text = (value: Field['value']) => new TextDecoder().decode(value as Uint8Array);
-const messages = (list: Field[], field: number) => list.filter((entry) => entry.field === field).map((entry) => fields(entry.value as Uint8Array));
+const messages = (list: Field[], field: number) =>
+  list.filter((entry) => entry.field === field).map((entry) => fields(entry.value as Uint8Array));
 
 const addModel = () =>
   encodeOnnxModel({
@@ -62,7 +69,10 @@ describe('ONNX writer', () => {
     const [graph = []] = messages(model, 7);
     expect(text(graph.find((entry) => entry.field === 2)?.value ?? new Uint8Array())).toBe('add');
     const nodes = messages(graph, 1);
-    expect(nodes.map((node) => text(node.find((entry) => entry.field === 4)?.value ?? new Uint8Array()))).toEqual(['Add', 'Softmax']);
+    expect(nodes.map((node) => text(node.find((entry) => entry.field === 4)?.value ?? new Uint8Array()))).toEqual([
+      'Add',
+      'Softmax',
+    ]);
     const [axis = []] = messages(nodes[1] ?? [], 5);
     // A negative int64 is a 10-byte two's-complement varint.
     expect(BigInt.asIntN(64, axis.find((entry) => entry.field === 3)?.value as bigint)).toBe(-1n);
@@ -80,7 +90,9 @@ describe('ONNX writer', () => {
     const { y } = await session.run({ x: new ort.Tensor('float32', new Float32Array([0, 1, 0]), [1, 3]) });
     const sums = [0.5, 0, 2].map(Math.exp);
     const total = sums.reduce((a, b) => a + b, 0);
-    expect(Array.from(y?.data as Float32Array).map((value) => value.toFixed(5))).toEqual(sums.map((value) => (value / total).toFixed(5)));
+    expect(Array.from(y?.data as Float32Array).map((value) => value.toFixed(5))).toEqual(
+      sums.map((value) => (value / total).toFixed(5)),
+    );
     await session.release();
   });
 });
@@ -89,27 +101,47 @@ describe('tiny diffusion model', () => {
   it('is byte-identical on every run, with the SD-Turbo web export’s file layout and I/O names', async () => {
     const first = generateTinyDiffusion();
     const second = generateTinyDiffusion();
-    expect([...first.files.keys()]).toEqual(['manifest.json', 'text_encoder/model.onnx', 'unet/model.onnx', 'vae_decoder/model.onnx', 'tokenizer/vocab.json', 'tokenizer/merges.txt']);
-    for (const [path, bytes] of first.files) expect(sha256Hex(bytes), path).toBe(sha256Hex(second.files.get(path) ?? new Uint8Array()));
+    expect([...first.files.keys()]).toEqual([
+      'manifest.json',
+      'text_encoder/model.onnx',
+      'unet/model.onnx',
+      'vae_decoder/model.onnx',
+      'tokenizer/vocab.json',
+      'tokenizer/merges.txt',
+    ]);
+    for (const [path, bytes] of first.files)
+      expect(sha256Hex(bytes), path).toBe(sha256Hex(second.files.get(path) ?? new Uint8Array()));
     const expected = {
       'text_encoder/model.onnx': { inputs: ['input_ids'], types: ['int32'], outputs: ['last_hidden_state'] },
-      'unet/model.onnx': { inputs: ['sample', 'timestep', 'encoder_hidden_states'], types: ['float32', 'int64', 'float32'], outputs: ['out_sample'] },
+      'unet/model.onnx': {
+        inputs: ['sample', 'timestep', 'encoder_hidden_states'],
+        types: ['float32', 'int64', 'float32'],
+        outputs: ['out_sample'],
+      },
       'vae_decoder/model.onnx': { inputs: ['latent_sample'], types: ['float32'], outputs: ['sample'] },
     };
     for (const [path, io] of Object.entries(expected)) {
       const session = await ort.InferenceSession.create(first.files.get(path) ?? new Uint8Array());
       expect(session.inputNames, path).toEqual(io.inputs);
-      expect(session.inputMetadata.map((input) => (input.isTensor ? input.type : 'other')), path).toEqual(io.types);
+      expect(
+        session.inputMetadata.map((input) => (input.isTensor ? input.type : 'other')),
+        path,
+      ).toEqual(io.types);
       expect(session.outputNames, path).toEqual(io.outputs);
       await session.release();
     }
     // Pinned: any change to the writer or the weights changes these (and the browser test's PNG).
-    expect(sha256Hex(first.files.get('unet/model.onnx') ?? new Uint8Array())).toBe('f5898995d7f680e6f04ee0a89294bcc6f51ed6bf85b631fc929fea2da5c11d1f');
+    expect(sha256Hex(first.files.get('unet/model.onnx') ?? new Uint8Array())).toBe(
+      'f5898995d7f680e6f04ee0a89294bcc6f51ed6bf85b631fc929fea2da5c11d1f',
+    );
   });
 
   it('lists each part’s size and, from Node, its SHA-256 in the manifest', () => {
     const model = tinyDiffusionWithChecksums();
-    const manifest = JSON.parse(new TextDecoder().decode(model.files.get('manifest.json'))) as Record<string, { file: string; bytes: number; sha256: string }>;
+    const manifest = JSON.parse(new TextDecoder().decode(model.files.get('manifest.json'))) as Record<
+      string,
+      { file: string; bytes: number; sha256: string }
+    >;
     for (const part of ['textEncoder', 'unet', 'vaeDecoder']) {
       const entry = manifest[part];
       const bytes = model.files.get(entry?.file ?? '') ?? new Uint8Array();

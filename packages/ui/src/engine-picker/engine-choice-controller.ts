@@ -116,7 +116,8 @@ export class EngineChoiceController implements ReactiveController {
   /** The model the chosen (or automatically selected) local engine would run. */
   activeLocalModel(): CatalogueModel | undefined {
     const engineId = this.selection?.choice;
-    if (engineId === 'wasm') return this.effectiveSettings().wasmModel ?? this.models.find((model) => model.id === 'ai-blocks-tiny');
+    if (engineId === 'wasm')
+      return this.effectiveSettings().wasmModel ?? this.models.find((model) => model.id === 'ai-blocks-tiny');
     if (engineId === 'webllm') return webllmModelFor(this.effectiveSettings(), this.probe);
     return undefined;
   }
@@ -143,7 +144,15 @@ export class EngineChoiceController implements ReactiveController {
     const probe = { ...(given ?? (await pageCapabilities())), hostServiceModule: this.serviceState() };
     // Cheap to create; made from each probe, so an injected probe is used for downloads too.
     const manager = createModelManager({ probe });
-    const states = await Promise.all(this.models.map(async (model) => [model.id, await manager.state(model).catch((): ModelState => ({ kind: 'download', bytes: model.downloadBytes }))] as const));
+    const states = await Promise.all(
+      this.models.map(
+        async (model) =>
+          [
+            model.id,
+            await manager.state(model).catch((): ModelState => ({ kind: 'download', bytes: model.downloadBytes })),
+          ] as const,
+      ),
+    );
     const storage = await manager.storage();
     if (run !== this.refreshRun) return;
     this.manager = manager;
@@ -171,14 +180,18 @@ export class EngineChoiceController implements ReactiveController {
       wasm: settings.wasmModelUrl && !settings.wasmModel ? false : this.states.get(wasmId)?.kind === 'ready',
       webllm: webllmId !== undefined && this.states.get(webllmId)?.kind === 'ready',
     };
-    this.selection = selectEngine({ engineId: this.engineChoice }, probe, blockSelectionConfig(settings, cached, probe));
+    this.selection = selectEngine(
+      { engineId: this.engineChoice },
+      probe,
+      blockSelectionConfig(settings, cached, probe),
+    );
     this.host.requestUpdate();
   }
 
   /** The engine for a choice, created once per configuration and reused. */
   engine(engineId: EngineId): TextEngine {
     const settings = this.effectiveSettings();
-    const key = `${engineId}:${engineId === 'wasm' ? settings.wasmModel?.id ?? settings.wasmModelUrl ?? '' : engineId === 'webllm' ? settings.webllmModel?.id ?? '' : JSON.stringify(engineId === 'openai-compatible' ? settings.openaiCompatible ?? {} : settings.anthropic?.model ?? '')}`;
+    const key = `${engineId}:${engineId === 'wasm' ? (settings.wasmModel?.id ?? settings.wasmModelUrl ?? '') : engineId === 'webllm' ? (settings.webllmModel?.id ?? '') : JSON.stringify(engineId === 'openai-compatible' ? (settings.openaiCompatible ?? {}) : (settings.anthropic?.model ?? ''))}`;
     let engine = this.engines.get(key);
     if (!engine) {
       engine = createBlockEngine(engineId, this.host, settings, {
@@ -222,7 +235,8 @@ export class EngineChoiceController implements ReactiveController {
         },
       });
     } catch (error) {
-      if (!abort.signal.aborted) this.downloadError = `${model.name} could not be downloaded: ${error instanceof Error ? error.message : String(error)}`;
+      if (!abort.signal.aborted)
+        this.downloadError = `${model.name} could not be downloaded: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       this.download = undefined;
       this.announceModelsChanged();
@@ -252,7 +266,9 @@ export class EngineChoiceController implements ReactiveController {
       model = customModelFromUrl(url.trim());
     } catch (error) {
       // An AiError says which URLs are accepted (https, or http on this computer).
-      return error instanceof TypeError || !(error instanceof Error) ? 'That is not a URL. Paste the address of a .gguf file.' : error.message;
+      return error instanceof TypeError || !(error instanceof Error)
+        ? 'That is not a URL. Paste the address of a .gguf file.'
+        : error.message;
     }
     if (!this.models.some((existing) => existing.id === model.id)) {
       this.models = [...this.models, model];
@@ -274,7 +290,17 @@ function loadCustomModels(): CatalogueModel[] {
   try {
     const urls = JSON.parse(storage()?.getItem(CUSTOM_MODELS_KEY) ?? '[]') as unknown;
     // A stored URL that is no longer accepted (not https) is skipped, not the whole list.
-    return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === 'string').flatMap((url) => { try { return [customModelFromUrl(url)]; } catch { return []; } }) : [];
+    return Array.isArray(urls)
+      ? urls
+          .filter((url): url is string => typeof url === 'string')
+          .flatMap((url) => {
+            try {
+              return [customModelFromUrl(url)];
+            } catch {
+              return [];
+            }
+          })
+      : [];
   } catch {
     return [];
   }
@@ -282,7 +308,10 @@ function loadCustomModels(): CatalogueModel[] {
 
 function saveCustomModels(models: CatalogueModel[]): void {
   try {
-    storage()?.setItem(CUSTOM_MODELS_KEY, JSON.stringify(models.filter((model) => model.custom && model.url).map((model) => model.url)));
+    storage()?.setItem(
+      CUSTOM_MODELS_KEY,
+      JSON.stringify(models.filter((model) => model.custom && model.url).map((model) => model.url)),
+    );
   } catch {
     // Storage may be unavailable (private mode, sandboxed frame): the model stays for this visit.
   }

@@ -5,8 +5,10 @@
  */
 export function listenForHostService(element: HTMLElement, onAnswer: (offered: boolean) => void): () => void {
   const listener = (event: Event): void => {
-    const detail = (event as CustomEvent<{ messageName?: string; source?: string; data?: Record<string, unknown> }>).detail;
-    if (detail.source === 'embedder' && detail.messageName === 'initResponse') onAnswer(Boolean(detail.data && 'service' in detail.data));
+    const detail = (event as CustomEvent<{ messageName?: string; source?: string; data?: Record<string, unknown> }>)
+      .detail;
+    if (detail.source === 'embedder' && detail.messageName === 'initResponse')
+      onAnswer(Boolean(detail.data && 'service' in detail.data));
   };
   element.addEventListener('blockprotocolmessage', listener);
   return () => {

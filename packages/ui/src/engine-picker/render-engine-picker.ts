@@ -1,4 +1,13 @@
-import { canPickEngine, ENGINE_IDS, ENGINE_LABELS, engineEntry, formatBytes, type CatalogueModel, type EngineId, type ModelState } from '@ai-blocks/runtime';
+import {
+  canPickEngine,
+  ENGINE_IDS,
+  ENGINE_LABELS,
+  engineEntry,
+  formatBytes,
+  type CatalogueModel,
+  type EngineId,
+  type ModelState,
+} from '@ai-blocks/runtime';
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { EngineChoiceController } from './engine-choice-controller.js';
 
@@ -6,7 +15,8 @@ import type { EngineChoiceController } from './engine-choice-controller.js';
 export function describeModelState(state: ModelState | undefined): string {
   if (!state) return 'Checking…';
   if (state.kind === 'ready') return state.source === 'file' ? 'From your disk' : 'Downloaded';
-  if (state.kind === 'download') return state.bytes > 0 ? `Needs a ${formatBytes(state.bytes)} download` : 'Downloads when first used';
+  if (state.kind === 'download')
+    return state.bytes > 0 ? `Needs a ${formatBytes(state.bytes)} download` : 'Downloads when first used';
   return `Not available here: ${state.reason}`;
 }
 
@@ -24,14 +34,24 @@ export function renderEnginePicker(controller: EngineChoiceController, options: 
   return html`<div class="engine-picker">
     <div class="row">
       <label for="engine">Engine</label>
-      <select id="engine" ?disabled=${options.busy} @change=${(event: Event) => { controller.setEngine((event.target as HTMLSelectElement).value as EngineId | 'auto'); }}>
-        <option value="auto" ?selected=${engineChoice === 'auto'}>Automatic${choice ? ` (${ENGINE_LABELS[choice]})` : ''}</option>
+      <select
+        id="engine"
+        ?disabled=${options.busy}
+        @change=${(event: Event) => {
+          controller.setEngine((event.target as HTMLSelectElement).value as EngineId | 'auto');
+        }}
+      >
+        <option value="auto" ?selected=${engineChoice === 'auto'}>
+          Automatic${choice ? ` (${ENGINE_LABELS[choice]})` : ''}
+        </option>
         ${ENGINE_IDS.map((engineId) => {
           const usable = canPickEngine(selection, engineId);
           // An engine that cannot run says why, right in the list.
           const reason = selection?.reasons[engineId]?.text;
           const why = usable || !reason ? '' : ` — ${reason}`;
-          return html`<option value=${engineId} ?selected=${engineId === engineChoice} ?disabled=${!usable}>${ENGINE_LABELS[engineId]}${why}</option>`;
+          return html`<option value=${engineId} ?selected=${engineId === engineChoice} ?disabled=${!usable}>
+            ${ENGINE_LABELS[engineId]}${why}
+          </option>`;
         })}
       </select>
     </div>
@@ -47,25 +67,68 @@ function renderModelPicker(controller: EngineChoiceController, busy: boolean): T
   const downloading = controller.download;
   const storage = controller.storage;
   return html`<details class="model-picker" part="model-picker">
-    <summary>Model: ${active?.name ?? 'none'} <span class="hint">— ${describeModelState(active ? controller.states.get(active.id) : undefined)}</span></summary>
+    <summary>
+      Model: ${active?.name ?? 'none'}
+      <span class="hint">— ${describeModelState(active ? controller.states.get(active.id) : undefined)}</span>
+    </summary>
     <div class="models" role="radiogroup" aria-label="In-browser models">
       ${controller.models.map((model) => renderModel(controller, model, model.id === active?.id, busy))}
     </div>
-    ${downloading
-      ? html`<div role="status" class="download">
-          <progress max="1" .value=${downloading.progress.fraction} aria-label="Downloading the model"></progress>
-          <span class="hint">${downloading.progress.text}${downloading.progress.totalBytes ? ` — ${formatBytes(downloading.progress.loadedBytes ?? 0)} of ${formatBytes(downloading.progress.totalBytes)}` : ''}</span>
-          <button type="button" part="button" data-action="cancel-download" @click=${() => { controller.cancelDownload(); }}>Cancel download</button>
-        </div>`
-      : nothing}
+    ${
+      downloading
+        ? html`<div role="status" class="download">
+            <progress max="1" .value=${downloading.progress.fraction} aria-label="Downloading the model"></progress>
+            <span class="hint"
+              >${downloading.progress.text}${downloading.progress.totalBytes ? ` — ${formatBytes(downloading.progress.loadedBytes ?? 0)} of ${formatBytes(downloading.progress.totalBytes)}` : ''}</span
+            >
+            <button
+              type="button"
+              part="button"
+              data-action="cancel-download"
+              @click=${() => {
+                controller.cancelDownload();
+              }}
+            >
+              Cancel download
+            </button>
+          </div>`
+        : nothing
+    }
     ${controller.downloadError ? html`<p class="status" role="alert">${controller.downloadError}</p>` : nothing}
     ${storage ? html`<p class="hint" data-storage>Storage used by this site: ${formatBytes(storage.usage)} of ${formatBytes(storage.quota)}.</p>` : nothing}
     <div class="row add-model">
       <label for="model-url">Add a GGUF by URL</label>
-      <input id="model-url" type="url" placeholder="https://…/model.gguf" @keydown=${(event: KeyboardEvent) => { if (event.key === 'Enter') { event.preventDefault(); addUrl(controller, event.target as HTMLInputElement); } }} />
-      <button type="button" part="button" data-action="add-model" @click=${(event: Event) => { addUrl(controller, (event.target as HTMLElement).parentElement?.querySelector('input') ?? undefined); }}>Add</button>
+      <input
+        id="model-url"
+        type="url"
+        placeholder="https://…/model.gguf"
+        @keydown=${(event: KeyboardEvent) => {
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            addUrl(controller, event.target as HTMLInputElement);
+          }
+        }}
+      />
+      <button
+        type="button"
+        part="button"
+        data-action="add-model"
+        @click=${(event: Event) => {
+          addUrl(controller, (event.target as HTMLElement).parentElement?.querySelector('input') ?? undefined);
+        }}
+      >
+        Add
+      </button>
       <label for="model-file">or open one from your disk</label>
-      <input id="model-file" type="file" accept=".gguf" @change=${(event: Event) => { const file = (event.target as HTMLInputElement).files?.[0]; if (file) controller.addModelFile(file); }} />
+      <input
+        id="model-file"
+        type="file"
+        accept=".gguf"
+        @change=${(event: Event) => {
+          const file = (event.target as HTMLInputElement).files?.[0];
+          if (file) controller.addModelFile(file);
+        }}
+      />
     </div>
   </details>`;
 }
@@ -78,22 +141,59 @@ function addUrl(controller: EngineChoiceController, input: HTMLInputElement | un
   else input.value = '';
 }
 
-function renderModel(controller: EngineChoiceController, model: CatalogueModel, chosen: boolean, busy: boolean): TemplateResult {
+function renderModel(
+  controller: EngineChoiceController,
+  model: CatalogueModel,
+  chosen: boolean,
+  busy: boolean,
+): TemplateResult {
   const state = controller.states.get(model.id);
   const unsupported = state?.kind === 'unsupported';
   const id = `model-${model.id.replace(/[^a-z0-9]+/gi, '-')}`;
   const downloading = controller.download?.modelId === model.id;
   return html`<div class="model" data-model=${model.id} data-state=${state?.kind ?? 'checking'}>
-    <input type="radio" id=${id} name="model" .checked=${chosen} ?disabled=${unsupported || busy} @change=${() => { controller.chooseModel(model); }} />
+    <input
+      type="radio"
+      id=${id}
+      name="model"
+      .checked=${chosen}
+      ?disabled=${unsupported || busy}
+      @change=${() => {
+        controller.chooseModel(model);
+      }}
+    />
     <label for=${id}>${model.name} <span class="hint">(${engineEntry(model.engine).short})</span></label>
-    <span class="hint model-state">${describeModelState(state)}${model.memoryBytes ? ` · needs ≈ ${formatBytes(model.memoryBytes)} memory` : ''} · ${model.licence}</span>
+    <span class="hint model-state"
+      >${describeModelState(state)}${model.memoryBytes ? ` · needs ≈ ${formatBytes(model.memoryBytes)} memory` : ''} ·
+      ${model.licence}</span
+    >
     ${state?.kind === 'ready' && state.warning ? html`<span class="hint model-warning" role="note">${state.warning}</span>` : nothing}
-    ${state?.kind === 'download' && !unsupported && !downloading
-      ? html`<button type="button" part="button" data-action="download-model" ?disabled=${Boolean(controller.download) || busy} @click=${() => void controller.downloadModel(model)}>Download</button>`
-      : nothing}
-    ${state?.kind === 'ready' && state.source === 'cache' && !model.testModel
-      ? html`<button type="button" part="button" data-action="delete-model" ?disabled=${busy} @click=${() => void controller.deleteModel(model)}>Delete</button>`
-      : nothing}
+    ${
+      state?.kind === 'download' && !unsupported && !downloading
+        ? html`<button
+            type="button"
+            part="button"
+            data-action="download-model"
+            ?disabled=${Boolean(controller.download) || busy}
+            @click=${() => void controller.downloadModel(model)}
+          >
+            Download
+          </button>`
+        : nothing
+    }
+    ${
+      state?.kind === 'ready' && state.source === 'cache' && !model.testModel
+        ? html`<button
+            type="button"
+            part="button"
+            data-action="delete-model"
+            ?disabled=${busy}
+            @click=${() => void controller.deleteModel(model)}
+          >
+            Delete
+          </button>`
+        : nothing
+    }
   </div>`;
 }
 

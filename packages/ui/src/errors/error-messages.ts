@@ -128,16 +128,25 @@ export function renderErrorNotice(
   return html`<div class="error-notice" role="alert" part="error" data-code=${error.code}>
     <strong class="error-title">${description.title}</strong>
     <p class="error-detail">${description.detail}</p>
-    ${description.actions.length > 0
-      ? html`<div class="error-actions">
-          ${description.actions.map(
-            (action) =>
-              html`<button type="button" part="button error-action" data-action=${action} @click=${() => { onAction(action); }}>
-                ${actionLabels[action]}
-              </button>`,
-          )}
-        </div>`
-      : nothing}
+    ${
+      description.actions.length > 0
+        ? html`<div class="error-actions">
+            ${description.actions.map(
+              (action) =>
+                html`<button
+                  type="button"
+                  part="button error-action"
+                  data-action=${action}
+                  @click=${() => {
+                    onAction(action);
+                  }}
+                >
+                  ${actionLabels[action]}
+                </button>`,
+            )}
+          </div>`
+        : nothing
+    }
     <details class="error-more">
       <summary>Details</summary>
       <code>${error.code}</code>: ${error.message}

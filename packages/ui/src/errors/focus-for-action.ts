@@ -5,7 +5,11 @@ import type { ErrorAction } from './error-messages.js';
  * the engine picker to choose another engine, set up a key or manage stored models; the
  * input (`inputSelector`, e.g. `#prompt`) to edit or shorten what was asked.
  */
-export function focusForErrorAction(root: ParentNode, action: Exclude<ErrorAction, 'retry'>, inputSelector: string): void {
+export function focusForErrorAction(
+  root: ParentNode,
+  action: Exclude<ErrorAction, 'retry'>,
+  inputSelector: string,
+): void {
   const selector = action === 'shorten-input' || action === 'rephrase' ? inputSelector : '#engine';
   root.querySelector<HTMLElement>(selector)?.focus();
 }

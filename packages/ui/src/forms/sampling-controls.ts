@@ -10,13 +10,36 @@ export interface SamplingValues {
  * Temperature (0–2) and maximum output length (1–32,000 tokens) as labelled controls in one
  * row; `onChange` gets each new value (the length is never below 1).
  */
-export function renderSamplingControls(values: SamplingValues, onChange: (change: Partial<SamplingValues>) => void, options: { lengthLabel?: string } = {}): TemplateResult {
+export function renderSamplingControls(
+  values: SamplingValues,
+  onChange: (change: Partial<SamplingValues>) => void,
+  options: { lengthLabel?: string } = {},
+): TemplateResult {
   const number = (event: Event) => Number((event.target as HTMLInputElement).value);
   return html`<div class="row">
     <label for="temperature">Temperature ${values.temperature.toFixed(1)}</label>
-    <input id="temperature" type="range" min="0" max="2" step="0.1" .value=${String(values.temperature)} @input=${(event: Event) => { onChange({ temperature: number(event) }); }} />
+    <input
+      id="temperature"
+      type="range"
+      min="0"
+      max="2"
+      step="0.1"
+      .value=${String(values.temperature)}
+      @input=${(event: Event) => {
+        onChange({ temperature: number(event) });
+      }}
+    />
     <label for="length">${options.lengthLabel ?? 'Max length (tokens)'}</label>
-    <input id="length" type="number" min="1" max="32000" .value=${String(values.maxOutputTokens)} @change=${(event: Event) => { onChange({ maxOutputTokens: Math.max(1, number(event) || 1) }); }} />
+    <input
+      id="length"
+      type="number"
+      min="1"
+      max="32000"
+      .value=${String(values.maxOutputTokens)}
+      @change=${(event: Event) => {
+        onChange({ maxOutputTokens: Math.max(1, number(event) || 1) });
+      }}
+    />
   </div>`;
 }
 

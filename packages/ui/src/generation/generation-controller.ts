@@ -116,7 +116,11 @@ export class GenerationController<M = undefined> implements ReactiveController {
    * with `meta` (what the block needs to keep the output: the prompt, the messages).
    * `onLoaded` runs after a load (e.g. to tell other pickers a model is now cached).
    */
-  async run(engine: RunEngine, stream: (signal: AbortSignal) => Promise<GenerationRun> | GenerationRun, options: { meta: M; onLoaded?: () => void }): Promise<FinishedRun<M> | undefined> {
+  async run(
+    engine: RunEngine,
+    stream: (signal: AbortSignal) => Promise<GenerationRun> | GenerationRun,
+    options: { meta: M; onLoaded?: () => void },
+  ): Promise<FinishedRun<M> | undefined> {
     this.lastRun = undefined;
     this.loadProgress = undefined;
     let finished: FinishedRun<M> | undefined;
@@ -136,7 +140,13 @@ export class GenerationController<M = undefined> implements ReactiveController {
         return stream(signal);
       },
       (result, timing) => {
-        finished = { outcome: result, timing, engine, provenance: runProvenance(engine, result, timing), meta: options.meta };
+        finished = {
+          outcome: result,
+          timing,
+          engine,
+          provenance: runProvenance(engine, result, timing),
+          meta: options.meta,
+        };
         this.lastRun = finished;
       },
     );
@@ -167,7 +177,10 @@ export class GenerationController<M = undefined> implements ReactiveController {
    * Starts a run. `prepare` may load an engine first (status LOADING) and returns the
    * runtime's stream; it receives the run's AbortSignal.
    */
-  async start(prepare: (signal: AbortSignal) => Promise<GenerationRun> | GenerationRun, onSettled?: (outcome: GenerationOutcome, timing: GenerationTiming) => void): Promise<GenerationOutcome | undefined> {
+  async start(
+    prepare: (signal: AbortSignal) => Promise<GenerationRun> | GenerationRun,
+    onSettled?: (outcome: GenerationOutcome, timing: GenerationTiming) => void,
+  ): Promise<GenerationOutcome | undefined> {
     this.abortController?.abort();
     const abortController = new AbortController();
     this.abortController = abortController;

@@ -93,7 +93,11 @@ export class ImageRunController<I, M = undefined> implements ReactiveController 
    * (status RUNNING) resolves with the outcome. Resolves with the finished run, or undefined
    * when it was superseded or ended without an engine.
    */
-  async run<E extends RunEngine>(engine: () => E, generate: (engine: E, signal: AbortSignal) => Promise<ImageRunOutcome<I>>, options: { meta: M }): Promise<FinishedImageRun<I, M> | undefined> {
+  async run<E extends RunEngine>(
+    engine: () => E,
+    generate: (engine: E, signal: AbortSignal) => Promise<ImageRunOutcome<I>>,
+    options: { meta: M },
+  ): Promise<FinishedImageRun<I, M> | undefined> {
     this.abortController?.abort();
     const abortController = new AbortController();
     this.abortController = abortController;
@@ -109,13 +113,21 @@ export class ImageRunController<I, M = undefined> implements ReactiveController 
       created = engine();
       if (created.load) {
         this.setStatus(ImageRunStatus.LOADING);
-        await created.load({ abortSignal: abortController.signal, onProgress: (progress) => { this.loadProgress = progress; this.host.requestUpdate(); } });
+        await created.load({
+          abortSignal: abortController.signal,
+          onProgress: (progress) => {
+            this.loadProgress = progress;
+            this.host.requestUpdate();
+          },
+        });
         if (runId !== this.runId) return undefined;
       }
       this.setStatus(ImageRunStatus.RUNNING);
       outcome = await generate(created, abortController.signal);
     } catch (error) {
-      outcome = abortController.signal.aborted ? { status: 'aborted', images: [] } : { status: 'error', images: [], error: thrownError(error) };
+      outcome = abortController.signal.aborted
+        ? { status: 'aborted', images: [] }
+        : { status: 'error', images: [], error: thrownError(error) };
     }
     if (runId !== this.runId) return undefined;
     clearInterval(this.ticker);
@@ -123,8 +135,20 @@ export class ImageRunController<I, M = undefined> implements ReactiveController 
     this.abortController = undefined;
     this.loadProgress = undefined;
     this.outcome = outcome;
-    this.lastRun = created && { outcome, timing, engine: created, provenance: runProvenance(created, { status: outcome.status, text: '' }, timing), meta: options.meta };
-    this.setStatus(outcome.status === 'complete' ? ImageRunStatus.COMPLETE : outcome.status === 'aborted' ? ImageRunStatus.ABORTED : ImageRunStatus.ERROR);
+    this.lastRun = created && {
+      outcome,
+      timing,
+      engine: created,
+      provenance: runProvenance(created, { status: outcome.status, text: '' }, timing),
+      meta: options.meta,
+    };
+    this.setStatus(
+      outcome.status === 'complete'
+        ? ImageRunStatus.COMPLETE
+        : outcome.status === 'aborted'
+          ? ImageRunStatus.ABORTED
+          : ImageRunStatus.ERROR,
+    );
     return this.lastRun;
   }
 
@@ -160,7 +184,8 @@ export class ImageRunController<I, M = undefined> implements ReactiveController 
 
 /** A thrown error as an outcome's error (AiError's code, message and retryable when it has them). */
 function thrownError(error: unknown): NonNullable<ImageRunOutcome<unknown>['error']> {
-  const fields: { code?: unknown; message?: unknown; retryable?: unknown } = typeof error === 'object' && error !== null ? error : {};
+  const fields: { code?: unknown; message?: unknown; retryable?: unknown } =
+    typeof error === 'object' && error !== null ? error : {};
   return {
     code: typeof fields.code === 'string' ? fields.code : 'INTERNAL',
     message: typeof fields.message === 'string' ? fields.message : String(error),

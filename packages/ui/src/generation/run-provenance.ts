@@ -19,13 +19,18 @@ const FINISH_REASONS: ReadonlySet<string> = new Set(['stop', 'length', 'content-
 // Provenance goes through structuredClone and JSON on its way to the graph: every value must
 // be a plain string or a finite number, whatever an engine or a server handed over.
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined);
+const count = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
 
 /**
  * What is stored with an output: which engine and model, tokens, when, how long, time to first
  * token, and whether it completed, was stopped, or ended with an error. Always plain JSON.
  */
-export function runProvenance(engine: { engineId: string; modelId: string } | undefined, outcome: GenerationOutcome, timing: GenerationTiming): RunProvenance {
+export function runProvenance(
+  engine: { engineId: string; modelId: string } | undefined,
+  outcome: GenerationOutcome,
+  timing: GenerationTiming,
+): RunProvenance {
   const engineId = text(engine?.engineId);
   const modelId = text(engine?.modelId);
   // The controller times with performance.now(); convert its start to wall-clock time.
@@ -35,7 +40,8 @@ export function runProvenance(engine: { engineId: string; modelId: string } | un
   const firstToken = timing.firstTokenAt === undefined ? undefined : count(timing.firstTokenAt - timing.startedAt);
   // Typed as a string, but it came from an engine and, through it, from a server.
   const reason: unknown = outcome.finishReason;
-  const finishReason = reason === undefined ? undefined : typeof reason === 'string' && FINISH_REASONS.has(reason) ? reason : 'other';
+  const finishReason =
+    reason === undefined ? undefined : typeof reason === 'string' && FINISH_REASONS.has(reason) ? reason : 'other';
   return {
     ...(engineId !== undefined ? { engineId } : {}),
     ...(modelId !== undefined ? { modelId } : {}),

@@ -30,20 +30,18 @@ const LIST_ENDER = /^(#{1,6}(?=[ \t]|$)|>)/;
 const TABLE_DELIMITER_ROW = /^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
 
 /**
- * Splits streamed Markdown into top-level blocks as it arrives, so a renderer only ever
- * re-renders the block still being written. Each call costs O(size of the new text plus the
- * open block), never O(length of the whole answer).
+ * Splits streamed Markdown into top-level blocks as it arrives, so a renderer only ever re-renders the block still
+ * being written. Each call costs O(size of the new text plus the open block), never O(length of the whole answer).
  *
- * A block ends at a blank line outside a code fence, or at the line closing a fence. Loose
- * lists (items separated by blank lines) therefore become one list per item, which renders
- * the same apart from spacing.
+ * A block ends at a blank line outside a code fence, or at the line closing a fence. Loose lists (items separated by
+ * blank lines) therefore become one list per item, which renders the same apart from spacing.
  *
- * An open block never grows much past `softLimit`, and a line is cut every `HARD_LINE_CHARS`: a long paragraph, list or table is closed
- * before the next line that starts at column 0 (a table continues under a copy of its header
- * row), and a long code fence is closed and reopened with the same opening line. Otherwise one
- * unclosed fence or endless paragraph would be re-rendered whole for the rest of the answer.
- * An ordered list continues in the next block with the number its next item would have had.
- * No block grows past `HARD_BLOCK_CHARS` (plus a line), even where no line starts at column 0.
+ * An open block never grows much past `softLimit`, and a line is cut every `HARD_LINE_CHARS`: a long paragraph, list or
+ * table is closed before the next line that starts at column 0 (a table continues under a copy of its header row), and
+ * a long code fence is closed and reopened with the same opening line. Otherwise one unclosed fence or endless
+ * paragraph would be re-rendered whole for the rest of the answer. An ordered list continues in the next block with the
+ * number its next item would have had. No block grows past `HARD_BLOCK_CHARS` (plus a line), even where no line starts
+ * at column 0.
  */
 export class MarkdownBlockSplitter {
   private openBlock = '';
@@ -117,7 +115,12 @@ export class MarkdownBlockSplitter {
     const fenceMatch = FENCE.exec(line);
     if (this.fence !== undefined) {
       this.openBlock += line;
-      if (fenceMatch?.[1] && fenceMatch[1][0] === this.fence[0] && fenceMatch[1].length >= this.fence.length && line.trim() === fenceMatch[1]) {
+      if (
+        fenceMatch?.[1] &&
+        fenceMatch[1][0] === this.fence[0] &&
+        fenceMatch[1].length >= this.fence.length &&
+        line.trim() === fenceMatch[1]
+      ) {
         this.fence = undefined;
         this.flush(completed);
       } else if (this.openBlock.length >= this.softLimit) {
@@ -145,7 +148,10 @@ export class MarkdownBlockSplitter {
     this.looseList = undefined;
     const atColumnZero = !/^\s/.test(line);
     // Past the soft limit a block ends before a line at column 0; past the hard one before any line.
-    if ((this.openBlock.length >= this.softLimit && atColumnZero) || this.openBlock.length + line.length > HARD_BLOCK_CHARS) {
+    if (
+      (this.openBlock.length >= this.softLimit && atColumnZero) ||
+      this.openBlock.length + line.length > HARD_BLOCK_CHARS
+    ) {
       const header = tableHeader(this.openBlock);
       const ordered = this.ordered;
       this.flush(completed);
@@ -165,12 +171,16 @@ export class MarkdownBlockSplitter {
       const delimiter = item[3] as string;
       // A more indented item belongs to a list nested in this one.
       if (ordered && indent > ordered.indent) return;
-      this.ordered = ordered?.delimiter === delimiter && ordered.indent === indent ? { ...ordered, next: ordered.next + 1 } : { next: Number(item[2]) + 1, delimiter, indent };
+      this.ordered =
+        ordered?.delimiter === delimiter && ordered.indent === indent
+          ? { ...ordered, next: ordered.next + 1 }
+          : { next: Number(item[2]) + 1, delimiter, indent };
       return;
     }
     // A bullet item at the list's own level starts another list; a heading or quote ends it.
     const bullet = BULLET_ITEM.exec(line);
-    if ((bullet && ordered && (bullet[1] as string).length <= ordered.indent) || LIST_ENDER.test(line)) this.ordered = undefined;
+    if ((bullet && ordered && (bullet[1] as string).length <= ordered.indent) || LIST_ENDER.test(line))
+      this.ordered = undefined;
   }
 
   private flush(completed: string[]): void {
@@ -193,7 +203,13 @@ function tableHeader(block: string): string | undefined {
 /** An ordered item that starts a new block carries the number it had in the list it continues. */
 function continueNumbering(line: string, ordered: OrderedList): string {
   const item = ORDERED_ITEM.exec(line);
-  if (!item || item[3] !== ordered.delimiter || (item[1] as string).length !== ordered.indent || ordered.next > 999_999_999) return line;
+  if (
+    !item ||
+    item[3] !== ordered.delimiter ||
+    (item[1] as string).length !== ordered.indent ||
+    ordered.next > 999_999_999
+  )
+    return line;
   return `${item[1] as string}${String(ordered.next)}${line.slice(item[0].length - 1)}`;
 }
 

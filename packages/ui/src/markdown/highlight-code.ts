@@ -25,7 +25,12 @@ export function createLazyHighlighter(load: () => Promise<HighlighterModule>): C
     const deadline = performance.now() + TASK_BUDGET_MS;
     while (queue.length > 0 && performance.now() < deadline) {
       const element = queue.shift() as HTMLElement;
-      if (element.isConnected && !element.hasAttribute('data-highlighted') && element.textContent.length <= MAX_HIGHLIGHT_CHARS) highlighter.highlightElement(element);
+      if (
+        element.isConnected &&
+        !element.hasAttribute('data-highlighted') &&
+        element.textContent.length <= MAX_HIGHLIGHT_CHARS
+      )
+        highlighter.highlightElement(element);
     }
     if (queue.length > 0) schedule(highlighter);
   };

@@ -34,7 +34,8 @@ export function nestingDepth(source: string): number {
   for (const line of source.split('\n')) {
     const fenceMatch = FENCE.exec(line)?.[1];
     if (fence !== undefined) {
-      if (fenceMatch && fenceMatch[0] === fence[0] && fenceMatch.length >= fence.length && line.trim() === fenceMatch) fence = undefined;
+      if (fenceMatch && fenceMatch[0] === fence[0] && fenceMatch.length >= fence.length && line.trim() === fenceMatch)
+        fence = undefined;
       continue;
     }
     if (fenceMatch) {
@@ -64,7 +65,8 @@ function lineDepth(line: string): number {
       index += 1;
     } else if (char !== undefined && char >= '0' && char <= '9') {
       let end = index;
-      while (end - index < 9 && line[end] !== undefined && (line[end] as string) >= '0' && (line[end] as string) <= '9') end += 1;
+      while (end - index < 9 && line[end] !== undefined && (line[end] as string) >= '0' && (line[end] as string) <= '9')
+        end += 1;
       if ((line[end] === '.' || line[end] === ')') && isMarkerEnd(line[end + 1])) {
         markers += 1;
         index = end + 1;
@@ -105,7 +107,12 @@ export function refuseMarkdown(source: string, inlineRuns?: () => Iterable<strin
   for (const text of inlineRuns()) {
     const { marks, linkOpeners } = inlineMarkup(text);
     work += marks * marks;
-    if (marks > MARKDOWN_LIMITS.inlineMarks || linkOpeners > MARKDOWN_LIMITS.linkOpeners || work > MARKDOWN_LIMITS.inlineWork) return 'too-much-inline-markup';
+    if (
+      marks > MARKDOWN_LIMITS.inlineMarks ||
+      linkOpeners > MARKDOWN_LIMITS.linkOpeners ||
+      work > MARKDOWN_LIMITS.inlineWork
+    )
+      return 'too-much-inline-markup';
   }
   return undefined;
 }

@@ -10,10 +10,14 @@ class MarkdownViewDirective extends Directive {
 
   constructor(part: PartInfo) {
     super(part);
-    if (part.type !== PartType.ELEMENT) throw new Error('markdownView() belongs on an element, e.g. <div ${markdownView(text)}>');
+    if (part.type !== PartType.ELEMENT)
+      throw new Error('markdownView() belongs on an element, e.g. <div ${markdownView(text)}>');
   }
 
-  /** The directive's arguments: the Markdown text, and the view's options (read once). The element's content is written in `update`. */
+  /**
+   * The directive's arguments: the Markdown text, and the view's options (read once). The element's content is written
+   * in `update`.
+   */
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Lit takes the directive's signature from render()
   render(text: string, options?: StreamingMarkdownViewOptions): typeof nothing {
     return nothing;

@@ -25,7 +25,35 @@ export function renderMarkdownBlock(source: string): string {
 }
 
 /** The elements marked emits, and nothing else (raw HTML in the text keeps only its text). */
-const ALLOWED_TAGS = ['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'hr', 'br', 'input'];
+const ALLOWED_TAGS = [
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'pre',
+  'code',
+  'em',
+  'strong',
+  'del',
+  'a',
+  'img',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'hr',
+  'br',
+  'input',
+];
 
 /** Attributes marked emits, per element; checked again in `keepAttribute`. */
 const ALLOWED_ATTRIBUTES: Record<string, (value: string) => boolean> = {

@@ -14,7 +14,10 @@ export interface ProvenanceLine {
  * early or ended with an error. Nothing when neither engine nor model is known. `engine: false`
  * and `speed: false` leave the engine and the tokens a second out (a chat's line under each reply).
  */
-export function renderProvenanceLine(provenance: ProvenanceLine, options: { engine?: boolean; speed?: boolean } = {}): TemplateResult | typeof nothing {
+export function renderProvenanceLine(
+  provenance: ProvenanceLine,
+  options: { engine?: boolean; speed?: boolean } = {},
+): TemplateResult | typeof nothing {
   const { engineId, modelId, outputTokens, durationMs, completionStatus } = provenance;
   if (!engineId && !modelId) return nothing;
   const seconds = durationMs !== undefined ? durationMs / 1000 : undefined;
@@ -23,7 +26,9 @@ export function renderProvenanceLine(provenance: ProvenanceLine, options: { engi
     modelId,
     outputTokens !== undefined ? `${outputTokens} tokens` : undefined,
     seconds !== undefined ? `${seconds.toFixed(1)} s` : undefined,
-    options.speed !== false && outputTokens !== undefined && seconds ? `${(outputTokens / seconds).toFixed(1)} tokens/s` : undefined,
+    options.speed !== false && outputTokens !== undefined && seconds
+      ? `${(outputTokens / seconds).toFixed(1)} tokens/s`
+      : undefined,
     completionStatus === 'stopped' ? 'stopped early' : completionStatus === 'error' ? 'ended with an error' : undefined,
   ].filter(Boolean);
   return html`<p class="provenance" part="provenance" data-status=${completionStatus ?? ''}>${parts.join(' · ')}</p>`;

@@ -19,14 +19,22 @@ export interface SaveStatusLabels {
  * The block's save line: saving, saved, read-only, no page, or not saved yet (retrying, or
  * with a Retry now button once retries stopped), announced to screen readers.
  */
-export function renderSaveStatus(state: SaveStatusState, onRetry: () => void, labels: SaveStatusLabels = {}): TemplateResult | typeof nothing {
+export function renderSaveStatus(
+  state: SaveStatusState,
+  onRetry: () => void,
+  labels: SaveStatusLabels = {},
+): TemplateResult | typeof nothing {
   if (state.status === 'idle') return nothing;
   const text =
-    state.status === 'saving' ? (labels.saving ?? 'Saving…')
-    : state.status === 'saved' ? (labels.saved ?? 'Saved')
-    : state.status === 'readonly' ? 'Not saved: this page is read-only.'
-    : state.status === 'offline' ? 'Not saved: no page to save to.'
-    : `${labels.unsaved ?? 'Not saved yet'}${state.nextRetryAt ? ' — retrying' : ''}${state.lastError ? ` (${state.lastError.message})` : ''}.`;
+    state.status === 'saving'
+      ? (labels.saving ?? 'Saving…')
+      : state.status === 'saved'
+        ? (labels.saved ?? 'Saved')
+        : state.status === 'readonly'
+          ? 'Not saved: this page is read-only.'
+          : state.status === 'offline'
+            ? 'Not saved: no page to save to.'
+            : `${labels.unsaved ?? 'Not saved yet'}${state.nextRetryAt ? ' — retrying' : ''}${state.lastError ? ` (${state.lastError.message})` : ''}.`;
   return html`<p class="status save-status" role="status" data-save=${state.status}>
     ${text}
     ${state.status === 'unsaved' && !state.nextRetryAt ? html`<button type="button" part="button" @click=${onRetry}>Retry now</button>` : nothing}

@@ -5,105 +5,105 @@ import { css } from 'lit';
  * form controls, buttons, notices, progress and a visually-hidden helper.
  */
 export const blockBaseStyles = css`
+  :host {
+    display: block;
+    font: var(--ai-block-font, 15px/1.5 system-ui, sans-serif);
+    color: var(--ai-block-color, #1d1d28);
+    --_border: var(--ai-block-border-color, rgba(127, 127, 127, 0.35));
+    --_accent: var(--ai-block-accent, #4b3fd1);
+    --_muted: var(--ai-block-muted-color, #5f6170);
+  }
+  @media (prefers-color-scheme: dark) {
     :host {
-      display: block;
-      font: var(--ai-block-font, 15px/1.5 system-ui, sans-serif);
-      color: var(--ai-block-color, #1d1d28);
-      --_border: var(--ai-block-border-color, rgba(127, 127, 127, 0.35));
-      --_accent: var(--ai-block-accent, #4b3fd1);
-      --_muted: var(--ai-block-muted-color, #5f6170);
+      color: var(--ai-block-color, #ececf4);
+      --_muted: var(--ai-block-muted-color, #a8a9b8);
     }
-    @media (prefers-color-scheme: dark) {
-      :host {
-        color: var(--ai-block-color, #ececf4);
-        --_muted: var(--ai-block-muted-color, #a8a9b8);
-      }
-    }
-    .row {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.5rem;
-      align-items: center;
-    }
-    label {
-      font-size: 0.85em;
-      color: var(--_muted);
-    }
-    textarea,
-    select,
-    input {
-      font: inherit;
-      color: inherit;
-      background: var(--ai-block-input-background, transparent);
-      border: 1px solid var(--_border);
-      border-radius: 6px;
-      padding: 0.4rem 0.5rem;
-    }
-    textarea {
-      width: 100%;
-      box-sizing: border-box;
-      min-height: 4.5em;
-      resize: vertical;
-    }
-    button {
-      font: inherit;
-      border: 1px solid var(--_border);
-      border-radius: 6px;
-      padding: 0.35rem 0.8rem;
-      background: var(--ai-block-button-background, transparent);
-      color: inherit;
-      cursor: pointer;
-    }
-    button.primary {
-      background: var(--_accent);
-      border-color: var(--_accent);
-      color: var(--ai-block-accent-contrast, #fff);
-    }
-    button:disabled {
-      opacity: 0.55;
-      cursor: default;
-    }
-    button:focus-visible,
-    textarea:focus-visible,
-    select:focus-visible,
-    input:focus-visible {
-      outline: 2px solid var(--_accent);
-      outline-offset: 1px;
-    }
-    .composer {
-      display: grid;
-      gap: 0.5rem;
-    }
-    .hint,
-    .provenance,
-    .status {
-      font-size: 0.82em;
-      color: var(--_muted);
-    }
-    .output {
-      border: 1px solid var(--_border);
-      border-radius: 8px;
-      padding: 0.6rem 0.8rem;
-      margin-top: 0.6rem;
-    }
-    .error-notice {
-      border: 1px solid #c4362c;
-      border-radius: 8px;
-      padding: 0.5rem 0.75rem;
-      margin-top: 0.6rem;
-    }
-    .error-detail {
-      margin: 0.25rem 0;
-    }
-    progress {
-      width: 100%;
-    }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-    }
-  `;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: center;
+  }
+  label {
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  textarea,
+  select,
+  input {
+    font: inherit;
+    color: inherit;
+    background: var(--ai-block-input-background, transparent);
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+    padding: 0.4rem 0.5rem;
+  }
+  textarea {
+    width: 100%;
+    box-sizing: border-box;
+    min-height: 4.5em;
+    resize: vertical;
+  }
+  button {
+    font: inherit;
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+    padding: 0.35rem 0.8rem;
+    background: var(--ai-block-button-background, transparent);
+    color: inherit;
+    cursor: pointer;
+  }
+  button.primary {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: var(--ai-block-accent-contrast, #fff);
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: default;
+  }
+  button:focus-visible,
+  textarea:focus-visible,
+  select:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 1px;
+  }
+  .composer {
+    display: grid;
+    gap: 0.5rem;
+  }
+  .hint,
+  .provenance,
+  .status {
+    font-size: 0.82em;
+    color: var(--_muted);
+  }
+  .output {
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    padding: 0.6rem 0.8rem;
+    margin-top: 0.6rem;
+  }
+  .error-notice {
+    border: 1px solid #c4362c;
+    border-radius: 8px;
+    padding: 0.5rem 0.75rem;
+    margin-top: 0.6rem;
+  }
+  .error-detail {
+    margin: 0.25rem 0;
+  }
+  progress {
+    width: 100%;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;

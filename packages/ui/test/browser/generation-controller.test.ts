@@ -27,7 +27,13 @@ function scriptedRun(parts: string[], signal: AbortSignal): GenerationRun & { ne
     for (const part of parts) {
       await new Promise<void>((resolve) => {
         release = resolve;
-        signal.addEventListener('abort', () => { resolve(); }, { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            resolve();
+          },
+          { once: true },
+        );
       });
       if (signal.aborted) break;
       text += part;
@@ -35,7 +41,13 @@ function scriptedRun(parts: string[], signal: AbortSignal): GenerationRun & { ne
     }
     resolveOutcome(signal.aborted ? { status: 'aborted', text } : { status: 'complete', text, finishReason: 'stop' });
   }
-  return { textStream: stream(), outcome, next: () => { release(); } };
+  return {
+    textStream: stream(),
+    outcome,
+    next: () => {
+      release();
+    },
+  };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -103,7 +115,9 @@ describe('GenerationController', () => {
 
   it('a failure while preparing becomes an error outcome with the code', async () => {
     const controller = new GenerationController(new FakeHost());
-    const outcome = await controller.start(() => Promise.reject(Object.assign(new Error('no GPU'), { code: 'ENGINE_UNAVAILABLE', retryable: false })));
+    const outcome = await controller.start(() =>
+      Promise.reject(Object.assign(new Error('no GPU'), { code: 'ENGINE_UNAVAILABLE', retryable: false })),
+    );
     expect(outcome?.status).to.equal('error');
     expect(outcome?.error).to.deep.equal({ code: 'ENGINE_UNAVAILABLE', message: 'no GPU', retryable: false });
     expect(controller.status).to.equal(GenerationStatus.ERROR);
@@ -124,9 +138,17 @@ describe('GenerationController', () => {
         }),
     };
     let run: ReturnType<typeof scriptedRun> | undefined;
-    const done = controller.run(engine, (signal) => (run = scriptedRun(['Hi'], signal)), { meta: { prompt: 'Say hi' }, onLoaded: () => (loaded += 1) });
+    const done = controller.run(engine, (signal) => (run = scriptedRun(['Hi'], signal)), {
+      meta: { prompt: 'Say hi' },
+      onLoaded: () => (loaded += 1),
+    });
     await tick();
-    const shown = () => controller.render({ loading: (progress) => `loading ${String(progress?.fraction)}`, streaming: (text) => `streaming ${text}`, complete: (finished) => `complete ${finished?.meta.prompt ?? ''}` });
+    const shown = () =>
+      controller.render({
+        loading: (progress) => `loading ${String(progress?.fraction)}`,
+        streaming: (text) => `streaming ${text}`,
+        complete: (finished) => `complete ${finished?.meta.prompt ?? ''}`,
+      });
     expect(shown()).to.equal('loading 0.5');
     finishLoad();
     await tick();
@@ -135,7 +157,12 @@ describe('GenerationController', () => {
     run?.next();
     const finished = await done;
     expect(shown()).to.equal('complete Say hi');
-    expect(finished?.provenance).to.include({ engineId: 'wasm', modelId: 'tiny', completionStatus: 'complete', finishReason: 'stop' });
+    expect(finished?.provenance).to.include({
+      engineId: 'wasm',
+      modelId: 'tiny',
+      completionStatus: 'complete',
+      finishReason: 'stop',
+    });
     expect(controller.lastRun).to.equal(finished);
     controller.reset();
     expect(controller.lastRun).to.equal(undefined);
@@ -145,8 +172,18 @@ describe('GenerationController', () => {
   it('keeps a run whose engine failed to load as an error with the reason', async () => {
     const host = new FakeHost();
     const controller = new GenerationController<undefined>(host);
-    const engine = { engineId: 'wasm', modelId: 'tiny', load: () => Promise.reject(Object.assign(new Error('The model file is damaged'), { code: 'MODEL_LOAD_FAILED' })) };
-    const finished = await controller.run(engine, () => { throw new Error('not reached'); }, { meta: undefined });
+    const engine = {
+      engineId: 'wasm',
+      modelId: 'tiny',
+      load: () => Promise.reject(Object.assign(new Error('The model file is damaged'), { code: 'MODEL_LOAD_FAILED' })),
+    };
+    const finished = await controller.run(
+      engine,
+      () => {
+        throw new Error('not reached');
+      },
+      { meta: undefined },
+    );
     expect(controller.status).to.equal(GenerationStatus.ERROR);
     expect(controller.render({ error: (_run, outcome) => outcome.error?.code })).to.equal('MODEL_LOAD_FAILED');
     expect(finished?.provenance.completionStatus).to.equal('error');

@@ -1,5 +1,11 @@
 import { expect } from '@open-wc/testing';
-import { markdownRender, renderMarkdownBlock, setMarkdownRenderer, StreamingMarkdownView, TaskBudget } from '@ai-blocks/ui';
+import {
+  markdownRender,
+  renderMarkdownBlock,
+  setMarkdownRenderer,
+  StreamingMarkdownView,
+  TaskBudget,
+} from '@ai-blocks/ui';
 
 function mount(): { container: HTMLElement; view: StreamingMarkdownView } {
   const container = document.createElement('div');
@@ -78,7 +84,8 @@ describe('StreamingMarkdownView', () => {
     // Clicks run any handler left on a link; following a link (a new tab) would throttle this page's frames.
     const stayHere = (event: Event) => event.preventDefault();
     container.addEventListener('click', stayHere);
-    for (const anchor of container.querySelectorAll('a')) anchor.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    for (const anchor of container.querySelectorAll('a'))
+      anchor.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
     container.removeEventListener('click', stayHere);
     await new Promise((resolve) => setTimeout(resolve, 100));
     observer.disconnect();
@@ -152,7 +159,11 @@ describe('StreamingMarkdownView', () => {
       ].join('\n\n'),
     );
     view.flush(true);
-    expect(container.querySelector('[id], [name], [style], [role], [data-action], dialog, slot, template, form, button, select, textarea, details, summary, div:not(.md-block)')).to.equal(null);
+    expect(
+      container.querySelector(
+        '[id], [name], [style], [role], [data-action], dialog, slot, template, form, button, select, textarea, details, summary, div:not(.md-block)',
+      ),
+    ).to.equal(null);
     expect(container.querySelector('.error-notice, .status, .visually-hidden, .streaming')).to.equal(null);
     expect(container.textContent).to.contain('Session expired');
     const boxes = [...container.querySelectorAll('input')];
@@ -160,7 +171,10 @@ describe('StreamingMarkdownView', () => {
       ['checkbox', true, true],
       ['checkbox', true, false],
     ]);
-    expect([...container.querySelectorAll('code[class]')].map((code) => code.className)).to.deep.equal(['language-streaming', 'language-ts']);
+    expect([...container.querySelectorAll('code[class]')].map((code) => code.className)).to.deep.equal([
+      'language-streaming',
+      'language-ts',
+    ]);
     container.remove();
   });
 
@@ -175,7 +189,10 @@ describe('StreamingMarkdownView', () => {
     const container = document.createElement('div');
     document.body.append(container);
     const view = new StreamingMarkdownView(container, { render: renderMarkdownBlock });
-    const answer = Array.from({ length: 3000 }, (_, index) => `Paragraph **${index}** with [a link](https://example.com/${index}).`).join('\n\n');
+    const answer = Array.from(
+      { length: 3000 },
+      (_, index) => `Paragraph **${index}** with [a link](https://example.com/${index}).`,
+    ).join('\n\n');
     // A task of its own: what earlier tests rendered in this one does not count against it.
     await new Promise((resolve) => setTimeout(resolve, 0));
     view.setText(answer);

@@ -54,18 +54,22 @@ describe('MarkdownBlockSplitter with long open blocks', () => {
   });
 
   it('closes a long code fence and reopens it the same way, so the rest is still code', () => {
-    const code = '```ts\n' + Array.from({ length: 20 }, (_, index) => `const v${index} = ${index};`).join('\n') + '\n```\n';
+    const code =
+      '```ts\n' + Array.from({ length: 20 }, (_, index) => `const v${index} = ${index};`).join('\n') + '\n```\n';
     const blocks = split(code, 80);
     expect(blocks.length).toBeGreaterThan(2);
     for (const block of blocks) {
       expect(block.startsWith('```ts\n')).toBe(true);
       expect(block.endsWith('```\n')).toBe(true);
     }
-    expect(blocks.map((block) => block.slice('```ts\n'.length, -'```\n'.length)).join('')).toBe(code.slice('```ts\n'.length, -'```\n'.length));
+    expect(blocks.map((block) => block.slice('```ts\n'.length, -'```\n'.length)).join('')).toBe(
+      code.slice('```ts\n'.length, -'```\n'.length),
+    );
   });
 
   it('continues a long table under a copy of its header', () => {
-    const table = '| a | b |\n|---|---|\n' + Array.from({ length: 10 }, (_, index) => `| ${index} | x |`).join('\n') + '\n';
+    const table =
+      '| a | b |\n|---|---|\n' + Array.from({ length: 10 }, (_, index) => `| ${index} | x |`).join('\n') + '\n';
     const blocks = split(table, 60);
     expect(blocks.length).toBeGreaterThan(1);
     for (const block of blocks) expect(block.startsWith('| a | b |\n|---|---|\n')).toBe(true);
@@ -86,7 +90,11 @@ describe('MarkdownBlockSplitter with an endless line', () => {
   it('cuts a line longer than HARD_LINE_CHARS into blocks, losing nothing, inside code too', () => {
     const line = 'x'.repeat(HARD_LINE_CHARS * 3 + 5);
     const splitter = new MarkdownBlockSplitter();
-    const blocks = [...splitter.append(line.slice(0, 1000)), ...splitter.append(line.slice(1000)), ...splitter.finish()];
+    const blocks = [
+      ...splitter.append(line.slice(0, 1000)),
+      ...splitter.append(line.slice(1000)),
+      ...splitter.finish(),
+    ];
     expect(blocks.map((block) => block.length)).toEqual([HARD_LINE_CHARS, HARD_LINE_CHARS, HARD_LINE_CHARS, 5]);
     expect(blocks.join('')).toBe(line);
     const code = new MarkdownBlockSplitter();
@@ -117,14 +125,18 @@ describe('MarkdownBlockSplitter keeps long lists, tables and lines correct Markd
   });
 
   it('keeps an ordered list that starts elsewhere, or uses ")", numbered on', () => {
-    const list = Array.from({ length: 300 }, (_, index) => `${String(index + 7)}) step\n   1. nested`).join('\n') + '\n';
+    const list =
+      Array.from({ length: 300 }, (_, index) => `${String(index + 7)}) step\n   1. nested`).join('\n') + '\n';
     const blocks = splitAll([list]);
     expect(blocks.length).toBeGreaterThan(2);
     const starts = rendered(blocks).map((html) => Number(/<ol start="(\d+)">/.exec(html)?.[1]));
     expect(starts[0]).toBe(7);
     // Each block's list starts where the previous one ended (nested lists do not count).
-    const outer = rendered(blocks).map((html) => html.split('<li>').length - 1 - (html.match(/<li>nested/g) ?? []).length);
-    for (let index = 1; index < blocks.length; index += 1) expect(starts[index]).toBe((starts[index - 1] as number) + (outer[index - 1] as number));
+    const outer = rendered(blocks).map(
+      (html) => html.split('<li>').length - 1 - (html.match(/<li>nested/g) ?? []).length,
+    );
+    for (let index = 1; index < blocks.length; index += 1)
+      expect(starts[index]).toBe((starts[index - 1] as number) + (outer[index - 1] as number));
   });
 
   it('numbers a loose ordered list (blank lines between items) on across its blocks', () => {
@@ -147,7 +159,8 @@ describe('MarkdownBlockSplitter keeps long lists, tables and lines correct Markd
   });
 
   it('closes a block past HARD_BLOCK_CHARS even where no line starts at column 0', () => {
-    const deep = Array.from({ length: 600 }, (_, index) => `${' '.repeat(index * 2)}- level ${String(index)}`).join('\n') + '\n';
+    const deep =
+      Array.from({ length: 600 }, (_, index) => `${' '.repeat(index * 2)}- level ${String(index)}`).join('\n') + '\n';
     const blocks = splitAll([deep]);
     expect(blocks.join('')).toBe(deep);
     for (const block of blocks) expect(block.length).toBeLessThanOrEqual(HARD_BLOCK_CHARS + 1300);

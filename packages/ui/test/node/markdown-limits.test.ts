@@ -17,20 +17,34 @@ describe('Markdown parsing limits', () => {
     expect(refuseMarkdown('ordinary *text*', () => ['ordinary *text*'])).toBeUndefined();
     expect(refuseMarkdown('x', () => ['[a]('.repeat(60)])).toBe('too-much-inline-markup');
     expect(refuseMarkdown('x', () => ['_a'.repeat(700)])).toBe('too-much-inline-markup');
-    expect(refuseMarkdown('x', () => Array.from({ length: 10 }, () => '*a'.repeat(400)))).toBe('too-much-inline-markup');
+    expect(refuseMarkdown('x', () => Array.from({ length: 10 }, () => '*a'.repeat(400)))).toBe(
+      'too-much-inline-markup',
+    );
   });
 });
 
 describe('parseMarkdown', () => {
   it('parses ordinary Markdown, with each list item and table cell as its own inline run', () => {
-    const list = Array.from({ length: 100 }, (_, index) => `- **Step ${index}**: use \`x\` and [a link](https://example.com/${index})`).join('\n');
+    const list = Array.from(
+      { length: 100 },
+      (_, index) => `- **Step ${index}**: use \`x\` and [a link](https://example.com/${index})`,
+    ).join('\n');
     expect(parseMarkdown(list)).toContain('<li><strong>Step 99</strong>');
-    const table = '| a | b |\n|---|---|\n' + Array.from({ length: 100 }, () => '| **x** | [y](https://e.example) |').join('\n');
+    const table =
+      '| a | b |\n|---|---|\n' + Array.from({ length: 100 }, () => '| **x** | [y](https://e.example) |').join('\n');
     expect(parseMarkdown(table)).toContain('<td><strong>x</strong></td>');
   });
 
   it('returns undefined (shown as plain text) for the hostile inputs that froze or crashed marked, without throwing', () => {
-    for (const source of ['[a]('.repeat(2048), '![a]('.repeat(1600), '_a'.repeat(20_000), '> '.repeat(2500), '1. > - '.repeat(1000), '*a_b[c]('.repeat(1024), ' '.repeat(200) + '- x']) {
+    for (const source of [
+      '[a]('.repeat(2048),
+      '![a]('.repeat(1600),
+      '_a'.repeat(20_000),
+      '> '.repeat(2500),
+      '1. > - '.repeat(1000),
+      '*a_b[c]('.repeat(1024),
+      ' '.repeat(200) + '- x',
+    ]) {
       expect(parseMarkdown(source), source.slice(0, 20)).toBeUndefined();
     }
   });

@@ -5,7 +5,18 @@ const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 
 describe('safeImageUrl', () => {
   it('accepts https, loopback http, blob and data PNG/JPEG/GIF/WebP', () => {
-    for (const url of ['https://files.example/a.png', 'http://localhost:8080/a.png', 'http://127.0.0.1/a.png', 'http://[::1]/a.png', 'http://app.localhost/a.png', 'blob:https://page.example/6d0c', PNG, 'data:image/jpeg,xyz', 'DATA:image/GIF;base64,R0lG', 'data:image/webp;base64,UklG']) {
+    for (const url of [
+      'https://files.example/a.png',
+      'http://localhost:8080/a.png',
+      'http://127.0.0.1/a.png',
+      'http://[::1]/a.png',
+      'http://app.localhost/a.png',
+      'blob:https://page.example/6d0c',
+      PNG,
+      'data:image/jpeg,xyz',
+      'DATA:image/GIF;base64,R0lG',
+      'data:image/webp;base64,UklG',
+    ]) {
       expect(safeImageUrl(url), url).toBeTypeOf('string');
     }
   });
@@ -54,6 +65,15 @@ describe('safeLinkUrl', () => {
     expect(safeLinkUrl('https://example.com/x')).toBe('https://example.com/x');
     expect(safeLinkUrl('http://example.com/')).toBe('http://example.com/');
     expect(safeLinkUrl('mailto:a@b.example')).toBe('mailto:a@b.example');
-    for (const url of ['javascript:alert(1)', 'data:text/html,x', 'blob:https://a.example/1', '/relative', '#top', 'vbscript:x', 'https://u:p@example.com/']) expect(safeLinkUrl(url), url).toBeUndefined();
+    for (const url of [
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'blob:https://a.example/1',
+      '/relative',
+      '#top',
+      'vbscript:x',
+      'https://u:p@example.com/',
+    ])
+      expect(safeLinkUrl(url), url).toBeUndefined();
   });
 });

@@ -1,7 +1,25 @@
 import * as z from 'zod/mini';
-import type { Availability, FinishReason, TextCallOptions, TextEngine, TextStreamPart, TextStreamResult, Usage } from '../../interface/engine.js';
+import type {
+  Availability,
+  FinishReason,
+  TextCallOptions,
+  TextEngine,
+  TextStreamPart,
+  TextStreamResult,
+  Usage,
+} from '../../interface/engine.js';
 import { AiError, AiErrorCode } from '../../interface/errors.js';
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, errorFromStreamEvent, jsonEventStream, ownValue, postWithRetry, type RetryPolicy, type StreamItem, type StreamTimeouts } from '../../provider-utils/index.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_TIMEOUTS,
+  errorFromStreamEvent,
+  jsonEventStream,
+  ownValue,
+  postWithRetry,
+  type RetryPolicy,
+  type StreamItem,
+  type StreamTimeouts,
+} from '../../provider-utils/index.js';
 
 export interface AnthropicSettings {
   /** Held in memory only; sent as `x-api-key`. */
@@ -43,7 +61,12 @@ export function createAnthropicEngine(settings: AnthropicSettings): TextEngine {
         messages: options.messages.filter((message) => message.role !== 'system'),
         stream: true,
       };
-      const system = [options.system, ...options.messages.filter((message) => message.role === 'system').map((message) => message.content)].filter(Boolean).join('\n\n');
+      const system = [
+        options.system,
+        ...options.messages.filter((message) => message.role === 'system').map((message) => message.content),
+      ]
+        .filter(Boolean)
+        .join('\n\n');
       if (system) body['system'] = system;
       if (options.temperature !== undefined) body['temperature'] = options.temperature;
       if (options.stopSequences?.length) body['stop_sequences'] = options.stopSequences;
@@ -63,20 +86,29 @@ export function createAnthropicEngine(settings: AnthropicSettings): TextEngine {
         ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
       });
       if (!response.body) throw new AiError(AiErrorCode.BAD_RESPONSE, 'Anthropic answered without a body');
-      return { stream: partsFromAnthropicStream(response.body, { timeouts, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) }) };
+      return {
+        stream: partsFromAnthropicStream(response.body, {
+          timeouts,
+          ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+        }),
+      };
     },
   };
 }
 
 /** Turns Anthropic Messages SSE (named events) into stream parts: checked events, then parts. */
-export function partsFromAnthropicStream(body: ReadableStream<Uint8Array>, options: { timeouts: StreamTimeouts; abortSignal?: AbortSignal }): ReadableStream<TextStreamPart> {
+export function partsFromAnthropicStream(
+  body: ReadableStream<Uint8Array>,
+  options: { timeouts: StreamTimeouts; abortSignal?: AbortSignal },
+): ReadableStream<TextStreamPart> {
   return jsonEventStream(body, {
     provider: 'Anthropic',
     timeouts: options.timeouts,
     abortSignal: options.abortSignal,
     what: 'an event',
     decode: decodeEvent,
-    isText: (event) => event.type === 'content_block_delta' && event.delta?.type === 'text_delta' && Boolean(event.delta.text),
+    isText: (event) =>
+      event.type === 'content_block_delta' && event.delta?.type === 'text_delta' && Boolean(event.delta.text),
   }).pipeThrough(anthropicParts());
 }
 
@@ -85,7 +117,12 @@ type AnthropicEvent = z.infer<typeof eventSchema>;
 /** An event that follows the API, kept with its JSON (an error event is translated from it). */
 function decodeEvent(json: unknown): { value: AnthropicEvent & { json: unknown } } | { failure: unknown } {
   const parsed = eventSchema.safeParse(json);
-  if (!parsed.success) return { failure: new AiError(AiErrorCode.BAD_RESPONSE, 'Anthropic sent an event that does not follow the API', { cause: parsed.error }) };
+  if (!parsed.success)
+    return {
+      failure: new AiError(AiErrorCode.BAD_RESPONSE, 'Anthropic sent an event that does not follow the API', {
+        cause: parsed.error,
+      }),
+    };
   return { value: { ...parsed.data, json } };
 }
 
@@ -114,7 +151,8 @@ function anthropicParts(): TransformStream<StreamItem<AnthropicEvent & { json: u
           usage.outputTokens = event.message?.usage?.output_tokens ?? 0;
           break;
         case 'content_block_delta':
-          if (event.delta?.type === 'text_delta' && event.delta.text) controller.enqueue({ type: 'text-delta', delta: event.delta.text });
+          if (event.delta?.type === 'text_delta' && event.delta.text)
+            controller.enqueue({ type: 'text-delta', delta: event.delta.text });
           break;
         case 'message_delta':
           if (event.delta?.stop_reason) finishReason = ownValue(STOP_REASONS, event.delta.stop_reason) ?? 'other';
@@ -132,14 +170,28 @@ function anthropicParts(): TransformStream<StreamItem<AnthropicEvent & { json: u
       }
     },
     flush(controller) {
-      if (!ended) controller.enqueue({ type: 'error', error: new AiError(AiErrorCode.NETWORK, 'Anthropic closed the stream before message_stop') });
+      if (!ended)
+        controller.enqueue({
+          type: 'error',
+          error: new AiError(AiErrorCode.NETWORK, 'Anthropic closed the stream before message_stop'),
+        });
     },
   });
 }
 
 const eventSchema = z.looseObject({
   type: z.string(),
-  message: z.optional(z.looseObject({ usage: z.optional(z.looseObject({ input_tokens: z.optional(z.number()), output_tokens: z.optional(z.number()) })) })),
-  delta: z.optional(z.looseObject({ type: z.optional(z.string()), text: z.optional(z.string()), stop_reason: z.optional(z.nullable(z.string())) })),
+  message: z.optional(
+    z.looseObject({
+      usage: z.optional(z.looseObject({ input_tokens: z.optional(z.number()), output_tokens: z.optional(z.number()) })),
+    }),
+  ),
+  delta: z.optional(
+    z.looseObject({
+      type: z.optional(z.string()),
+      text: z.optional(z.string()),
+      stop_reason: z.optional(z.nullable(z.string())),
+    }),
+  ),
   usage: z.optional(z.looseObject({ output_tokens: z.optional(z.number()) })),
 });

@@ -1,4 +1,13 @@
-import type { Availability, EngineKind, LoadOptions, LoadProgress, TextCallOptions, TextEngine, TextStreamPart, TextStreamResult } from '../../interface/engine.js';
+import type {
+  Availability,
+  EngineKind,
+  LoadOptions,
+  LoadProgress,
+  TextCallOptions,
+  TextEngine,
+  TextStreamPart,
+  TextStreamResult,
+} from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
 
 export interface FallbackEngineSettings {
@@ -124,7 +133,12 @@ export function createFallbackEngine(settings: FallbackEngineSettings): Fallback
         result = await current.doStream(options);
       } catch (error) {
         // Nothing was shown yet, so the fallback can answer this very call.
-        if (current === settings.primary && AiError.isInstance(error) && error.code === AiErrorCode.DEVICE_LOST && !aborted(error, options.abortSignal)) {
+        if (
+          current === settings.primary &&
+          AiError.isInstance(error) &&
+          error.code === AiErrorCode.DEVICE_LOST &&
+          !aborted(error, options.abortSignal)
+        ) {
           const next = switchToFallback(error);
           await loadFallback(next, options.abortSignal ? { abortSignal: options.abortSignal } : {}, 0);
           return next.doStream(options);
@@ -136,7 +150,8 @@ export function createFallbackEngine(settings: FallbackEngineSettings): Fallback
       const stream = result.stream.pipeThrough(
         new TransformStream<TextStreamPart, TextStreamPart>({
           transform(part, controller) {
-            if (part.type === 'error' && AiError.isInstance(part.error) && part.error.code === AiErrorCode.DEVICE_LOST) switchToFallback(part.error);
+            if (part.type === 'error' && AiError.isInstance(part.error) && part.error.code === AiErrorCode.DEVICE_LOST)
+              switchToFallback(part.error);
             controller.enqueue(part);
           },
         }),

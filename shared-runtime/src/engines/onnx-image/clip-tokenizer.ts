@@ -20,7 +20,8 @@ const PATTERN = /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|\p{L}
 /** GPT-2/CLIP's table from bytes to printable characters (so BPE never sees whitespace or control bytes). */
 function byteToCharacter(): string[] {
   const table = new Array<string>(256);
-  const printable = (byte: number) => (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || (byte >= 0xae && byte <= 0xff);
+  const printable = (byte: number) =>
+    (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || (byte >= 0xae && byte <= 0xff);
   let extra = 0;
   for (let byte = 0; byte < 256; byte += 1) {
     table[byte] = printable(byte) ? String.fromCharCode(byte) : String.fromCharCode(256 + extra++);
@@ -57,12 +58,14 @@ export class ClipTokenizer {
   /** Reads `vocab.json` and `merges.txt` as the Hugging Face files have them. */
   static fromFiles(vocabJson: string, mergesText: string, options: ClipTokenizerOptions): ClipTokenizer {
     const vocab = JSON.parse(vocabJson) as unknown;
-    if (typeof vocab !== 'object' || vocab === null || Array.isArray(vocab)) throw new Error('vocab.json is not an object of token ids');
+    if (typeof vocab !== 'object' || vocab === null || Array.isArray(vocab))
+      throw new Error('vocab.json is not an object of token ids');
     const merges: [string, string][] = [];
     for (const line of mergesText.split('\n')) {
       if (line.startsWith('#version') || line.trim() === '') continue;
       const parts = line.split(' ');
-      if (parts.length !== 2 || !parts[0] || !parts[1]) throw new Error(`merges.txt has a line that is not a pair: ${JSON.stringify(line)}`);
+      if (parts.length !== 2 || !parts[0] || !parts[1])
+        throw new Error(`merges.txt has a line that is not a pair: ${JSON.stringify(line)}`);
       merges.push([parts[0], parts[1]]);
     }
     return new ClipTokenizer(vocab as Record<string, number>, merges, options);

@@ -42,7 +42,8 @@ function trainingSigmas(config: SchedulerConfig): Float64Array {
 
 /** Timesteps and noise levels of a run of `steps` steps. */
 export function eulerAncestralSchedule(config: SchedulerConfig, steps: number): Schedule {
-  if (!Number.isInteger(steps) || steps < 1 || steps > config.trainTimesteps) throw new RangeError(`steps must be an integer from 1 to ${config.trainTimesteps}`);
+  if (!Number.isInteger(steps) || steps < 1 || steps > config.trainTimesteps)
+    throw new RangeError(`steps must be an integer from 1 to ${config.trainTimesteps}`);
   const all = trainingSigmas(config);
   const ratio = config.trainTimesteps / steps;
   // Trailing spacing: round(T − i·T/N) − 1, so the first step always starts from pure noise.
@@ -63,13 +64,24 @@ export function scaleModelInput(latents: Float32Array, sigma: number): Float32Ar
  * One Euler ancestral step from σ to σ_next, in place: denoise to the predicted clean latents,
  * step deterministically down to σ_down, then add fresh noise of σ_up (none on the last step).
  */
-export function eulerAncestralStep(latents: Float32Array, noisePrediction: Float32Array, sigma: number, sigmaNext: number, noise: GaussianSource): void {
-  const sigmaUp = sigmaNext === 0 ? 0 : Math.sqrt((sigmaNext * sigmaNext * (sigma * sigma - sigmaNext * sigmaNext)) / (sigma * sigma));
+export function eulerAncestralStep(
+  latents: Float32Array,
+  noisePrediction: Float32Array,
+  sigma: number,
+  sigmaNext: number,
+  noise: GaussianSource,
+): void {
+  const sigmaUp =
+    sigmaNext === 0
+      ? 0
+      : Math.sqrt((sigmaNext * sigmaNext * (sigma * sigma - sigmaNext * sigmaNext)) / (sigma * sigma));
   const sigmaDown = Math.sqrt(Math.max(0, sigmaNext * sigmaNext - sigmaUp * sigmaUp));
   const dt = sigmaDown - sigma;
   for (let index = 0; index < latents.length; index += 1) {
     // derivative = (x − x̂₀) / σ = ε̂ for an epsilon-predicting model.
     latents[index] = (latents[index] ?? 0) + (noisePrediction[index] ?? 0) * dt;
   }
-  if (sigmaUp > 0) for (let index = 0; index < latents.length; index += 1) latents[index] = (latents[index] ?? 0) + noise.next() * sigmaUp;
+  if (sigmaUp > 0)
+    for (let index = 0; index < latents.length; index += 1)
+      latents[index] = (latents[index] ?? 0) + noise.next() * sigmaUp;
 }

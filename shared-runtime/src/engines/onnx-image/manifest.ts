@@ -24,7 +24,11 @@ const manifestSchema = z.object({
   name: z.string(),
   licence: z.string(),
   image: z.object({ width: positiveInt(), height: positiveInt() }),
-  latent: z.object({ channels: positiveInt(), downscale: positiveInt(), scalingFactor: z.number().check(z.positive()) }),
+  latent: z.object({
+    channels: positiveInt(),
+    downscale: positiveInt(),
+    scalingFactor: z.number().check(z.positive()),
+  }),
   /** Providers the model runs on, preferred first. */
   executionProviders: z.array(z.enum(['webgpu', 'wasm'])).check(z.minLength(1)),
   /** fp16 weights: WebGPU with the `shader-f16` feature only. */
@@ -48,7 +52,11 @@ const manifestSchema = z.object({
     maxSteps: positiveInt(),
   }),
   textEncoder: z.object({ ...partFields, input: z.string(), output: z.string() }),
-  unet: z.object({ ...partFields, inputs: z.object({ sample: z.string(), timestep: z.string(), encoderHiddenStates: z.string() }), output: z.string() }),
+  unet: z.object({
+    ...partFields,
+    inputs: z.object({ sample: z.string(), timestep: z.string(), encoderHiddenStates: z.string() }),
+    output: z.string(),
+  }),
   vaeDecoder: z.object({ ...partFields, input: z.string(), output: z.string() }),
 });
 
@@ -57,10 +65,16 @@ export type DiffusionPartName = 'textEncoder' | 'unet' | 'vaeDecoder';
 export const PART_NAMES: readonly DiffusionPartName[] = ['textEncoder', 'unet', 'vaeDecoder'];
 
 /** Names of the parts for people. */
-export const PART_LABELS: Record<DiffusionPartName, string> = { textEncoder: 'text encoder', unet: 'UNet', vaeDecoder: 'image decoder (VAE)' };
+export const PART_LABELS: Record<DiffusionPartName, string> = {
+  textEncoder: 'text encoder',
+  unet: 'UNet',
+  vaeDecoder: 'image decoder (VAE)',
+};
 
 /** Validates a manifest; the error says which fields are wrong. */
-export function parseDiffusionManifest(value: unknown): { ok: true; manifest: DiffusionManifest } | { ok: false; problems: string } {
+export function parseDiffusionManifest(
+  value: unknown,
+): { ok: true; manifest: DiffusionManifest } | { ok: false; problems: string } {
   const result = manifestSchema.safeParse(value);
   if (result.success) return { ok: true, manifest: result.data };
   const problems = result.error.issues

@@ -28,7 +28,11 @@ export function memoryNeeded(manifest: DiffusionManifest): number {
 }
 
 /** Why the model cannot run on `provider` with these limits, or undefined when it can. */
-export function whyItCannotFit(manifest: DiffusionManifest, provider: ExecutionProvider, limits: MemoryLimits): string | undefined {
+export function whyItCannotFit(
+  manifest: DiffusionManifest,
+  provider: ExecutionProvider,
+  limits: MemoryLimits,
+): string | undefined {
   for (const name of PART_NAMES) {
     const part = manifest[name];
     if (part.bytes > MAX_FILE_BYTES) {
@@ -42,7 +46,8 @@ export function whyItCannotFit(manifest: DiffusionManifest, provider: ExecutionP
   if (limits.deviceMemoryGiB !== undefined && limits.deviceMemoryGiB > 0) {
     // deviceMemory is rounded down and capped at 8 GiB; a tab gets about half of it at best.
     const available = limits.deviceMemoryGiB * 2 ** 30 * 0.5;
-    if (needed > available) return `The model needs about ${gb(needed)} of memory; this device reports ${limits.deviceMemoryGiB} GB in all.`;
+    if (needed > available)
+      return `The model needs about ${gb(needed)} of memory; this device reports ${limits.deviceMemoryGiB} GB in all.`;
   }
   return undefined;
 }

@@ -1,9 +1,29 @@
-import type { Availability, GeneratedImage, ImageCallOptions, ImageEngine, LoadOptions, LoadProgress } from '../../interface/engine.js';
+import type {
+  Availability,
+  GeneratedImage,
+  ImageCallOptions,
+  ImageEngine,
+  LoadOptions,
+  LoadProgress,
+} from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
-import { assetBaseFor, capForSize, importImplementation, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
+import {
+  assetBaseFor,
+  capForSize,
+  importImplementation,
+  runtimeAssetBaseUrl,
+  singleFlight,
+} from '../../provider-utils/index.js';
 import { importModelDownload } from '../../provider-utils/import-model-download.js';
 import { ClipTokenizer } from './clip-tokenizer.js';
-import { modelBytes, parseDiffusionManifest, PART_LABELS, PART_NAMES, type DiffusionManifest, type DiffusionPartName } from './manifest.js';
+import {
+  modelBytes,
+  parseDiffusionManifest,
+  PART_LABELS,
+  PART_NAMES,
+  type DiffusionManifest,
+  type DiffusionPartName,
+} from './manifest.js';
 import { whyItCannotFit, type ExecutionProvider, type MemoryLimits } from './memory-check.js';
 import { runDiffusion, type PipelineSessions, type RgbResult } from './pipeline.js';
 import { encodePng, type PngCompression } from './png-encoder.js';
@@ -118,21 +138,36 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
       try {
         response = await doFetch(url);
       } catch (error) {
-        throw new AiError(AiErrorCode.NETWORK, `Could not fetch the image model’s manifest from ${url}: ${failureText(error)}`, { cause: error });
+        throw new AiError(
+          AiErrorCode.NETWORK,
+          `Could not fetch the image model’s manifest from ${url}: ${failureText(error)}`,
+          { cause: error },
+        );
       }
-      if (response.status === 404 || response.status === 410) throw new AiError(AiErrorCode.MODEL_NOT_FOUND, `There is no image model manifest at ${url}`, { statusCode: response.status });
-      if (!response.ok) throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `Fetching the image model’s manifest failed: HTTP ${response.status}`, { statusCode: response.status });
+      if (response.status === 404 || response.status === 410)
+        throw new AiError(AiErrorCode.MODEL_NOT_FOUND, `There is no image model manifest at ${url}`, {
+          statusCode: response.status,
+        });
+      if (!response.ok)
+        throw new AiError(
+          AiErrorCode.MODEL_LOAD_FAILED,
+          `Fetching the image model’s manifest failed: HTTP ${response.status}`,
+          { statusCode: response.status },
+        );
       try {
         raw = await response.json();
       } catch (error) {
-        throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The image model’s manifest at ${url} is not JSON`, { cause: error });
+        throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The image model’s manifest at ${url} is not JSON`, {
+          cause: error,
+        });
       }
     } else {
       raw = settings.model.manifest;
       baseUrl = new URL(settings.model.baseUrl, pageHref()).href;
     }
     const parsed = parseDiffusionManifest(raw);
-    if (!parsed.ok) throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The image model’s manifest is not valid: ${parsed.problems}`);
+    if (!parsed.ok)
+      throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The image model’s manifest is not valid: ${parsed.problems}`);
     return { manifest: parsed.manifest, baseUrl };
   }
 
@@ -145,12 +180,16 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
   }
 
   /** The provider to use, or why none fits. */
-  async function chooseProvider(manifest: DiffusionManifest): Promise<{ provider: ExecutionProvider } | { reason: string }> {
+  async function chooseProvider(
+    manifest: DiffusionManifest,
+  ): Promise<{ provider: ExecutionProvider } | { reason: string }> {
     const requested = settings.executionProvider ?? 'auto';
-    if (requested !== 'auto' && !manifest.executionProviders.includes(requested)) return { reason: `This model does not run on ${requested === 'webgpu' ? 'WebGPU' : 'WebAssembly'}.` };
+    if (requested !== 'auto' && !manifest.executionProviders.includes(requested))
+      return { reason: `This model does not run on ${requested === 'webgpu' ? 'WebGPU' : 'WebAssembly'}.` };
     const candidates = requested === 'auto' ? manifest.executionProviders : [requested];
     const deviceMemory = (globalThis as { navigator?: { deviceMemory?: number } }).navigator?.deviceMemory;
-    const limits: MemoryLimits = settings.limits ?? (deviceMemory !== undefined ? { deviceMemoryGiB: deviceMemory } : {});
+    const limits: MemoryLimits =
+      settings.limits ?? (deviceMemory !== undefined ? { deviceMemoryGiB: deviceMemory } : {});
     const reasons: string[] = [];
     for (const candidate of candidates) {
       if (candidate === 'webgpu') {
@@ -199,25 +238,41 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
     signal?.throwIfAborted();
     const { manifest, baseUrl } = await manifestOnce();
     const choice = await chooseProvider(manifest);
-    if ('reason' in choice) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `${manifest.name} cannot run here. ${choice.reason}`);
+    if ('reason' in choice)
+      throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `${manifest.name} cannot run here. ${choice.reason}`);
     signal?.throwIfAborted();
 
     const assetBase = settings.assetBaseUrl ? new URL(settings.assetBaseUrl, pageHref()).href : runtimeAssetBaseUrl();
     // The download code is the runtime asset model-download.js in a main file.
     const downloadBase = assetBaseFor(settings.assetBaseUrl);
-    const { downloadModel } = await importImplementation(() => importModelDownload(downloadBase), 'The image engine', `${downloadBase}model-download.js`, ['downloadModel']);
+    const { downloadModel } = await importImplementation(
+      () => importModelDownload(downloadBase),
+      'The image engine',
+      `${downloadBase}model-download.js`,
+      ['downloadModel'],
+    );
     signal?.throwIfAborted();
     const ortBase = new URL('onnxruntime-web/', assetBase).href;
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-    const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+    const hardware =
+      (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
     const wantedThreads = isolated ? Math.max(1, settings.threads ?? Math.min(4, hardware)) : 1;
     // onnxruntime-web starts compiling while the model downloads.
-    const workerPromise = startOnnxWorker({ moduleUrl: new URL(choice.provider === 'webgpu' ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs', ortBase).href, wasmBase: ortBase, threads: wantedThreads });
+    const workerPromise = startOnnxWorker({
+      moduleUrl: new URL(choice.provider === 'webgpu' ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs', ortBase).href,
+      wasmBase: ortBase,
+      threads: wantedThreads,
+    });
     workerPromise.catch(() => undefined);
 
     const fileUrl = (file: string) => new URL(file, baseUrl).href;
     const cacheName = settings.cache === false ? undefined : (settings.cache ?? IMAGE_MODEL_CACHE_NAME);
-    const download = async (file: string, sha256: string | undefined, onFraction: (fraction: number, update: LoadProgress) => void, bytes?: number) =>
+    const download = async (
+      file: string,
+      sha256: string | undefined,
+      onFraction: (fraction: number, update: LoadProgress) => void,
+      bytes?: number,
+    ) =>
       (
         await downloadModel({
           url: fileUrl(file),
@@ -227,7 +282,9 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
           ...(cacheName ? { cacheName } : {}),
           ...(settings.fetch ? { fetch: settings.fetch } : {}),
           ...(signal ? { abortSignal: signal } : {}),
-          onProgress: (update) => { onFraction(update.fraction, update); },
+          onProgress: (update) => {
+            onFraction(update.fraction, update);
+          },
           span: 1,
         })
       ).blob;
@@ -235,12 +292,19 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
     const total = modelBytes(manifest);
     const DOWNLOAD_SHARE = 0.9;
     try {
-      const [vocab, merges] = await Promise.all([download(manifest.tokenizer.vocab, undefined, () => undefined), download(manifest.tokenizer.merges, undefined, () => undefined)]);
+      const [vocab, merges] = await Promise.all([
+        download(manifest.tokenizer.vocab, undefined, () => undefined),
+        download(manifest.tokenizer.merges, undefined, () => undefined),
+      ]);
       let tokenizer: ClipTokenizer;
       try {
         tokenizer = ClipTokenizer.fromFiles(await vocab.text(), await merges.text(), manifest.tokenizer);
       } catch (error) {
-        throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The image model’s tokenizer files are not valid: ${failureText(error)}`, { cause: error });
+        throw new AiError(
+          AiErrorCode.MODEL_LOAD_FAILED,
+          `The image model’s tokenizer files are not valid: ${failureText(error)}`,
+          { cause: error },
+        );
       }
       const blobs = {} as Record<DiffusionPartName, Blob>;
       let before = 0;
@@ -248,7 +312,11 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
         const part = manifest[name];
         const start = before;
         const onFraction = (fraction: number, update: LoadProgress) => {
-          progress({ ...update, fraction: ((start + fraction * part.bytes) / total) * DOWNLOAD_SHARE, text: `Downloading the ${PART_LABELS[name]}` });
+          progress({
+            ...update,
+            fraction: ((start + fraction * part.bytes) / total) * DOWNLOAD_SHARE,
+            text: `Downloading the ${PART_LABELS[name]}`,
+          });
         };
         blobs[name] = await download(part.file, part.sha256, onFraction, part.bytes);
         before += part.bytes;
@@ -258,12 +326,19 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
       const worker = await workerPromise;
       const sessions = {} as PipelineSessions;
       for (const [index, name] of PART_NAMES.entries()) {
-        progress({ fraction: DOWNLOAD_SHARE + ((1 - DOWNLOAD_SHARE) * index) / PART_NAMES.length, text: `Preparing the ${PART_LABELS[name]}` });
+        progress({
+          fraction: DOWNLOAD_SHARE + ((1 - DOWNLOAD_SHARE) * index) / PART_NAMES.length,
+          text: `Preparing the ${PART_LABELS[name]}`,
+        });
         try {
           sessions[name] = await worker.createSession(name, await blobs[name].arrayBuffer(), choice.provider);
         } catch (error) {
           if (AiError.isInstance(error)) throw error;
-          throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The ${PART_LABELS[name]} could not be loaded: ${failureText(error)}`, { cause: error });
+          throw new AiError(
+            AiErrorCode.MODEL_LOAD_FAILED,
+            `The ${PART_LABELS[name]} could not be loaded: ${failureText(error)}`,
+            { cause: error },
+          );
         }
         signal?.throwIfAborted();
       }
@@ -271,12 +346,21 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
       runtimeVersion = worker.version;
     } catch (error) {
       // Stop the worker whether or not it has started yet.
-      void workerPromise.then((worker) => worker.terminate(), () => undefined);
+      void workerPromise.then(
+        (worker) => worker.terminate(),
+        () => undefined,
+      );
       throw error;
     }
     provider = choice.provider;
     threads = choice.provider === 'wasm' ? wantedThreads : 1;
-    progress({ fraction: 1, text: choice.provider === 'webgpu' ? 'Ready (WebGPU)' : `Ready (WebAssembly, ${threads} thread${threads === 1 ? '' : 's'})` });
+    progress({
+      fraction: 1,
+      text:
+        choice.provider === 'webgpu'
+          ? 'Ready (WebGPU)'
+          : `Ready (WebAssembly, ${threads} thread${threads === 1 ? '' : 's'})`,
+    });
   }
 
   const loadOnce = singleFlight(loadNow);
@@ -287,14 +371,23 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
     if (!model) throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, 'The image model is not loaded');
     const { manifest } = model;
     const count = options.n ?? 1;
-    if (!Number.isInteger(count) || count < 1 || count > 4) throw new AiError(AiErrorCode.INVALID_REQUEST, 'This engine makes 1 to 4 images at a time.');
+    if (!Number.isInteger(count) || count < 1 || count > 4)
+      throw new AiError(AiErrorCode.INVALID_REQUEST, 'This engine makes 1 to 4 images at a time.');
     if (options.size !== undefined && options.size !== `${manifest.image.width}x${manifest.image.height}`) {
-      throw new AiError(AiErrorCode.INVALID_REQUEST, `${manifest.name} makes ${manifest.image.width}x${manifest.image.height} images, not ${options.size}.`);
+      throw new AiError(
+        AiErrorCode.INVALID_REQUEST,
+        `${manifest.name} makes ${manifest.image.width}x${manifest.image.height} images, not ${options.size}.`,
+      );
     }
     const steps = options.steps ?? manifest.scheduler.defaultSteps;
-    if (!Number.isInteger(steps) || steps < 1 || steps > manifest.scheduler.maxSteps) throw new AiError(AiErrorCode.INVALID_REQUEST, `${manifest.name} takes 1 to ${manifest.scheduler.maxSteps} steps, not ${steps}.`);
+    if (!Number.isInteger(steps) || steps < 1 || steps > manifest.scheduler.maxSteps)
+      throw new AiError(
+        AiErrorCode.INVALID_REQUEST,
+        `${manifest.name} takes 1 to ${manifest.scheduler.maxSteps} steps, not ${steps}.`,
+      );
     const firstSeed = options.seed ?? randomSeed();
-    if (!Number.isInteger(firstSeed) || firstSeed < 0 || firstSeed > MAX_SEED) throw new AiError(AiErrorCode.INVALID_REQUEST, `A seed is a whole number from 0 to ${MAX_SEED}.`);
+    if (!Number.isInteger(firstSeed) || firstSeed < 0 || firstSeed > MAX_SEED)
+      throw new AiError(AiErrorCode.INVALID_REQUEST, `A seed is a whole number from 0 to ${MAX_SEED}.`);
     const images: GeneratedImage[] = [];
     for (let index = 0; index < count; index += 1) {
       const seed = (firstSeed + index) % (MAX_SEED + 1);
@@ -374,7 +467,11 @@ function translateRunError(error: unknown, signal: AbortSignal | undefined): unk
   if (signal?.aborted || isAbortError(error)) return signal?.reason ?? error;
   if (AiError.isInstance(error)) return error;
   const message = failureText(error);
-  if (/device (was )?lost|GPUDevice/i.test(message)) return new AiError(AiErrorCode.DEVICE_LOST, `The GPU stopped while drawing the image: ${message}`, { cause: error });
-  if (error instanceof WorkerReportedError && /memory|allocat/i.test(message)) return new AiError(AiErrorCode.INTERNAL, `The image model ran out of memory: ${message}`, { cause: error });
+  if (/device (was )?lost|GPUDevice/i.test(message))
+    return new AiError(AiErrorCode.DEVICE_LOST, `The GPU stopped while drawing the image: ${message}`, {
+      cause: error,
+    });
+  if (error instanceof WorkerReportedError && /memory|allocat/i.test(message))
+    return new AiError(AiErrorCode.INTERNAL, `The image model ran out of memory: ${message}`, { cause: error });
   return new AiError(AiErrorCode.INTERNAL, `The image model failed: ${message}`, { cause: error });
 }

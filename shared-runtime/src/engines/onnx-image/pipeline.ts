@@ -45,14 +45,22 @@ function output(results: Record<string, TensorData>, name: string, part: string)
 }
 
 /** Generates one image; rejects with the signal's reason when aborted between steps. */
-export async function runDiffusion(manifest: DiffusionManifest, tokenizer: ClipTokenizer, sessions: PipelineSessions, run: PipelineRun): Promise<RgbResult> {
+export async function runDiffusion(
+  manifest: DiffusionManifest,
+  tokenizer: ClipTokenizer,
+  sessions: PipelineSessions,
+  run: PipelineRun,
+): Promise<RgbResult> {
   const signal = run.abortSignal;
   signal?.throwIfAborted();
   const typeOf = (session: SessionRunner, name: string, fallback: TensorType) => session.inputTypes[name] ?? fallback;
 
   const ids = tokenizer.encode(run.prompt);
   const { textEncoder, unet, vaeDecoder } = manifest;
-  const encoded = await sessions.textEncoder.run({ [textEncoder.input]: intTensor(ids, [1, ids.length], typeOf(sessions.textEncoder, textEncoder.input, 'int32')) }, [textEncoder.output]);
+  const encoded = await sessions.textEncoder.run(
+    { [textEncoder.input]: intTensor(ids, [1, ids.length], typeOf(sessions.textEncoder, textEncoder.input, 'int32')) },
+    [textEncoder.output],
+  );
   const hidden = output(encoded, textEncoder.output, 'text encoder');
   signal?.throwIfAborted();
 
@@ -61,10 +69,16 @@ export async function runDiffusion(manifest: DiffusionManifest, tokenizer: ClipT
   const dims = [1, manifest.latent.channels, latentHeight, latentWidth];
   const schedule = eulerAncestralSchedule(manifest.scheduler, run.steps);
   const noise = seededGaussian(run.seed);
-  const latents = noise.fill(new Float32Array(manifest.latent.channels * latentHeight * latentWidth), schedule.initNoiseSigma);
+  const latents = noise.fill(
+    new Float32Array(manifest.latent.channels * latentHeight * latentWidth),
+    schedule.initNoiseSigma,
+  );
   const sampleType = typeOf(sessions.unet, unet.inputs.sample, 'float32');
   const timestepType = typeOf(sessions.unet, unet.inputs.timestep, 'int64');
-  const hiddenFeed = hidden.type === typeOf(sessions.unet, unet.inputs.encoderHiddenStates, hidden.type) ? hidden : floatTensor(toFloat32(hidden), hidden.dims, typeOf(sessions.unet, unet.inputs.encoderHiddenStates, 'float32'));
+  const hiddenFeed =
+    hidden.type === typeOf(sessions.unet, unet.inputs.encoderHiddenStates, hidden.type)
+      ? hidden
+      : floatTensor(toFloat32(hidden), hidden.dims, typeOf(sessions.unet, unet.inputs.encoderHiddenStates, 'float32'));
 
   for (let step = 0; step < run.steps; step += 1) {
     const sigma = schedule.sigmas[step] ?? 0;
@@ -78,16 +92,26 @@ export async function runDiffusion(manifest: DiffusionManifest, tokenizer: ClipT
     );
     // Abort lands between steps: a running step is not interrupted, its result is dropped.
     signal?.throwIfAborted();
-    eulerAncestralStep(latents, toFloat32(output(results, unet.output, 'UNet')), sigma, schedule.sigmas[step + 1] ?? 0, noise);
+    eulerAncestralStep(
+      latents,
+      toFloat32(output(results, unet.output, 'UNet')),
+      sigma,
+      schedule.sigmas[step + 1] ?? 0,
+      noise,
+    );
     run.onStep?.(step + 1, run.steps);
   }
 
   const unscaled = Float32Array.from(latents, (value) => value / manifest.latent.scalingFactor);
-  const decoded = await sessions.vaeDecoder.run({ [vaeDecoder.input]: floatTensor(unscaled, dims, typeOf(sessions.vaeDecoder, vaeDecoder.input, 'float32')) }, [vaeDecoder.output]);
+  const decoded = await sessions.vaeDecoder.run(
+    { [vaeDecoder.input]: floatTensor(unscaled, dims, typeOf(sessions.vaeDecoder, vaeDecoder.input, 'float32')) },
+    [vaeDecoder.output],
+  );
   signal?.throwIfAborted();
   const image = output(decoded, vaeDecoder.output, 'image decoder');
   const [, channels = 0, height = 0, width = 0] = image.dims;
-  if (channels < 3 || height < 1 || width < 1) throw new Error(`The image decoder gave a ${image.dims.join('×')} tensor, not an image`);
+  if (channels < 3 || height < 1 || width < 1)
+    throw new Error(`The image decoder gave a ${image.dims.join('×')} tensor, not an image`);
   return { width, height, rgb: toRgb(toFloat32(image), width, height) };
 }
 

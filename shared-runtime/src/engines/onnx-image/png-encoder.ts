@@ -87,11 +87,14 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 /** Each row prefixed with filter type 0 (none). */
 function scanlines(image: RgbImage): Uint8Array {
   const { width, height, rgb } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`Bad image size ${width}×${height}`);
-  if (rgb.length !== width * height * 3) throw new RangeError(`Expected ${width * height * 3} bytes of RGB, got ${rgb.length}`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw new RangeError(`Bad image size ${width}×${height}`);
+  if (rgb.length !== width * height * 3)
+    throw new RangeError(`Expected ${width * height * 3} bytes of RGB, got ${rgb.length}`);
   const stride = width * 3;
   const out = new Uint8Array((stride + 1) * height);
-  for (let row = 0; row < height; row += 1) out.set(rgb.subarray(row * stride, (row + 1) * stride), row * (stride + 1) + 1);
+  for (let row = 0; row < height; row += 1)
+    out.set(rgb.subarray(row * stride, (row + 1) * stride), row * (stride + 1) + 1);
   return out;
 }
 
@@ -102,7 +105,12 @@ function assemble(image: RgbImage, compressed: Uint8Array): Uint8Array {
   view.setUint32(4, image.height);
   header[8] = 8; // bit depth
   header[9] = 2; // colour type: RGB
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', compressed), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', compressed),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;
   for (const part of parts) {

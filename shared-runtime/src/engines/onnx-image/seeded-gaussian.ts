@@ -20,7 +20,8 @@ function splitmix32(seed: number): () => number {
 
 /** A stream of 32-bit unsigned integers (sfc32). */
 export function seededUint32(seed: number): () => number {
-  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new RangeError(`A seed is an integer from 0 to ${MAX_SEED}, not ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED)
+    throw new RangeError(`A seed is an integer from 0 to ${MAX_SEED}, not ${seed}`);
   const init = splitmix32(seed);
   let a = init();
   let b = init();

@@ -51,18 +51,23 @@ export async function startOnnxWorker(options: WorkerOptions): Promise<OnnxWorke
     for (const entry of pending.values()) entry.reject(error);
     pending.clear();
   };
-  worker.addEventListener('message', (event: MessageEvent<{ id: number; result?: unknown; error?: { name: string; message: string } }>) => {
-    const entry = pending.get(event.data.id);
-    if (!entry) return;
-    pending.delete(event.data.id);
-    if (event.data.error) entry.reject(new WorkerReportedError(event.data.error.name, event.data.error.message));
-    else entry.resolve(event.data.result);
-  });
+  worker.addEventListener(
+    'message',
+    (event: MessageEvent<{ id: number; result?: unknown; error?: { name: string; message: string } }>) => {
+      const entry = pending.get(event.data.id);
+      if (!entry) return;
+      pending.delete(event.data.id);
+      if (event.data.error) entry.reject(new WorkerReportedError(event.data.error.name, event.data.error.message));
+      else entry.resolve(event.data.result);
+    },
+  );
   worker.addEventListener('error', (event: Event) => {
     // Handled here, or the page reports it as an uncaught error too.
     event.preventDefault();
     const message = event instanceof ErrorEvent && event.message ? event.message : 'the worker could not start';
-    fail(new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `The image engine’s worker stopped: ${message}`, { cause: event }));
+    fail(
+      new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `The image engine’s worker stopped: ${message}`, { cause: event }),
+    );
   });
   const request = <T>(message: Record<string, unknown>, transfer: Transferable[] = []): Promise<T> => {
     if (dead) return Promise.reject(dead);
@@ -80,11 +85,22 @@ export async function startOnnxWorker(options: WorkerOptions): Promise<OnnxWorke
 
   let version: string | undefined;
   try {
-    version = (await request<{ version?: string }>({ type: 'init', moduleUrl: options.moduleUrl, wasmBase: options.wasmBase, threads: options.threads })).version;
+    version = (
+      await request<{ version?: string }>({
+        type: 'init',
+        moduleUrl: options.moduleUrl,
+        wasmBase: options.wasmBase,
+        threads: options.threads,
+      })
+    ).version;
   } catch (error) {
     stop();
     if (AiError.isInstance(error)) throw error;
-    throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `onnxruntime-web could not be loaded from ${options.moduleUrl}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new AiError(
+      AiErrorCode.ENGINE_UNAVAILABLE,
+      `onnxruntime-web could not be loaded from ${options.moduleUrl}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 
   return {
@@ -92,16 +108,24 @@ export async function startOnnxWorker(options: WorkerOptions): Promise<OnnxWorke
       return version;
     },
     async createSession(name, bytes, provider) {
-      const { inputs } = await request<{ inputs: { name: string; type: string }[] }>({ type: 'create', name, bytes, provider }, [bytes]);
+      const { inputs } = await request<{ inputs: { name: string; type: string }[] }>(
+        { type: 'create', name, bytes, provider },
+        [bytes],
+      );
       const inputTypes: Record<string, TensorType> = {};
       for (const input of inputs) if (TENSOR_TYPES.has(input.type)) inputTypes[input.name] = input.type as TensorType;
       return {
         inputTypes,
-        run: (feeds: Record<string, TensorData>, outputs: string[]) => request<Record<string, TensorData>>({ type: 'run', name, feeds, outputs }),
+        run: (feeds: Record<string, TensorData>, outputs: string[]) =>
+          request<Record<string, TensorData>>({ type: 'run', name, feeds, outputs }),
       };
     },
     async terminate() {
-      if (!dead) await Promise.race([request({ type: 'release' }).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
+      if (!dead)
+        await Promise.race([
+          request({ type: 'release' }).catch(() => undefined),
+          new Promise((resolve) => setTimeout(resolve, 1000)),
+        ]);
       stop();
     },
   };

@@ -1,5 +1,15 @@
 import * as z from 'zod/mini';
-import type { Availability, ChatMessage, GeneratedImage, ImageCallOptions, ImageEngine, TextCallOptions, TextEngine, TextStreamPart, TextStreamResult } from '../../interface/engine.js';
+import type {
+  Availability,
+  ChatMessage,
+  GeneratedImage,
+  ImageCallOptions,
+  ImageEngine,
+  TextCallOptions,
+  TextEngine,
+  TextStreamPart,
+  TextStreamResult,
+} from '../../interface/engine.js';
 import { AiError, AiErrorCode } from '../../interface/errors.js';
 import {
   base64ToBytes,
@@ -83,7 +93,13 @@ export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings)
       if (options.stopSequences?.length) body['stop'] = options.stopSequences;
       const response = await post('chat/completions', body, options.abortSignal);
       if (!response.body) throw new AiError(AiErrorCode.BAD_RESPONSE, `${provider} answered without a body`);
-      return { stream: partsFromChatStream(response.body, { provider, timeouts, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) }) };
+      return {
+        stream: partsFromChatStream(response.body, {
+          provider,
+          timeouts,
+          ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+        }),
+      };
     },
 
     async doGenerate(options: ImageCallOptions): Promise<{ images: GeneratedImage[] }> {
@@ -97,14 +113,30 @@ export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings)
       // Each image generation is billed: never sent twice unless the server surely did not take it.
       const response = await post('images/generations', body, options.abortSignal, false);
       const signal = options.abortSignal ? { abortSignal: options.abortSignal } : {};
-      const raw = await readBodyBytes(response, { idleMs: timeouts.idleMs, what: `the images response from ${provider}`, ...signal });
+      const raw = await readBodyBytes(response, {
+        idleMs: timeouts.idleMs,
+        what: `the images response from ${provider}`,
+        ...signal,
+      });
       const parsed = imagesResponseSchema.safeParse(parseJson(raw));
-      if (!parsed.success) throw new AiError(AiErrorCode.BAD_RESPONSE, `${provider} sent an images response that does not follow the API`, { cause: parsed.error });
+      if (!parsed.success)
+        throw new AiError(
+          AiErrorCode.BAD_RESPONSE,
+          `${provider} sent an images response that does not follow the API`,
+          { cause: parsed.error },
+        );
       const images: GeneratedImage[] = [];
       for (const item of parsed.data.data) {
         let bytes: Uint8Array;
         if (item.b64_json) bytes = base64ToBytes(item.b64_json);
-        else if (item.url) bytes = await fetchImageBytes(item.url, { fetch: settings.fetch ?? globalThis.fetch.bind(globalThis), connectMs: timeouts.connectMs, idleMs: timeouts.idleMs, provider, ...signal });
+        else if (item.url)
+          bytes = await fetchImageBytes(item.url, {
+            fetch: settings.fetch ?? globalThis.fetch.bind(globalThis),
+            connectMs: timeouts.connectMs,
+            idleMs: timeouts.idleMs,
+            provider,
+            ...signal,
+          });
         else throw new AiError(AiErrorCode.BAD_RESPONSE, `${provider} sent an image without data`);
         const image: GeneratedImage = { bytes, mediaType: sniffImageType(bytes) };
         if (item.revised_prompt) image.revisedPrompt = item.revised_prompt;
@@ -136,7 +168,10 @@ function toWireMessages(system: string | undefined, messages: ChatMessage[]): Ch
 }
 
 /** Turns OpenAI chat-completion SSE into stream parts: checked chunks, then parts. */
-export function partsFromChatStream(body: ReadableStream<Uint8Array>, options: { provider: string; timeouts: StreamTimeouts; abortSignal?: AbortSignal }): ReadableStream<TextStreamPart> {
+export function partsFromChatStream(
+  body: ReadableStream<Uint8Array>,
+  options: { provider: string; timeouts: StreamTimeouts; abortSignal?: AbortSignal },
+): ReadableStream<TextStreamPart> {
   const { provider } = options;
   return jsonEventStream(body, {
     provider,
@@ -146,31 +181,51 @@ export function partsFromChatStream(body: ReadableStream<Uint8Array>, options: {
     doneData: '[DONE]',
     decode: (json) => decodeChunk(json, provider),
     isText: (chunk) => Boolean(chunk.choices?.[0]?.delta?.content),
-  }).pipeThrough(openAIChunkParts({ endedEarly: () => new AiError(AiErrorCode.NETWORK, `${provider} closed the stream before it finished`) }));
+  }).pipeThrough(
+    openAIChunkParts({
+      endedEarly: () => new AiError(AiErrorCode.NETWORK, `${provider} closed the stream before it finished`),
+    }),
+  );
 }
 
 /** A chunk that follows the API; one that does not, or that carries an error, ends the stream. */
 function decodeChunk(json: unknown, provider: string): { value: OpenAIChunk } | { failure: unknown } {
   const chunk = chunkSchema.safeParse(json);
-  if (!chunk.success) return { failure: new AiError(AiErrorCode.BAD_RESPONSE, `${provider} sent a chunk that does not follow the API`, { cause: chunk.error }) };
-  if (chunk.data.error !== undefined && chunk.data.error !== null) return { failure: errorFromStreamEvent(json, provider) };
+  if (!chunk.success)
+    return {
+      failure: new AiError(AiErrorCode.BAD_RESPONSE, `${provider} sent a chunk that does not follow the API`, {
+        cause: chunk.error,
+      }),
+    };
+  if (chunk.data.error !== undefined && chunk.data.error !== null)
+    return { failure: errorFromStreamEvent(json, provider) };
   return { value: chunk.data };
 }
 
 // Wire schemas (validated at the edge; unknown fields allowed).
 const chunkSchema = z.looseObject({
-  choices: z.optional(z.nullable(z.array(z.looseObject({
-    delta: z.optional(z.nullable(z.looseObject({ content: z.optional(z.nullable(z.string())) }))),
-    finish_reason: z.optional(z.nullable(z.string())),
-  })))),
-  usage: z.optional(z.nullable(z.looseObject({ prompt_tokens: z.optional(z.number()), completion_tokens: z.optional(z.number()) }))),
+  choices: z.optional(
+    z.nullable(
+      z.array(
+        z.looseObject({
+          delta: z.optional(z.nullable(z.looseObject({ content: z.optional(z.nullable(z.string())) }))),
+          finish_reason: z.optional(z.nullable(z.string())),
+        }),
+      ),
+    ),
+  ),
+  usage: z.optional(
+    z.nullable(z.looseObject({ prompt_tokens: z.optional(z.number()), completion_tokens: z.optional(z.number()) })),
+  ),
   error: z.optional(z.unknown()),
 });
 
 const imagesResponseSchema = z.looseObject({
-  data: z.array(z.looseObject({
-    b64_json: z.optional(z.nullable(z.string())),
-    url: z.optional(z.nullable(z.string())),
-    revised_prompt: z.optional(z.nullable(z.string())),
-  })),
+  data: z.array(
+    z.looseObject({
+      b64_json: z.optional(z.nullable(z.string())),
+      url: z.optional(z.nullable(z.string())),
+      revised_prompt: z.optional(z.nullable(z.string())),
+    }),
+  ),
 });

@@ -22,12 +22,17 @@ export class ServiceBlockHandler extends ModuleHandler {
 
   /** Sends one request and waits for its `…Response`. */
   request(messageName: 'openaiCompleteChat' | 'openaiCreateImage', data: unknown): Promise<MessageResult> {
-    return this.sendMessage<unknown, string>({ message: { messageName, data }, respondedToBy: `${messageName}Response` });
+    return this.sendMessage<unknown, string>({
+      message: { messageName, data },
+      respondedToBy: `${messageName}Response`,
+    });
   }
 }
 
 /** A service-module transport that sends from `element` (a block element inside its host). */
-export function elementServiceTransport(element: HTMLElement): (messageName: 'openaiCompleteChat' | 'openaiCreateImage', data: unknown) => Promise<MessageResult> {
+export function elementServiceTransport(
+  element: HTMLElement,
+): (messageName: 'openaiCompleteChat' | 'openaiCreateImage', data: unknown) => Promise<MessageResult> {
   let handler: ServiceBlockHandler | undefined;
   return (messageName, data) => {
     handler ??= new ServiceBlockHandler({ element });

@@ -8,4 +8,5 @@ export type WasmImplementation = typeof Implementation;
  * themselves). A block's main file is built with import-wasm-implementation.main-file.ts instead
  * (scripts/build-blocks.mjs), which imports the runtime asset from `assetBaseUrl`.
  */
-export const importWasmImplementation: (assetBaseUrl: string) => Promise<WasmImplementation> = () => import('./wasm-implementation.js');
+export const importWasmImplementation: (assetBaseUrl: string) => Promise<WasmImplementation> = () =>
+  import('./wasm-implementation.js');

@@ -1,4 +1,11 @@
-import type { Availability, LoadOptions, LoadProgress, TextCallOptions, TextEngine, TextStreamResult } from '../../interface/engine.js';
+import type {
+  Availability,
+  LoadOptions,
+  LoadProgress,
+  TextCallOptions,
+  TextEngine,
+  TextStreamResult,
+} from '../../interface/engine.js';
 import type { AiError } from '../../interface/errors.js';
 import { assetBaseFor, importImplementation, type OpenAIChunk } from '../../provider-utils/index.js';
 import { importWasmImplementation } from './import-wasm-implementation.js';
@@ -6,7 +13,13 @@ import { importWasmImplementation } from './import-wasm-implementation.js';
 /** The part of wllama's API this engine uses (tests may pass a fake). */
 export interface WllamaLike {
   loadModel(blobs: Blob[], params: { n_ctx?: number; n_threads?: number; n_gpu_layers?: number }): Promise<void>;
-  createChatCompletion(options: { messages: { role: string; content: string }[]; stream: true; temperature?: number; max_tokens?: number; abortSignal?: AbortSignal }): Promise<AsyncIterable<WllamaChunk>>;
+  createChatCompletion(options: {
+    messages: { role: string; content: string }[];
+    stream: true;
+    temperature?: number;
+    max_tokens?: number;
+    abortSignal?: AbortSignal;
+  }): Promise<AsyncIterable<WllamaChunk>>;
   isMultithread(): boolean;
   exit(): Promise<void>;
 }
@@ -14,7 +27,10 @@ export interface WllamaLike {
 /** wllama streams OpenAI-shaped chunks. */
 export type WllamaChunk = OpenAIChunk;
 
-export type WllamaConstructor = new (paths: { default: string }, config: { suppressNativeLog?: boolean; allowOffline?: boolean }) => WllamaLike;
+export type WllamaConstructor = new (
+  paths: { default: string },
+  config: { suppressNativeLog?: boolean; allowOffline?: boolean },
+) => WllamaLike;
 
 export interface WasmEngineSettings {
   /** A GGUF URL (same origin or CORS) or a file the person picked. */
@@ -63,7 +79,8 @@ export const MODEL_CACHE_NAME = 'ai-blocks-models';
 export const DEFAULT_CONTEXT_WINDOW = 2048;
 
 function nameOf(model: string | Blob): string {
-  if (typeof model === 'string') return decodeURIComponent(new URL(model, 'http://x/').pathname.split('/').pop() ?? 'model').replace(/\.gguf$/i, '');
+  if (typeof model === 'string')
+    return decodeURIComponent(new URL(model, 'http://x/').pathname.split('/').pop() ?? 'model').replace(/\.gguf$/i, '');
   return model instanceof File ? model.name.replace(/\.gguf$/i, '') : 'local-file';
 }
 
@@ -82,7 +99,12 @@ export function createWasmEngine(settings: WasmEngineSettings): WasmEngine {
   const start = (): Promise<WasmEngine> =>
     (running ??= (async () => {
       const assetBaseUrl = assetBaseFor(settings.assetBaseUrl);
-      const { createWasmImplementation } = await importImplementation(() => importWasmImplementation(assetBaseUrl), 'The WebAssembly engine', `${assetBaseUrl}engines/wasm.js`, ['createWasmImplementation']);
+      const { createWasmImplementation } = await importImplementation(
+        () => importWasmImplementation(assetBaseUrl),
+        'The WebAssembly engine',
+        `${assetBaseUrl}engines/wasm.js`,
+        ['createWasmImplementation'],
+      );
       return (loaded = createWasmImplementation({ ...settings, modelId, assetBaseUrl }));
     })().catch((error: unknown) => {
       running = undefined;

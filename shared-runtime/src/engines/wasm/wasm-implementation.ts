@@ -1,11 +1,31 @@
 // The CPU engine as it runs once a model loads: the download, wllama's worker, streaming and
 // disposal. Blocks import it from the runtime assets (engines/wasm.js) only when the engine
 // loads; `createWasmEngine` (wasm-engine.ts) is the light factory in front of it.
-import type { Availability, LoadOptions, LoadProgress, TextCallOptions, TextStreamResult } from '../../interface/engine.js';
+import type {
+  Availability,
+  LoadOptions,
+  LoadProgress,
+  TextCallOptions,
+  TextStreamResult,
+} from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
-import { importModule, iteratorStream, openAIChunkParts, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
+import {
+  importModule,
+  iteratorStream,
+  openAIChunkParts,
+  runtimeAssetBaseUrl,
+  singleFlight,
+} from '../../provider-utils/index.js';
 import { downloadModel } from '../../provider-utils/model-download.js';
-import { DEFAULT_CONTEXT_WINDOW, MODEL_CACHE_NAME, type WasmEngine, type WasmEngineSettings, type WllamaChunk, type WllamaConstructor, type WllamaLike } from './wasm-engine.js';
+import {
+  DEFAULT_CONTEXT_WINDOW,
+  MODEL_CACHE_NAME,
+  type WasmEngine,
+  type WasmEngineSettings,
+  type WllamaChunk,
+  type WllamaConstructor,
+  type WllamaLike,
+} from './wasm-engine.js';
 
 /** The wllama engine itself (see `createWasmEngine`); wllama's code and wasm are imported when the model loads. */
 export function createWasmImplementation(settings: WasmEngineSettings): WasmEngine {
@@ -54,24 +74,36 @@ export function createWasmImplementation(settings: WasmEngineSettings): WasmEngi
     }
     signal?.throwIfAborted();
     monotonic({ fraction: 0.9, text: 'Starting the WebAssembly engine' });
-    const base = settings.assetBaseUrl ? new URL(settings.assetBaseUrl, (globalThis as { location?: { href: string } }).location?.href).href : runtimeAssetBaseUrl();
+    const base = settings.assetBaseUrl
+      ? new URL(settings.assetBaseUrl, (globalThis as { location?: { href: string } }).location?.href).href
+      : runtimeAssetBaseUrl();
     let Wllama = settings.wllama;
     if (!Wllama) {
       try {
         Wllama = (await importModule<{ Wllama: WllamaConstructor }>(new URL('wllama/index.js', base).href)).Wllama;
       } catch (error) {
-        throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `The WebAssembly engine could not be loaded from ${base}`, { cause: error });
+        throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `The WebAssembly engine could not be loaded from ${base}`, {
+          cause: error,
+        });
       }
     }
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-    const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+    const hardware =
+      (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
     threads = isolated ? Math.max(1, settings.threads ?? Math.min(4, hardware)) : 1;
-    const wllama = new Wllama({ default: new URL('wllama/wasm/wllama.wasm', base).href }, { suppressNativeLog: true, allowOffline: true });
+    const wllama = new Wllama(
+      { default: new URL('wllama/wasm/wllama.wasm', base).href },
+      { suppressNativeLog: true, allowOffline: true },
+    );
     try {
       await wllama.loadModel([blob], { n_ctx: settings.contextSize ?? DEFAULT_CONTEXT_WINDOW, n_threads: threads });
     } catch (error) {
       await wllama.exit().catch(() => undefined);
-      throw new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The model could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new AiError(
+        AiErrorCode.MODEL_LOAD_FAILED,
+        `The model could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     if (signal?.aborted) {
       await wllama.exit().catch(() => undefined);
@@ -147,11 +179,27 @@ export function createWasmImplementation(settings: WasmEngineSettings): WasmEngi
         onEnd: () => {
           busy = false;
         },
-        failure: (error) => (signal?.aborted || isAbortError(error) ? { abort: signal?.reason ?? error } : { failure: translate(error, signal) }),
+        failure: (error) =>
+          signal?.aborted || isAbortError(error)
+            ? { abort: signal?.reason ?? error }
+            : { failure: translate(error, signal) },
         cancel: stop,
       }).pipeThrough(openAIChunkParts({ countDeltas: true, onCancel: () => void stop() }));
       // wllama's completion takes no stop sequences.
-      return { stream, ...(options.stopSequences?.length ? { warnings: [{ type: 'unsupported-setting', setting: 'stopSequences', details: 'The CPU engine (wllama) takes no stop sequences.' }] } : {}) };
+      return {
+        stream,
+        ...(options.stopSequences?.length
+          ? {
+              warnings: [
+                {
+                  type: 'unsupported-setting',
+                  setting: 'stopSequences',
+                  details: 'The CPU engine (wllama) takes no stop sequences.',
+                },
+              ],
+            }
+          : {}),
+      };
     },
 
     async dispose(): Promise<void> {
@@ -167,6 +215,9 @@ function translate(error: unknown, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted || isAbortError(error)) return signal?.reason ?? error;
   if (AiError.isInstance(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  if (/kv_cache_full|context/i.test(message)) return new AiError(AiErrorCode.INPUT_TOO_LONG, `The conversation no longer fits the model’s context: ${message}`, { cause: error });
+  if (/kv_cache_full|context/i.test(message))
+    return new AiError(AiErrorCode.INPUT_TOO_LONG, `The conversation no longer fits the model’s context: ${message}`, {
+      cause: error,
+    });
   return new AiError(AiErrorCode.INTERNAL, `The CPU model failed: ${message}`, { cause: error });
 }

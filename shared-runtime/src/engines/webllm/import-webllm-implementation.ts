@@ -8,4 +8,5 @@ export type WebLLMImplementation = typeof Implementation;
  * themselves). A block's main file is built with import-webllm-implementation.main-file.ts instead
  * (scripts/build-blocks.mjs), which imports the runtime asset from `assetBaseUrl`.
  */
-export const importWebLLMImplementation: (assetBaseUrl: string) => Promise<WebLLMImplementation> = () => import('./webllm-implementation.js');
+export const importWebLLMImplementation: (assetBaseUrl: string) => Promise<WebLLMImplementation> = () =>
+  import('./webllm-implementation.js');

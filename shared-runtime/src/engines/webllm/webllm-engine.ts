@@ -1,4 +1,11 @@
-import type { Availability, LoadOptions, LoadProgress, TextCallOptions, TextEngine, TextStreamResult } from '../../interface/engine.js';
+import type {
+  Availability,
+  LoadOptions,
+  LoadProgress,
+  TextCallOptions,
+  TextEngine,
+  TextStreamResult,
+} from '../../interface/engine.js';
 import { assetBaseFor, importImplementation } from '../../provider-utils/index.js';
 import { webgpuAdapterAvailability } from '../../provider-utils/gpu-support.js';
 import { importWebLLMImplementation, type WebLLMImplementation } from './import-webllm-implementation.js';
@@ -59,9 +66,14 @@ export interface WebLLMModuleLike {
 export interface WebLLMEngineSettings {
   /** A `model_id` of the app config's `model_list`. */
   modelId: string;
-  /** The models web-llm may load; defaults to web-llm's `prebuiltAppConfig`. Relative URLs are resolved against the page. */
+  /**
+   * The models web-llm may load; defaults to web-llm's `prebuiltAppConfig`. Relative URLs are resolved against the
+   * page.
+   */
   appConfig?: WebLLMAppConfig;
-  /** Overrides of the model's `mlc-chat-config.json`, web-llm's `ChatOptions` (e.g. `{ context_window_size: 2048 }`). */
+  /**
+   * Overrides of the model's `mlc-chat-config.json`, web-llm's `ChatOptions` (e.g. `{ context_window_size: 2048 }`).
+   */
   chatOptions?: object;
   onProgress?: (progress: LoadProgress) => void;
   /** Run web-llm in a module worker (default) or in the page. */
@@ -97,7 +109,12 @@ export interface WebLLMCacheOptions {
 
 /** The engine's implementation (webllm-implementation.ts): the runtime asset `engines/webllm.js` in a main file. */
 function implementation(assetBaseUrl: string): Promise<WebLLMImplementation> {
-  return importImplementation(() => importWebLLMImplementation(assetBaseUrl), 'The GPU engine (web-llm)', `${assetBaseUrl}engines/webllm.js`, ['createWebLLMImplementation', 'isWebLLMModelCached', 'deleteWebLLMModel']);
+  return importImplementation(
+    () => importWebLLMImplementation(assetBaseUrl),
+    'The GPU engine (web-llm)',
+    `${assetBaseUrl}engines/webllm.js`,
+    ['createWebLLMImplementation', 'isWebLLMModelCached', 'deleteWebLLMModel'],
+  );
 }
 
 /**
@@ -152,13 +169,21 @@ export function createWebLLMEngine(settings: WebLLMEngineSettings): WebLLMEngine
 }
 
 /** Whether the model's weights are all in web-llm's cache (so loading needs no download). */
-export async function isWebLLMModelCached(modelId: string, appConfig?: WebLLMAppConfig, options: WebLLMCacheOptions = {}): Promise<boolean> {
+export async function isWebLLMModelCached(
+  modelId: string,
+  appConfig?: WebLLMAppConfig,
+  options: WebLLMCacheOptions = {},
+): Promise<boolean> {
   const assetBaseUrl = assetBaseFor(options.assetBaseUrl);
   return (await implementation(assetBaseUrl)).isWebLLMModelCached(modelId, appConfig, { ...options, assetBaseUrl });
 }
 
 /** Deletes everything web-llm cached for the model: weights, tokenizer, model library and config. */
-export async function deleteWebLLMModel(modelId: string, appConfig?: WebLLMAppConfig, options: WebLLMCacheOptions = {}): Promise<void> {
+export async function deleteWebLLMModel(
+  modelId: string,
+  appConfig?: WebLLMAppConfig,
+  options: WebLLMCacheOptions = {},
+): Promise<void> {
   const assetBaseUrl = assetBaseFor(options.assetBaseUrl);
   return (await implementation(assetBaseUrl)).deleteWebLLMModel(modelId, appConfig, { ...options, assetBaseUrl });
 }

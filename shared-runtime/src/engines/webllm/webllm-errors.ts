@@ -17,7 +17,10 @@ function describe(error: unknown): { name: string; message: string } {
   }
   if (typeof error === 'object' && error !== null) {
     const { name, message } = error as { name?: unknown; message?: unknown };
-    return { name: typeof name === 'string' ? name : '', message: typeof message === 'string' ? message : 'an unknown error' };
+    return {
+      name: typeof name === 'string' ? name : '',
+      message: typeof message === 'string' ? message : 'an unknown error',
+    };
   }
   return { name: '', message: String(error) };
 }
@@ -31,14 +34,29 @@ export function workerError(text: string): Error {
 }
 
 const BY_NAME: Record<string, { code: AiErrorCode; text: string }> = {
-  WebGPUNotAvailableError: { code: AiErrorCode.ENGINE_UNAVAILABLE, text: 'This browser has no usable WebGPU for the GPU model' },
-  WebGPUNotFoundError: { code: AiErrorCode.ENGINE_UNAVAILABLE, text: 'This browser has no usable WebGPU for the GPU model' },
-  ShaderF16SupportError: { code: AiErrorCode.ENGINE_UNAVAILABLE, text: 'This GPU lacks shader-f16, which the model needs' },
+  WebGPUNotAvailableError: {
+    code: AiErrorCode.ENGINE_UNAVAILABLE,
+    text: 'This browser has no usable WebGPU for the GPU model',
+  },
+  WebGPUNotFoundError: {
+    code: AiErrorCode.ENGINE_UNAVAILABLE,
+    text: 'This browser has no usable WebGPU for the GPU model',
+  },
+  ShaderF16SupportError: {
+    code: AiErrorCode.ENGINE_UNAVAILABLE,
+    text: 'This GPU lacks shader-f16, which the model needs',
+  },
   FeatureSupportError: { code: AiErrorCode.ENGINE_UNAVAILABLE, text: 'This GPU lacks a feature the model needs' },
   DeviceLostError: { code: AiErrorCode.DEVICE_LOST, text: 'The GPU device was lost (often out of GPU memory)' },
-  ContextWindowSizeExceededError: { code: AiErrorCode.INPUT_TOO_LONG, text: 'The conversation no longer fits the model’s context' },
+  ContextWindowSizeExceededError: {
+    code: AiErrorCode.INPUT_TOO_LONG,
+    text: 'The conversation no longer fits the model’s context',
+  },
   ModelNotFoundError: { code: AiErrorCode.MODEL_NOT_FOUND, text: 'The GPU model is not in the model list' },
-  SpecifiedModelNotFoundError: { code: AiErrorCode.MODEL_NOT_FOUND, text: 'The GPU model is not loaded in this engine' },
+  SpecifiedModelNotFoundError: {
+    code: AiErrorCode.MODEL_NOT_FOUND,
+    text: 'The GPU model is not loaded in this engine',
+  },
   // MissingModelWasmError's name.
   MissingModelError: { code: AiErrorCode.MODEL_NOT_FOUND, text: 'The GPU model has no model library' },
   ModelNotLoadedError: { code: AiErrorCode.MODEL_LOAD_FAILED, text: 'The GPU model is not loaded' },
@@ -48,7 +66,8 @@ const BY_NAME: Record<string, { code: AiErrorCode; text: string }> = {
 };
 
 // How the cache backends and fetch report a failed download (Cache API `add`, IndexedDB, OPFS).
-const FETCH_FAILED = /Failed to fetch|NetworkError|Request failed|Unable to fetch|Network response was not ok|Cannot fetch|Failed to store|Load failed/i;
+const FETCH_FAILED =
+  /Failed to fetch|NetworkError|Request failed|Unable to fetch|Network response was not ok|Cannot fetch|Failed to store|Load failed/i;
 
 /** Translates a web-llm failure into the runtime's AiError, keeping the original as `cause`. */
 export function toWebLLMError(error: unknown, phase: WebLLMPhase): AiError {
@@ -56,17 +75,29 @@ export function toWebLLMError(error: unknown, phase: WebLLMPhase): AiError {
   const { name, message } = describe(error);
   const known = ownValue(BY_NAME, name);
   if (known) return new AiError(known.code, `${known.text}: ${message}`, { cause: error });
-  if (/device (?:was |is |has been )?lost/i.test(message)) return new AiError(AiErrorCode.DEVICE_LOST, `The GPU device was lost: ${message}`, { cause: error });
+  if (/device (?:was |is |has been )?lost/i.test(message))
+    return new AiError(AiErrorCode.DEVICE_LOST, `The GPU device was lost: ${message}`, { cause: error });
   if (FETCH_FAILED.test(message)) {
-    if (/\b404\b/.test(message)) return new AiError(AiErrorCode.MODEL_NOT_FOUND, `A model file was not found: ${message}`, { cause: error });
+    if (/\b404\b/.test(message))
+      return new AiError(AiErrorCode.MODEL_NOT_FOUND, `A model file was not found: ${message}`, { cause: error });
     // A failed download can succeed on a second try.
-    return new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The GPU model could not be downloaded: ${message}`, { cause: error, retryable: true });
+    return new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The GPU model could not be downloaded: ${message}`, {
+      cause: error,
+      retryable: true,
+    });
   }
-  if (phase === 'load') return new AiError(AiErrorCode.MODEL_LOAD_FAILED, `The GPU model could not be loaded: ${name ? `${name}: ` : ''}${message}`, { cause: error });
+  if (phase === 'load')
+    return new AiError(
+      AiErrorCode.MODEL_LOAD_FAILED,
+      `The GPU model could not be loaded: ${name ? `${name}: ` : ''}${message}`,
+      { cause: error },
+    );
   // web-llm validates the request's options before generating (ConfigValueError and its
   // subclasses, whose messages start "Make sure"; one of them is also named RangeError).
   if (name === 'ConfigValueError' || name === 'DependencyError' || /^Make sure /.test(message)) {
     return new AiError(AiErrorCode.INVALID_REQUEST, `The GPU model rejected the request: ${message}`, { cause: error });
   }
-  return new AiError(AiErrorCode.INTERNAL, `The GPU model failed: ${name ? `${name}: ` : ''}${message}`, { cause: error });
+  return new AiError(AiErrorCode.INTERNAL, `The GPU model failed: ${name ? `${name}: ` : ''}${message}`, {
+    cause: error,
+  });
 }

@@ -1,11 +1,33 @@
 // The GPU engine as it runs once a model loads: web-llm's worker, loading, streaming and
 // disposal. Blocks import it from the runtime assets (engines/webllm.js) only when the engine
 // loads; `createWebLLMEngine` (webllm-engine.ts) is the light factory in front of it.
-import type { Availability, LoadOptions, LoadProgress, TextCallOptions, TextStreamResult } from '../../interface/engine.js';
+import type {
+  Availability,
+  LoadOptions,
+  LoadProgress,
+  TextCallOptions,
+  TextStreamResult,
+} from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
-import { importModule, iteratorStream, openAIChunkParts, runtimeAssetBaseUrl, singleFlight } from '../../provider-utils/index.js';
+import {
+  importModule,
+  iteratorStream,
+  openAIChunkParts,
+  runtimeAssetBaseUrl,
+  singleFlight,
+} from '../../provider-utils/index.js';
 import { webgpuAdapterAvailability } from '../../provider-utils/gpu-support.js';
-import type { MLCEngineLike, WebLLMCacheOptions, WebLLMChatRequest, WebLLMChunk, WebLLMEngine, WebLLMEngineConfig, WebLLMEngineSettings, WebLLMModuleLike, WebLLMProgressReport } from './webllm-engine.js';
+import type {
+  MLCEngineLike,
+  WebLLMCacheOptions,
+  WebLLMChatRequest,
+  WebLLMChunk,
+  WebLLMEngine,
+  WebLLMEngineConfig,
+  WebLLMEngineSettings,
+  WebLLMModuleLike,
+  WebLLMProgressReport,
+} from './webllm-engine.js';
 import { toWebLLMError, workerError } from './webllm-errors.js';
 import { absoluteAppConfig, type WebLLMAppConfig } from './webllm-models.js';
 
@@ -80,7 +102,9 @@ async function importWebLLM(url: string): Promise<WebLLMModuleLike> {
   try {
     return await importModule<WebLLMModuleLike>(url);
   } catch (error) {
-    throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `The GPU engine (web-llm) could not be loaded from ${url}`, { cause: error });
+    throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `The GPU engine (web-llm) could not be loaded from ${url}`, {
+      cause: error,
+    });
   }
 }
 
@@ -89,7 +113,12 @@ async function importWebLLM(url: string): Promise<WebLLMModuleLike> {
  * cross-origin URL (the asset base may be another origin than the page), so the worker is a
  * same-origin Blob URL whose only job is to import web-llm from its absolute URL.
  */
-function startWorker(moduleUrl: string): { worker: Worker; failure: Promise<never>; failed: () => boolean; stop: () => void } {
+function startWorker(moduleUrl: string): {
+  worker: Worker;
+  failure: Promise<never>;
+  failed: () => boolean;
+  stop: () => void;
+} {
   const source = [
     `import { WebWorkerMLCEngineHandler } from ${JSON.stringify(moduleUrl)};`,
     'const handler = new WebWorkerMLCEngineHandler();',
@@ -104,7 +133,15 @@ function startWorker(moduleUrl: string): { worker: Worker; failure: Promise<neve
       // A worker whose module could not load fires a plain Event; an uncaught exception inside
       // it fires an ErrorEvent. Either way the pending request will never be answered.
       const message = 'message' in event && event.message ? event.message : undefined;
-      reject(message === undefined ? new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `The GPU engine’s worker could not start web-llm from ${moduleUrl}`, { cause: event }) : workerError(message));
+      reject(
+        message === undefined
+          ? new AiError(
+              AiErrorCode.ENGINE_UNAVAILABLE,
+              `The GPU engine’s worker could not start web-llm from ${moduleUrl}`,
+              { cause: event },
+            )
+          : workerError(message),
+      );
     });
   });
   let failed = false;
@@ -126,7 +163,11 @@ function startWorker(moduleUrl: string): { worker: Worker; failure: Promise<neve
 /** Unloads (briefly waiting: a busy or dead worker may not answer) and stops the worker. */
 async function release(created: Created): Promise<void> {
   const patience = delay(2000);
-  await Promise.race([created.engine.unload().catch(noop), patience.promise, ...(created.failure ? [created.failure.catch(noop)] : [])]);
+  await Promise.race([
+    created.engine.unload().catch(noop),
+    patience.promise,
+    ...(created.failure ? [created.failure.catch(noop)] : []),
+  ]);
   patience.stop();
   created.terminate();
 }
@@ -197,7 +238,13 @@ export function createWebLLMImplementation(settings: WebLLMEngineSettings): WebL
       created = await create(config);
     } catch (error) {
       // e.g. a browser that refuses module workers from Blob URLs.
-      throw AiError.isInstance(error) ? error : new AiError(AiErrorCode.ENGINE_UNAVAILABLE, `The GPU engine could not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw AiError.isInstance(error)
+        ? error
+        : new AiError(
+            AiErrorCode.ENGINE_UNAVAILABLE,
+            `The GPU engine could not start: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
     }
     const aborted = whenAborted(signal);
     // web-llm has no AbortSignal: unload() aborts a reload in progress.
@@ -205,7 +252,9 @@ export function createWebLLMImplementation(settings: WebLLMEngineSettings): WebL
       void created.engine.unload().catch(noop);
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    const reload = settings.chatOptions ? created.engine.reload(settings.modelId, settings.chatOptions) : created.engine.reload(settings.modelId);
+    const reload = settings.chatOptions
+      ? created.engine.reload(settings.modelId, settings.chatOptions)
+      : created.engine.reload(settings.modelId);
     // Settles later when aborted or when the worker died; nobody awaits it then.
     reload.catch(noop);
     try {
@@ -223,7 +272,12 @@ export function createWebLLMImplementation(settings: WebLLMEngineSettings): WebL
       signal.removeEventListener('abort', onAbort);
     }
     instance = created;
-    emit(1, lastReport && lastReport.progress >= 1 && /^Finish loading/.test(lastReport.text) ? lastReport.text : 'Ready on the GPU');
+    emit(
+      1,
+      lastReport && lastReport.progress >= 1 && /^Finish loading/.test(lastReport.text)
+        ? lastReport.text
+        : 'Ready on the GPU',
+    );
   }
 
   /** Forgets a broken model (device lost, dead worker) so the next load starts afresh. */
@@ -275,7 +329,10 @@ export function createWebLLMImplementation(settings: WebLLMEngineSettings): WebL
       signal?.throwIfAborted();
       const mlc = created.engine;
       const request: WebLLMChatRequest = {
-        messages: [...(options.system ? [{ role: 'system' as const, content: options.system }] : []), ...options.messages],
+        messages: [
+          ...(options.system ? [{ role: 'system' as const, content: options.system }] : []),
+          ...options.messages,
+        ],
         stream: true,
         stream_options: { include_usage: true },
         ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
@@ -283,7 +340,10 @@ export function createWebLLMImplementation(settings: WebLLMEngineSettings): WebL
         ...(options.stopSequences?.length ? { stop: options.stopSequences } : {}),
       };
       let markDrained: () => void = noop;
-      const current: Generation = { cancelled: false, drained: new Promise<void>((resolve) => (markDrained = resolve)) };
+      const current: Generation = {
+        cancelled: false,
+        drained: new Promise<void>((resolve) => (markDrained = resolve)),
+      };
       generation = current;
       // web-llm clears its interrupt flag when a generation starts, so an early interrupt can be
       // lost: it is sent again for every chunk that arrives after the abort.
@@ -297,7 +357,8 @@ export function createWebLLMImplementation(settings: WebLLMEngineSettings): WebL
         markDrained();
       };
       // A dead worker never answers, so every wait on it also watches for its death.
-      const guard = <T>(promise: Promise<T>): Promise<T> => (created.failure ? Promise.race([promise, created.failure]) : promise);
+      const guard = <T>(promise: Promise<T>): Promise<T> =>
+        created.failure ? Promise.race([promise, created.failure]) : promise;
       const next = (iterator: AsyncIterator<WebLLMChunk>) => guard(iterator.next());
       const fail = (error: unknown): unknown => {
         settle();
@@ -363,7 +424,11 @@ export function createWebLLMImplementation(settings: WebLLMEngineSettings): WebL
 }
 
 /** Whether the model's weights are all in web-llm's cache (so loading needs no download). */
-export async function isWebLLMModelCached(modelId: string, appConfig?: WebLLMAppConfig, options: WebLLMCacheOptions = {}): Promise<boolean> {
+export async function isWebLLMModelCached(
+  modelId: string,
+  appConfig?: WebLLMAppConfig,
+  options: WebLLMCacheOptions = {},
+): Promise<boolean> {
   const lib = options.webllm ?? (await importWebLLM(moduleUrlFor(options.assetBaseUrl)));
   try {
     return await lib.hasModelInCache(modelId, absoluteAppConfig(appConfig ?? lib.prebuiltAppConfig, pageUrl()));
@@ -373,7 +438,11 @@ export async function isWebLLMModelCached(modelId: string, appConfig?: WebLLMApp
 }
 
 /** Deletes everything web-llm cached for the model: weights, tokenizer, model library and config. */
-export async function deleteWebLLMModel(modelId: string, appConfig?: WebLLMAppConfig, options: WebLLMCacheOptions = {}): Promise<void> {
+export async function deleteWebLLMModel(
+  modelId: string,
+  appConfig?: WebLLMAppConfig,
+  options: WebLLMCacheOptions = {},
+): Promise<void> {
   const lib = options.webllm ?? (await importWebLLM(moduleUrlFor(options.assetBaseUrl)));
   try {
     await lib.deleteModelAllInfoInCache(modelId, absoluteAppConfig(appConfig ?? lib.prebuiltAppConfig, pageUrl()));

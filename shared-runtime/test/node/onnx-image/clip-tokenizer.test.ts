@@ -3,11 +3,21 @@ import { ClipTokenizer } from '@ai-blocks/runtime';
 import { tinyDiffusionTokenizer } from '@ai-blocks/test-models';
 
 const files = tinyDiffusionTokenizer();
-const tokenizer = ClipTokenizer.fromFiles(JSON.stringify(files.vocab), files.merges, { maxLength: 77, padToken: '<|endoftext|>' });
+const tokenizer = ClipTokenizer.fromFiles(JSON.stringify(files.vocab), files.merges, {
+  maxLength: 77,
+  padToken: '<|endoftext|>',
+});
 
 describe('CLIP BPE tokenizer', () => {
   it('splits words, marks word ends and merges by the vocabulary’s merges', () => {
-    expect(tokenizer.tokenize('A photo of a red cat')).toEqual(['a</w>', 'photo</w>', 'of</w>', 'a</w>', 'red</w>', 'cat</w>']);
+    expect(tokenizer.tokenize('A photo of a red cat')).toEqual([
+      'a</w>',
+      'photo</w>',
+      'of</w>',
+      'a</w>',
+      'red</w>',
+      'cat</w>',
+    ]);
     // Words without merges fall back to single byte characters.
     expect(tokenizer.tokenize('xyz')).toEqual(['x', 'y', 'z</w>']);
   });
@@ -32,8 +42,14 @@ describe('CLIP BPE tokenizer', () => {
   });
 
   it('applies merges by rank, not left to right', () => {
-    const vocab = Object.fromEntries(['a', 'b', 'c</w>', 'bc</w>', 'ab', '<|startoftext|>', '<|endoftext|>'].map((token, id) => [token, id]));
-    const byRank = (merges: string) => ClipTokenizer.fromFiles(JSON.stringify(vocab), `#version: 0.2\n${merges}\n`, { maxLength: 8, padToken: '<|endoftext|>' });
+    const vocab = Object.fromEntries(
+      ['a', 'b', 'c</w>', 'bc</w>', 'ab', '<|startoftext|>', '<|endoftext|>'].map((token, id) => [token, id]),
+    );
+    const byRank = (merges: string) =>
+      ClipTokenizer.fromFiles(JSON.stringify(vocab), `#version: 0.2\n${merges}\n`, {
+        maxLength: 8,
+        padToken: '<|endoftext|>',
+      });
     expect(byRank('b c</w>\na b').tokenize('abc')).toEqual(['a', 'bc</w>']);
     expect(byRank('a b\nb c</w>').tokenize('abc')).toEqual(['ab', 'c</w>']);
   });
@@ -41,7 +57,13 @@ describe('CLIP BPE tokenizer', () => {
   it('encodes start, tokens, end and padding to exactly maxLength, cutting long prompts', () => {
     const ids = tokenizer.encode('a red cat');
     expect(ids).toHaveLength(77);
-    expect(ids.slice(0, 5)).toEqual([tokenizer.bosId, files.vocab['a</w>'], files.vocab['red</w>'], files.vocab['cat</w>'], tokenizer.eosId]);
+    expect(ids.slice(0, 5)).toEqual([
+      tokenizer.bosId,
+      files.vocab['a</w>'],
+      files.vocab['red</w>'],
+      files.vocab['cat</w>'],
+      tokenizer.eosId,
+    ]);
     expect(new Set(ids.slice(5))).toEqual(new Set([tokenizer.padId]));
     const long = tokenizer.encode('cat '.repeat(200));
     expect(long).toHaveLength(77);
@@ -55,8 +77,14 @@ describe('CLIP BPE tokenizer', () => {
   });
 
   it('rejects files that are not a CLIP vocabulary and merges', () => {
-    expect(() => ClipTokenizer.fromFiles('[1,2]', files.merges, { maxLength: 77, padToken: '!' })).toThrow(/vocab\.json/);
-    expect(() => ClipTokenizer.fromFiles(JSON.stringify(files.vocab), '#version: 0.2\na b c\n', { maxLength: 77, padToken: '!' })).toThrow(/not a pair/);
-    expect(() => ClipTokenizer.fromFiles(JSON.stringify(files.vocab), files.merges, { maxLength: 77, padToken: '<pad>' })).toThrow(/<pad>/);
+    expect(() => ClipTokenizer.fromFiles('[1,2]', files.merges, { maxLength: 77, padToken: '!' })).toThrow(
+      /vocab\.json/,
+    );
+    expect(() =>
+      ClipTokenizer.fromFiles(JSON.stringify(files.vocab), '#version: 0.2\na b c\n', { maxLength: 77, padToken: '!' }),
+    ).toThrow(/not a pair/);
+    expect(() =>
+      ClipTokenizer.fromFiles(JSON.stringify(files.vocab), files.merges, { maxLength: 77, padToken: '<pad>' }),
+    ).toThrow(/<pad>/);
   });
 });

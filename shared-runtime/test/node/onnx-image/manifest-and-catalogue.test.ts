@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { builtInImageCatalogue, EMPTY_PROBE, imageModelSource, imageModelSupport, MAX_FILE_BYTES, parseDiffusionManifest, TINY_DIFFUSION_BYTES, whyItCannotFit, type CapabilityProbe, type DiffusionManifest } from '@ai-blocks/runtime';
+import {
+  builtInImageCatalogue,
+  EMPTY_PROBE,
+  imageModelSource,
+  imageModelSupport,
+  MAX_FILE_BYTES,
+  parseDiffusionManifest,
+  TINY_DIFFUSION_BYTES,
+  whyItCannotFit,
+  type CapabilityProbe,
+  type DiffusionManifest,
+} from '@ai-blocks/runtime';
 import { generateTinyDiffusion } from '@ai-blocks/test-models';
 import { tinyDiffusionWithChecksums } from '@ai-blocks/test-models/node';
 
@@ -9,15 +20,28 @@ function tinyManifest(): DiffusionManifest {
   return parsed.manifest;
 }
 
-const realGpu: CapabilityProbe = { ...EMPTY_PROBE, webgpu: { adapter: true, isFallbackAdapter: false, shaderF16: true } };
-const noF16Gpu: CapabilityProbe = { ...EMPTY_PROBE, webgpu: { adapter: true, isFallbackAdapter: false, shaderF16: false } };
-const swiftShader: CapabilityProbe = { ...EMPTY_PROBE, webgpu: { adapter: true, isFallbackAdapter: true, shaderF16: false } };
+const realGpu: CapabilityProbe = {
+  ...EMPTY_PROBE,
+  webgpu: { adapter: true, isFallbackAdapter: false, shaderF16: true },
+};
+const noF16Gpu: CapabilityProbe = {
+  ...EMPTY_PROBE,
+  webgpu: { adapter: true, isFallbackAdapter: false, shaderF16: false },
+};
+const swiftShader: CapabilityProbe = {
+  ...EMPTY_PROBE,
+  webgpu: { adapter: true, isFallbackAdapter: true, shaderF16: false },
+};
 const cpuOnly: CapabilityProbe = { ...EMPTY_PROBE, wasm: { available: true, simd: true } };
 
 describe('diffusion model manifest', () => {
   it('accepts the tiny model’s manifest and says which fields of a bad one are wrong', () => {
     expect(tinyManifest().unet.inputs.timestep).toBe('timestep');
-    const bad = parseDiffusionManifest({ ...generateTinyDiffusion().manifest, format: 'other', unet: { file: '', bytes: -1 } });
+    const bad = parseDiffusionManifest({
+      ...generateTinyDiffusion().manifest,
+      format: 'other',
+      unet: { file: '', bytes: -1 },
+    });
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.problems).toMatch(/format/);
     expect(!bad.ok && bad.problems).toMatch(/unet/);
@@ -86,10 +110,22 @@ describe('image model catalogue', () => {
   it('says why a model cannot run here', () => {
     const sdTurbo = byId('sd-turbo-fp16');
     expect(imageModelSupport(sdTurbo, realGpu)).toEqual({ supported: true, provider: 'webgpu' });
-    expect(imageModelSupport(sdTurbo, noF16Gpu)).toMatchObject({ supported: false, reason: expect.stringMatching(/shader-f16/) as unknown });
-    expect(imageModelSupport(sdTurbo, swiftShader)).toMatchObject({ supported: false, reason: expect.stringMatching(/real GPU/) as unknown });
-    expect(imageModelSupport(sdTurbo, cpuOnly)).toMatchObject({ supported: false, reason: expect.stringMatching(/WebGPU/) as unknown });
+    expect(imageModelSupport(sdTurbo, noF16Gpu)).toMatchObject({
+      supported: false,
+      reason: expect.stringMatching(/shader-f16/) as unknown,
+    });
+    expect(imageModelSupport(sdTurbo, swiftShader)).toMatchObject({
+      supported: false,
+      reason: expect.stringMatching(/real GPU/) as unknown,
+    });
+    expect(imageModelSupport(sdTurbo, cpuOnly)).toMatchObject({
+      supported: false,
+      reason: expect.stringMatching(/WebGPU/) as unknown,
+    });
     expect(imageModelSupport(byId('ai-blocks-tiny-diffusion'), cpuOnly)).toEqual({ supported: true, provider: 'wasm' });
-    expect(imageModelSupport(byId('sdxs-512'), realGpu)).toMatchObject({ supported: false, reason: expect.stringMatching(/No ONNX export/) as unknown });
+    expect(imageModelSupport(byId('sdxs-512'), realGpu)).toMatchObject({
+      supported: false,
+      reason: expect.stringMatching(/No ONNX export/) as unknown,
+    });
   });
 });

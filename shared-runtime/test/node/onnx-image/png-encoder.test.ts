@@ -12,7 +12,9 @@ function readPng(png: Uint8Array) {
     const length = view.getUint32(offset);
     const type = new TextDecoder().decode(png.subarray(offset + 4, offset + 8));
     const data = png.subarray(offset + 8, offset + 8 + length);
-    expect(view.getUint32(offset + 8 + length), `${type} CRC`).toBe(zlibCrc32(png.subarray(offset + 4, offset + 8 + length)));
+    expect(view.getUint32(offset + 8 + length), `${type} CRC`).toBe(
+      zlibCrc32(png.subarray(offset + 4, offset + 8 + length)),
+    );
     chunks.push({ type, data });
     offset += 12 + length;
   }
@@ -39,7 +41,9 @@ function expectRows(scanlines: Uint8Array, rgb: Uint8Array, width: number, heigh
   expect(scanlines.length).toBe((stride + 1) * height);
   for (let row = 0; row < height; row += 1) {
     expect(scanlines[row * (stride + 1)]).toBe(0);
-    expect(scanlines.subarray(row * (stride + 1) + 1, (row + 1) * (stride + 1))).toEqual(rgb.subarray(row * stride, (row + 1) * stride));
+    expect(scanlines.subarray(row * (stride + 1) + 1, (row + 1) * (stride + 1))).toEqual(
+      rgb.subarray(row * stride, (row + 1) * stride),
+    );
   }
 }
 
@@ -62,7 +66,9 @@ describe('PNG encoder', () => {
 
   it('is byte-identical for the same pixels', () => {
     const rgb = gradient(16, 16);
-    expect(encodePngStored({ width: 16, height: 16, rgb })).toEqual(encodePngStored({ width: 16, height: 16, rgb: rgb.slice() }));
+    expect(encodePngStored({ width: 16, height: 16, rgb })).toEqual(
+      encodePngStored({ width: 16, height: 16, rgb: rgb.slice() }),
+    );
   });
 
   it('compresses with CompressionStream("deflate") to the same pixels, smaller', async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { eulerAncestralSchedule, eulerAncestralStep, scaleModelInput, seededGaussian, type SchedulerConfig } from '@ai-blocks/runtime';
+import {
+  eulerAncestralSchedule,
+  eulerAncestralStep,
+  scaleModelInput,
+  seededGaussian,
+  type SchedulerConfig,
+} from '@ai-blocks/runtime';
 
 const SD: SchedulerConfig = { trainTimesteps: 1000, betaStart: 0.00085, betaEnd: 0.012, betaSchedule: 'scaled_linear' };
 
@@ -18,7 +24,8 @@ describe('Euler ancestral scheduler (trailing spacing)', () => {
     expect(eulerAncestralSchedule(SD, 3).timesteps).toEqual([999, 666, 332]);
     expect(eulerAncestralSchedule(SD, 4).timesteps).toEqual([999, 749, 499, 249]);
     const sigmas = eulerAncestralSchedule(SD, 4).sigmas;
-    for (let index = 1; index < sigmas.length; index += 1) expect(sigmas[index] ?? 0).toBeLessThan(sigmas[index - 1] ?? 0);
+    for (let index = 1; index < sigmas.length; index += 1)
+      expect(sigmas[index] ?? 0).toBeLessThan(sigmas[index - 1] ?? 0);
     // σ(0) = √(β₀ / (1 − β₀)).
     expect(eulerAncestralSchedule(SD, 1000).sigmas[999]).toBeCloseTo(Math.sqrt(0.00085 / 0.99915), 6);
     expect(() => eulerAncestralSchedule(SD, 0)).toThrow(RangeError);
