@@ -127,16 +127,14 @@ describe('llama.cpp model server (node-llama-cpp) with the deterministic tiny mo
       .filter((event) => event !== '')
       .map((event) => event.replace(/^data: /, ''));
     expect(events.at(-1)).toBe('[DONE]');
-    const chunks = events
-      .slice(0, -1)
-      .map(
-        (event) =>
-          JSON.parse(event) as {
-            object: string;
-            choices: { delta: { content?: string }; finish_reason: string | null }[];
-            usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
-          },
-      );
+    const chunks = events.slice(0, -1).map(
+      (event) =>
+        JSON.parse(event) as {
+          object: string;
+          choices: { delta: { content?: string }; finish_reason: string | null }[];
+          usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+        },
+    );
     expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk')).toBe(true);
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(TINY_MODEL_EXPECTED.chatReply);
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('stop');
