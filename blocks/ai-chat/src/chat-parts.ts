@@ -28,9 +28,7 @@ export function renderVersionSwitch(
       data-action="previous-branch"
       aria-label="Previous version"
       ?disabled=${index <= 0 || busy}
-      @click=${() => {
-        onStep(-1);
-      }}
+      @click=${() => onStep(-1)}
     >
       ‹
     </button>
@@ -41,9 +39,7 @@ export function renderVersionSwitch(
       data-action="next-branch"
       aria-label="Next version"
       ?disabled=${index >= count - 1 || busy}
-      @click=${() => {
-        onStep(1);
-      }}
+      @click=${() => onStep(1)}
     >
       ›
     </button>

@@ -1,6 +1,5 @@
 import { streamText, type BlockEngineSettings } from '@ai-blocks/runtime';
 import {
-  copyText,
   EngineChoiceController,
   EscapeStopsController,
   focusForErrorAction,
@@ -8,24 +7,24 @@ import {
   GenerationStatus,
   highlightCodeBlocks,
   loadRuntimeMarkdown,
-  markdownView,
   onCtrlEnter,
   renderEnginePicker,
-  renderErrorNotice,
   renderLoadProgress,
-  renderProvenanceLine,
-  renderSamplingControls,
   renderSaveStatus,
   StreamingMarkdownView,
   type ErrorAction,
 } from '@ai-blocks/ui';
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { html, nothing, type PropertyValues } from 'lit';
-import { ref } from 'lit/directives/ref.js';
 import { aiTextBlockStyles } from './ai-text-block.styles.js';
 import { TextOutputController } from './text-output.js';
-
-const valueOf = (event: Event) => (event.target as HTMLInputElement | HTMLTextAreaElement).value;
+import {
+  renderKeptText,
+  renderPromptField,
+  renderGeneratedText,
+  renderTextEditor,
+  renderTextSettings,
+} from './text-views.js';
 
 /**
  * AI Text: write a prompt, watch the answer stream in as Markdown, and keep it as the
@@ -126,85 +125,26 @@ export class AiTextBlock extends BlockElementBase {
   }
 
   override render() {
-    const { entities, mode, view } = this.output;
+    const { output } = this;
+    const { entities, mode, view } = output;
     if (entities.readonly)
-      return view.text ? this.renderKept(true) : html`<p class="status">Nothing has been written yet.</p>`;
+      return view.text ? renderKeptText(view) : html`<p class="status">Nothing has been written yet.</p>`;
     return html`
-      ${entities.standalone ? html`<p class="status" role="status">This block is not connected to a page that saves it: what you generate stays here until you leave.</p>` : nothing}
-      ${mode === 'view' ? this.renderKept(false) : nothing} ${mode === 'edit' ? this.renderEditor() : nothing}
-      ${mode === 'compose' ? this.renderComposer() : nothing}
-      ${renderSaveStatus(this.output.saveState, () => {
-        this.output.retrySave();
-      })}
-    `;
-  }
-
-  private renderKept(readonly: boolean) {
-    const { view } = this.output;
-    return html`${view.prompt ? html`<p class="hint prompt-line"><span>Prompt:</span> ${view.prompt}</p>` : nothing}
-      <article class="output" part="output" aria-label="Saved text">
-        <div class="markdown kept" ${markdownView(view.text, { onCodeBlock: highlightCodeBlocks })}></div>
-      </article>
-      ${renderProvenanceLine(view.provenance)}
       ${
-        readonly
-          ? nothing
-          : html`<div class="row">
-              <button
-                type="button"
-                part="button"
-                @click=${() => {
-                  this.output.edit();
-                }}
-              >
-                Edit
-              </button>
-              <button
-                type="button"
-                part="button"
-                @click=${() => {
-                  this.output.regenerate();
-                }}
-              >
-                Regenerate…
-              </button>
-              <button type="button" part="button" @click=${() => void copyText(view.text)}>Copy</button>
-            </div>`
-      }`;
-  }
-
-  private renderEditor() {
-    return html`<div class="composer">
-      <label for="edit-text">Text (Markdown)</label>
-      <textarea
-        id="edit-text"
-        .value=${this.output.draftText}
-        @input=${(event: Event) => {
-          this.output.set('draftText', valueOf(event));
-        }}
-      ></textarea>
-      <div class="row">
-        <button
-          type="button"
-          class="primary"
-          part="button"
-          @click=${() => {
-            this.output.saveEdit();
-          }}
-        >
-          Save
-        </button>
-        <button
-          type="button"
-          part="button"
-          @click=${() => {
-            this.output.cancelEdit();
-          }}
-        >
-          Cancel
-        </button>
-      </div>
-    </div>`;
+        entities.standalone
+          ? html`<p class="status" role="status">
+              This block is not connected to a page that saves it: what you generate stays here until you leave.
+            </p>`
+          : nothing
+      }
+      ${
+        mode === 'view'
+          ? renderKeptText(view, { onEdit: () => output.edit(), onRegenerate: () => output.regenerate() })
+          : nothing
+      }
+      ${mode === 'edit' ? renderTextEditor(output) : nothing} ${mode === 'compose' ? this.renderComposer() : nothing}
+      ${renderSaveStatus(output.saveState, () => output.retrySave())}
+    `;
   }
 
   private renderComposer() {
@@ -212,35 +152,11 @@ export class AiTextBlock extends BlockElementBase {
     const busy = generation.busy;
     return html`<div class="composer">
       ${renderEnginePicker(this.engines, { busy })}
-      <label for="prompt">Prompt</label>
-      <textarea
-        id="prompt"
-        part="prompt"
-        .value=${output.prompt}
-        placeholder="What should the AI write?"
-        aria-describedby="prompt-hint"
-        @input=${(event: Event) => {
-          output.set('prompt', valueOf(event));
-        }}
-        @keydown=${onCtrlEnter(() => void this.handleGenerate())}
-      ></textarea>
-      <span class="hint" id="prompt-hint">Ctrl+Enter (⌘+Enter) generates; Esc stops.</span>
-      <details>
-        <summary>Settings</summary>
-        <div class="composer">
-          <label for="system">System instruction</label>
-          <textarea
-            id="system"
-            .value=${output.systemPrompt}
-            @input=${(event: Event) => {
-              output.set('systemPrompt', valueOf(event));
-            }}
-          ></textarea>
-          ${renderSamplingControls(output, (change) => {
-            output.setSampling(change);
-          })}
-        </div>
-      </details>
+      ${renderPromptField(
+        output,
+        onCtrlEnter(() => void this.handleGenerate()),
+      )}
+      ${renderTextSettings(output)}
       <div class="row">
         <button
           type="button"
@@ -254,79 +170,22 @@ export class AiTextBlock extends BlockElementBase {
         </button>
         ${
           busy
-            ? html`<button
-                type="button"
-                part="button"
-                data-action="stop"
-                @click=${() => {
-                  generation.stop();
-                }}
-              >
+            ? html`<button type="button" part="button" data-action="stop" @click=${() => generation.stop()}>
                 Stop
               </button>`
             : nothing
         }
       </div>
       ${generation.render({ loading: renderLoadProgress }) ?? nothing}
-      ${generation.status !== GenerationStatus.IDLE ? this.renderGenerated() : nothing}
-    </div>`;
-  }
-
-  private renderGenerated() {
-    const { generation } = this;
-    const finished = (note: unknown) => (run: typeof generation.lastRun) =>
-      html`${note}${run ? renderProvenanceLine(run.provenance) : nothing}${this.renderRunActions()}`;
-    return html`<section
-        class="output"
-        part="output"
-        aria-label="Generated text"
-        aria-busy=${generation.busy ? 'true' : 'false'}
-      >
-        <div class="markdown generated" aria-live="polite" ${ref(this.attachStream)}></div>
-        ${generation.status === GenerationStatus.STREAMING ? html`<span class="visually-hidden">Writing…</span>` : nothing}
-      </section>
       ${
-        generation.render({
-          complete: finished(nothing),
-          aborted: finished(html`<p class="status" role="status">Stopped. The partial text is kept.</p>`),
-          error: (run, outcome) =>
-            finished(
-              outcome.error
-                ? renderErrorNotice(outcome.error, (action) => {
-                    this.handleErrorAction(action);
-                  })
-                : nothing,
-            )(run),
-        }) ?? nothing
-      }`;
-  }
-
-  private renderRunActions() {
-    const text = this.generation.outcome?.text;
-    if (!text) return nothing;
-    return html`<div class="row">
-      <button
-        type="button"
-        class="primary"
-        part="button"
-        data-action="keep"
-        @click=${() => {
-          this.handleKeep();
-        }}
-      >
-        Keep
-      </button>
-      <button
-        type="button"
-        part="button"
-        data-action="discard"
-        @click=${() => {
-          this.handleDiscard();
-        }}
-      >
-        Discard
-      </button>
-      <button type="button" part="button" @click=${() => void copyText(text)}>Copy</button>
+        generation.status !== GenerationStatus.IDLE
+          ? renderGeneratedText(generation, this.attachStream, {
+              onKeep: () => this.handleKeep(),
+              onDiscard: () => this.handleDiscard(),
+              onErrorAction: (action) => this.handleErrorAction(action),
+            })
+          : nothing
+      }
     </div>`;
   }
 }
