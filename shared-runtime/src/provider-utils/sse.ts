@@ -34,6 +34,7 @@ export async function* readSseEvents(
   };
   options.abortSignal?.addEventListener('abort', onAbort, { once: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerMs = 0;
   let finished = false;
   try {
     options.abortSignal?.throwIfAborted();
@@ -42,11 +43,18 @@ export async function* readSseEvents(
         const event = queue.shift();
         if (event) yield event;
       }
+      // One timer, re-armed per read (refresh is far cheaper than a new timer per chunk); a
+      // new one only when the allowed time changes (first token, then idle).
       const timeoutMs = options.idleTimeoutMs();
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        stop(new AiError(AiErrorCode.TIMEOUT, `${options.provider} sent nothing for ${timeoutMs} ms`));
-      }, timeoutMs);
+      // Browsers' timers are numbers without refresh: there, a new timer each time.
+      const refreshable = typeof timer === 'object' && typeof timer.refresh === 'function';
+      if (!refreshable || timeoutMs !== timerMs) {
+        clearTimeout(timer);
+        timerMs = timeoutMs;
+        timer = setTimeout(() => {
+          stop(new AiError(AiErrorCode.TIMEOUT, `${options.provider} sent nothing for ${timeoutMs} ms`));
+        }, timeoutMs);
+      } else timer?.refresh();
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
         result = await reader.read();
