@@ -90,6 +90,10 @@ export function renderMessage(node: ThreadNode, view: MessageView) {
   const isUser = node.role === 'user';
   const editing = view.editDraft !== undefined;
   const who = isUser ? 'You' : 'AI';
+  // A message of the person's is edited into a new version; a reply is written again.
+  const again = isUser
+    ? { action: 'edit', label: 'Edit', run: view.onStartEdit }
+    : { action: 'regenerate', label: 'Regenerate', run: view.onRegenerate };
   return html`<article
     class="message ${node.role}"
     part="message"
@@ -129,27 +133,9 @@ export function renderMessage(node: ThreadNode, view: MessageView) {
             <button type="button" part="button" data-action="copy" @click=${() => void copyText(node.text)}>
               Copy
             </button>
-            ${
-              isUser
-                ? html`<button
-                    type="button"
-                    part="button"
-                    data-action="edit"
-                    ?disabled=${view.busy}
-                    @click=${view.onStartEdit}
-                  >
-                    Edit
-                  </button>`
-                : html`<button
-                    type="button"
-                    part="button"
-                    data-action="regenerate"
-                    ?disabled=${view.busy}
-                    @click=${view.onRegenerate}
-                  >
-                    Regenerate
-                  </button>`
-            }
+            <button type="button" part="button" data-action=${again.action} ?disabled=${view.busy} @click=${again.run}>
+              ${again.label}
+            </button>
           </div>`
     }
   </article>`;
