@@ -46,7 +46,7 @@ export const CONTEXT_WINDOWS: Readonly<Record<string, number>> = {
 };
 
 export const DEFAULT_CONTEXT_WINDOW = 8_192;
-/** The Wasm engine loads models with this context size (its default). */
+/** The Wasm engine loads a model the catalogue does not describe with this context size (its default). */
 export const WASM_CONTEXT_WINDOW = 2_048;
 
 /** What the context window depends on of the engine choice (structural: EngineChoiceController fits). */
@@ -67,7 +67,8 @@ export function contextWindowFor(
 ): number {
   if (override) return override;
   const engineId = engine?.engineId ?? engines.selection?.choice;
-  if (engineId === 'wasm') return WASM_CONTEXT_WINDOW;
+  // In-browser models: the catalogue's window, the one the engine loads the model with.
+  if (engineId === 'wasm') return engines.activeLocalModel()?.contextWindow ?? WASM_CONTEXT_WINDOW;
   if (engineId === 'webllm') return engines.activeLocalModel()?.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
   return (engine ? CONTEXT_WINDOWS[engine.modelId] : undefined) ?? DEFAULT_CONTEXT_WINDOW;
 }

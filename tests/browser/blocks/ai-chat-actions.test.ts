@@ -16,7 +16,7 @@ import {
   typeInto,
   useRecordingEngine,
 } from '../../helpers/chat-block.js';
-import { mountHost, shadow, until, type BlockElement } from '../../helpers/host-page.js';
+import { chooseEngine, mountHost, shadow, until, type BlockElement } from '../../helpers/host-page.js';
 import { recordingSession, wireLines } from '../../helpers/recording-server-client.js';
 import { RECORDED_REPLY } from '../../servers/recording-defaults.js';
 
@@ -173,6 +173,15 @@ describe('AI Chat: error notices, save retries, the token meter, keys and copy',
     block.settings = { ...block.settings, contextWindow: 16_000 };
     await block.updateComplete;
     expect(meter(block)).to.match(/of 16,000 tokens$/);
+    app.remove();
+  });
+
+  it('the token meter counts against the context window the CPU engine loads its model with (the catalogue’s)', async () => {
+    const app = await mountHost();
+    const block = chatBlock(app);
+    await chooseEngine(block, 'wasm');
+    // The bundled tiny model is loaded with a 512-token window: the meter must not promise more.
+    await until(() => meter(block).endsWith('of 512 tokens'), 'the meter to show the tiny model’s window');
     app.remove();
   });
 
