@@ -133,26 +133,29 @@ export class AiChatBlock extends BlockElementBase {
       });
       return;
     }
-    const run = await this.generation.run(
-      engine,
-      (abortSignal) => {
-        const { temperature, maxOutputTokens } = this.conversation;
-        const { messages, system } = this.conversation.request(
-          reply,
-          contextWindowFor(this.settings.contextWindow, this.engines, engine),
-        );
-        return streamText({
-          engine,
-          messages,
-          ...(system ? { system } : {}),
-          temperature,
-          maxOutputTokens,
-          abortSignal,
-        });
-      },
-      // The model may have been downloaded just now: other pickers on the page should say so.
-      { meta: reply, onLoaded: () => this.engines.announceModelsChanged() },
-    );
+    // A model that refuses the history as too long (the estimate was off) is asked again with
+    // the oldest turn left out, while there is one to leave out; the notice says how many.
+    let minDropped = 0;
+    let sent = 0;
+    let run;
+    for (;;) {
+      run = await this.generation.run(
+        engine,
+        (abortSignal) => {
+          const { temperature, maxOutputTokens } = this.conversation;
+          const window = contextWindowFor(this.settings.contextWindow, this.engines, engine);
+          const { messages, system } = this.conversation.request(reply, window, minDropped);
+          sent = messages.length;
+          const sampling = { temperature, maxOutputTokens, abortSignal };
+          return streamText({ engine, messages, ...(system ? { system } : {}), ...sampling });
+        },
+        // The model may have been downloaded just now: other pickers on the page should say so.
+        { meta: reply, onLoaded: () => this.engines.announceModelsChanged() },
+      );
+      const tooLong = run?.outcome.error?.code === 'INPUT_TOO_LONG' && !run.outcome.text;
+      if (!tooLong || sent <= 1) break;
+      minDropped = this.conversation.droppedNotice + 1;
+    }
     if (!run) return;
     this.conversation.finishReply(reply, run);
     if (run.outcome.text) this.generation.reset();
@@ -272,7 +275,7 @@ export class AiChatBlock extends BlockElementBase {
       draft: this.draft,
       busy,
       awaitingReply,
-      canSend: !busy && !awaitingReply && this.draft.trim() !== '' && Boolean(this.engines.selection?.choice),
+      canSend: !busy && this.draft.trim() !== '' && Boolean(this.engines.selection?.choice),
       usedTokens: this.conversation.usedTokens,
       contextWindow: contextWindowFor(this.settings.contextWindow, this.engines),
       onInput: (text) => (this.draft = text),

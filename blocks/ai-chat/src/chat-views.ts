@@ -169,7 +169,7 @@ export function renderChatNotices(conversation: ConversationController, onErrorA
         </p>`
       : nothing
   }
-  ${outcome?.status === 'error' && outcome.error ? renderErrorNotice(outcome.error, onErrorAction) : nothing}`;
+  ${outcome?.status === 'error' && outcome.error ? renderErrorNotice(outcome.error, onErrorAction, { retry: true }) : nothing}`;
 }
 
 /** The composer's state and handlers. */
@@ -190,7 +190,7 @@ export interface ComposerView {
 /** The message field, Send / Stop, the keyboard hint and the token meter. */
 export function renderComposer(view: ComposerView) {
   const hint = view.awaitingReply
-    ? 'Your last message has no reply yet: try again or edit it.'
+    ? 'Your last message has no reply yet: Try again, or send a new message in its place.'
     : 'Enter sends, Shift+Enter adds a line, Esc stops.';
   return html`<div class="composer" part="composer">
     <label for="message">Message</label>

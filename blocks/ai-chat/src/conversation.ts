@@ -157,8 +157,18 @@ export class ConversationController {
    */
   send(draft: string): string | undefined {
     const text = draft.trim();
-    const last = this.last;
-    if (!text || this.entities.readonly || this.options.busy() || last?.role === 'user') return undefined;
+    let last = this.last;
+    if (!text || this.entities.readonly || this.options.busy()) return undefined;
+    if (last?.role === 'user') {
+      // A message with no reply is replaced: dropped when it was never written (it only ever is
+      // with a reply), or left as an earlier version when the graph has it.
+      this.failure = undefined;
+      if (!this.isWritten(last.key)) {
+        const unanswered = last;
+        this.localNodes = this.localNodes.filter((node) => node !== unanswered);
+      }
+      last = last.parentKey === undefined ? undefined : this.thread.nodes.get(last.parentKey);
+    }
     return this.addLocal({ key: newKey(), role: 'user', text, provenance: {}, parentKey: last?.key, saved: false }).key;
   }
 
@@ -194,17 +204,17 @@ export class ConversationController {
   }
 
   /**
-   * What the engine is asked for a reply: the branch up to its message, as much as fits `contextWindow`, and the system
-   * prompt.
+   * What the engine is asked for a reply: the branch up to its message, as much as fits `contextWindow` (leaving out
+   * at least `minDropped` of the oldest messages), and the system prompt.
    */
-  request(reply: Reply, contextWindow: number): { messages: ChatMessage[]; system: string } {
+  request(reply: Reply, contextWindow: number, minDropped = 0): { messages: ChatMessage[]; system: string } {
     const system = this.system;
     const messages = this.historyTo(reply.requestKey).map((node): ChatMessage => ({
       role: node.role,
       content: node.text,
     }));
     const budget = contextWindow - this.maxOutputTokens - estimateTokens(system) - 16;
-    const fitted = fitHistory(messages, Math.max(budget, 1));
+    const fitted = fitHistory(messages, Math.max(budget, 1), undefined, minDropped);
     this.droppedNotice = fitted.dropped;
     this.host.requestUpdate();
     return { messages: fitted.messages, system };

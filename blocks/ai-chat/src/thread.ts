@@ -119,10 +119,12 @@ export function fitHistory(
   messages: readonly ChatMessage[],
   budgetTokens: number,
   count: (text: string) => number = estimateTokens,
+  /** Leave out at least this many of the oldest (a model refused the last, estimated, fit). */
+  minDropped = 0,
 ): { messages: ChatMessage[]; dropped: number; tokens: number } {
   let tokens = messages.reduce((sum, message) => sum + count(message.content) + 4, 0);
   let start = 0;
-  while (tokens > budgetTokens && start < messages.length - 1) {
+  while ((tokens > budgetTokens || start < minDropped) && start < messages.length - 1) {
     // Drop a user message together with the reply that follows it.
     const step =
       messages[start]?.role === 'user' && messages[start + 1]?.role === 'assistant' && start + 1 < messages.length - 1

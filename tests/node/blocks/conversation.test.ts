@@ -181,7 +181,6 @@ describe('AI Chat conversation', () => {
     answer(key, '', 'aborted');
     expect(conversation.failure).toMatchObject({ requestKey: key, outcome: { status: 'aborted' } });
     expect(conversation.path.map((node) => node.text)).toEqual(['Hello']);
-    expect(conversation.send('Another')).toBeUndefined(); // the message still waits for its reply
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(fake.writes()).toHaveLength(0);
     answer(conversation.failure?.requestKey, 'Hi');
@@ -261,6 +260,41 @@ describe('AI Chat conversation', () => {
     if (!reply) throw new Error('no reply');
     const request = conversation.request(reply, 16 + Math.ceil((presetPrompt('helpful') ?? '').length / 4) + 16 + 20);
     expect(request.messages).toEqual([{ role: 'user', content: 'short' }]);
+    expect(conversation.droppedNotice).toBe(2);
+  });
+
+  it('a message left without a reply is replaced by the next one sent: never written, and the reply answers the new one', async () => {
+    const { conversation, send, answer, saved, count, shown } = await chatBlock();
+    send();
+    answer(conversation.send('Hello'), 'Hi');
+    await saved();
+    const unanswered = conversation.send('A question the model refused');
+    answer(unanswered, '', 'error');
+    expect(conversation.failure?.requestKey).toBe(unanswered);
+    const replacement = conversation.send('Asked another way');
+    expect(replacement).toBeDefined();
+    expect(conversation.failure).toBeUndefined();
+    expect(shown()).toEqual(['user: Hello', 'assistant: Hi', 'user: Asked another way']);
+    const request = answer(replacement, 'Answered');
+    expect(request.messages.map((message) => message.content)).toEqual(['Hello', 'Hi', 'Asked another way']);
+    await saved();
+    expect(count('ai-chat-request-message')).toBe(2);
+    expect(count('ai-chat-response-message')).toBe(2);
+  });
+
+  it('asked to leave out more, the request drops the oldest turn (question and reply together) and says so', async () => {
+    const { conversation, send, answer } = await chatBlock();
+    send();
+    answer(conversation.send('One'), 'First');
+    answer(conversation.send('Two'), 'Second');
+    const key = conversation.send('Three');
+    if (key === undefined) throw new Error('not sent');
+    const reply = conversation.startReply(key);
+    if (!reply) throw new Error('no reply');
+    // Everything fits 8,192 tokens; a model that refused it anyway is asked again without the oldest turn.
+    expect(conversation.request(reply, 8192).messages).toHaveLength(5);
+    const retried = conversation.request(reply, 8192, 1);
+    expect(retried.messages.map((message) => message.content)).toEqual(['Two', 'Second', 'Three']);
     expect(conversation.droppedNotice).toBe(2);
   });
 });

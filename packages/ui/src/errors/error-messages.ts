@@ -123,8 +123,14 @@ const actionLabels: Record<ErrorAction, string> = {
 export function renderErrorNotice(
   error: { code: string; message: string },
   onAction: (action: ErrorAction) => void,
+  /** `retry: true` offers Try again whatever the error (a chat turn can always be tried again). */
+  options: { retry?: boolean } = {},
 ): TemplateResult {
-  const description = describeError(error.code, error.message);
+  const described = describeError(error.code, error.message);
+  const description =
+    options.retry && !described.actions.includes('retry')
+      ? { ...described, actions: ['retry' as const, ...described.actions] }
+      : described;
   return html`<div class="error-notice" role="alert" part="error" data-code=${error.code}>
     <strong class="error-title">${description.title}</strong>
     <p class="error-detail">${description.detail}</p>

@@ -1,0 +1,97 @@
+// AI Chat never leaves a person stuck after a failed reply: every failed turn offers Try
+// again, Send can put a new message in place of one that got no reply, and a model that
+// refuses the history as too long is asked again with the oldest turn left out, visibly.
+import { expect } from '@open-wc/testing';
+import { chatBlock, responsesIn, send, shownMessages, turn, useRecordingEngine } from '../../helpers/chat-block.js';
+import { button, mountHost, shadow, until } from '../../helpers/host-page.js';
+import { recordingSession, wireLines } from '../../helpers/recording-server-client.js';
+import { RECORDED_REPLY } from '../../servers/recording-defaults.js';
+import { presetPrompt } from '../../../blocks/ai-chat/src/presets.js';
+
+const unauthorised = { status: 401, body: { error: { message: 'Incorrect API key', code: 'invalid_api_key' } } };
+const notice = (block: HTMLElement) => shadow(block).querySelector<HTMLElement>('[role="alert"][data-code]');
+
+describe('AI Chat: no dead end after a failed reply', () => {
+  afterEach(() => {
+    for (const app of document.querySelectorAll('ai-blocks-host-app')) app.remove();
+  });
+
+  it('a refused key still offers Try again, which answers the same message once the service accepts it', async () => {
+    const session = await recordingSession();
+    await session.script({ failures: [unauthorised] });
+    const app = await mountHost();
+    const block = chatBlock(app);
+    await useRecordingEngine(block, session);
+    await send(block, 'Hello?');
+    await until(() => notice(block) !== null, 'the error notice');
+    expect(notice(block)?.dataset['code']).to.equal('AUTHENTICATION');
+    const tryAgain = notice(block)?.querySelector<HTMLButtonElement>('button[data-action="retry"]');
+    expect(tryAgain?.textContent.trim()).to.equal('Try again');
+    tryAgain?.click();
+    await until(() => responsesIn(app).length === 1, 'the reply to be saved');
+    await until(
+      () => shownMessages(block).join('\n') === ['user: Hello?', `assistant: ${RECORDED_REPLY}`].join('\n'),
+      () => `the answer shown (${JSON.stringify(shownMessages(block))})`,
+    );
+    const requests = await session.chatRequests();
+    expect(requests.map((body) => wireLines(body).at(-1))).to.deep.equal(['user: Hello?', 'user: Hello?']);
+  });
+
+  it('Send stays usable after a failed reply and puts the new message in place of the unanswered one', async () => {
+    const session = await recordingSession();
+    await session.script({ failures: [unauthorised] });
+    const app = await mountHost();
+    const block = chatBlock(app);
+    await useRecordingEngine(block, session);
+    await send(block, 'The first try');
+    await until(() => notice(block) !== null, 'the error notice');
+    expect(shadow(block).querySelector('#message-hint')?.textContent).to.contain('send a new message in its place');
+    await send(block, 'Asked again, differently');
+    await until(() => responsesIn(app).length === 1, 'the reply to be saved');
+    await until(
+      () =>
+        shownMessages(block).join('\n') ===
+        ['user: Asked again, differently', `assistant: ${RECORDED_REPLY}`].join('\n'),
+      () => `the new message answered (${JSON.stringify(shownMessages(block))})`,
+    );
+    expect(notice(block)).to.equal(null);
+    const requests = await session.chatRequests();
+    expect(wireLines(requests.at(-1))).to.deep.equal([
+      `system: ${presetPrompt('helpful') ?? ''}`,
+      'user: Asked again, differently',
+    ]);
+    // The unanswered message was never written.
+    expect(button(block, 'send')).to.exist;
+  });
+
+  it('a model that refuses the history as too long is asked again without the oldest turn, and the block says so', async function () {
+    this.timeout(40_000);
+    const session = await recordingSession();
+    const app = await mountHost();
+    const block = chatBlock(app);
+    await useRecordingEngine(block, session);
+    await turn(app, block, 'The first question', 1);
+    const tooLong = {
+      status: 400,
+      body: {
+        error: {
+          message: "This model's maximum context length is 16 tokens.",
+          code: 'context_length_exceeded',
+        },
+      },
+    };
+    await session.script({ failures: [tooLong] });
+    await turn(app, block, 'The second question', 2);
+    const requests = await session.chatRequests();
+    const system = `system: ${presetPrompt('helpful') ?? ''}`;
+    expect(requests.map((body) => wireLines(body))).to.deep.equal([
+      [system, 'user: The first question'],
+      [system, 'user: The first question', `assistant: ${RECORDED_REPLY}`, 'user: The second question'],
+      [system, 'user: The second question'],
+    ]);
+    expect(shadow(block).querySelector('[data-notice="history-trimmed"]')?.textContent).to.contain(
+      'The 2 oldest messages were left out',
+    );
+    expect(notice(block)).to.equal(null);
+  });
+});
