@@ -1,6 +1,15 @@
 import { AiError, type SerializedAiError } from '@ai-blocks/runtime';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
+import {
+  RunLifecycle,
+  type GenerationTiming,
+  type RunEngine,
+  type RunLoadProgress,
+  type RunTicket,
+} from './run-lifecycle.js';
 import { runProvenance, type RunProvenance } from './run-provenance.js';
+
+export type { GenerationTiming, RunEngine, RunLoadProgress } from './run-lifecycle.js';
 
 /** The states of one generation, as a const object (the `@lit/task` TaskStatus pattern). */
 export const GenerationStatus = {
@@ -26,25 +35,6 @@ export interface GenerationOutcome {
 export interface GenerationRun {
   textStream: AsyncIterable<string>;
   outcome: Promise<GenerationOutcome>;
-}
-
-export interface GenerationTiming {
-  startedAt: number;
-  firstTokenAt?: number;
-  finishedAt?: number;
-}
-
-/** Loading progress as engines report it (structural: the runtime's LoadProgress fits). */
-export interface RunLoadProgress {
-  fraction: number;
-  text: string;
-}
-
-/** What a run needs of an engine (structural: the runtime's TextEngine fits). */
-export interface RunEngine {
-  readonly engineId: string;
-  readonly modelId: string;
-  load?(options: { abortSignal?: AbortSignal; onProgress?: (progress: RunLoadProgress) => void }): Promise<void>;
 }
 
 /** A finished run: its outcome, timing, engine and provenance, and what the block started it with. */
@@ -76,38 +66,24 @@ export interface GenerationControllerOptions {
 }
 
 /**
- * Runs one generation at a time for a Lit element: one AbortController per run, a new run
- * aborts the old one, results of superseded runs are ignored, and disconnecting the element
- * aborts. Host updates are requested at most once per animation frame while streaming.
+ * Runs one generation at a time for a Lit element (the run lifecycle: one AbortController per
+ * run, a new run supersedes the old one, disconnecting aborts) and streams its text. Host
+ * updates are requested at most once per animation frame while streaming.
  */
-export class GenerationController<M = undefined> implements ReactiveController {
-  status: GenerationStatus = GenerationStatus.IDLE;
-  /** The engine's loading progress while LOADING (a download, a compile). */
-  loadProgress: RunLoadProgress | undefined;
+export class GenerationController<M = undefined> extends RunLifecycle<'streaming'> {
   /** The last finished run started with `run` (kept until the next run or `reset`). */
   lastRun: FinishedRun<M> | undefined;
   /** Text of the current (or last) run, partial text included. */
   text = '';
   outcome: GenerationOutcome | undefined;
   timing: GenerationTiming | undefined;
-  private abortController: AbortController | undefined;
-  private runId = 0;
   private updateScheduled = false;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    host: ReactiveControllerHost,
     private readonly options: GenerationControllerOptions = {},
   ) {
-    host.addController(this);
-  }
-
-  hostDisconnected(): void {
-    this.stop();
-  }
-
-  /** True while a run is loading or streaming. */
-  get busy(): boolean {
-    return this.status === GenerationStatus.LOADING || this.status === GenerationStatus.STREAMING;
+    super(host, GenerationStatus.STREAMING, options.now);
   }
 
   /**
@@ -122,20 +98,10 @@ export class GenerationController<M = undefined> implements ReactiveController {
     options: { meta: M; onLoaded?: () => void },
   ): Promise<FinishedRun<M> | undefined> {
     this.lastRun = undefined;
-    this.loadProgress = undefined;
     let finished: FinishedRun<M> | undefined;
     const outcome = await this.start(
-      async (signal) => {
-        if (engine.load) {
-          await engine.load({
-            abortSignal: signal,
-            onProgress: (progress) => {
-              this.loadProgress = progress;
-              this.host.requestUpdate();
-            },
-          });
-          options.onLoaded?.();
-        }
+      async (signal, ticket) => {
+        await this.load(engine, ticket, options.onLoaded);
         this.loadProgress = undefined;
         return stream(signal);
       },
@@ -150,7 +116,6 @@ export class GenerationController<M = undefined> implements ReactiveController {
         this.lastRun = finished;
       },
     );
-    this.loadProgress = undefined;
     return outcome ? finished : undefined;
   }
 
@@ -164,12 +129,9 @@ export class GenerationController<M = undefined> implements ReactiveController {
         return renderers.loading?.(this.loadProgress);
       case GenerationStatus.STREAMING:
         return renderers.streaming?.(this.text);
-      case GenerationStatus.COMPLETE:
-        return outcome && renderers.complete?.(this.lastRun, outcome);
-      case GenerationStatus.ABORTED:
-        return outcome && renderers.aborted?.(this.lastRun, outcome);
-      case GenerationStatus.ERROR:
-        return outcome && renderers.error?.(this.lastRun, outcome);
+      default:
+        // The finished states are named as the outcomes are.
+        return outcome && renderers[this.status]?.(this.lastRun, outcome);
     }
   }
 
@@ -178,27 +140,23 @@ export class GenerationController<M = undefined> implements ReactiveController {
    * runtime's stream; it receives the run's AbortSignal.
    */
   async start(
-    prepare: (signal: AbortSignal) => Promise<GenerationRun> | GenerationRun,
+    prepare: (signal: AbortSignal, ticket: RunTicket) => Promise<GenerationRun> | GenerationRun,
     onSettled?: (outcome: GenerationOutcome, timing: GenerationTiming) => void,
   ): Promise<GenerationOutcome | undefined> {
-    this.abortController?.abort();
-    const abortController = new AbortController();
-    this.abortController = abortController;
-    const runId = ++this.runId;
-    const now = this.options.now ?? (() => performance.now());
-    const timing: GenerationTiming = { startedAt: now() };
+    const ticket = this.begin();
+    const { timing } = ticket;
     this.timing = timing;
     this.text = '';
     this.outcome = undefined;
     this.setStatus(GenerationStatus.LOADING);
     let outcome: GenerationOutcome;
     try {
-      const run = await prepare(abortController.signal);
-      if (runId !== this.runId) return undefined;
+      const run = await prepare(ticket.signal, ticket);
+      if (!ticket.current()) return undefined;
       for await (const delta of run.textStream) {
-        if (runId !== this.runId) break;
+        if (!ticket.current()) break;
         if (timing.firstTokenAt === undefined) {
-          timing.firstTokenAt = now();
+          timing.firstTokenAt = this.now();
           this.setStatus(GenerationStatus.STREAMING);
         }
         this.text += delta;
@@ -208,47 +166,27 @@ export class GenerationController<M = undefined> implements ReactiveController {
       outcome = await run.outcome;
     } catch (error) {
       // `prepare` failed before any stream existed (e.g. a model failed to load).
-      outcome = abortController.signal.aborted
+      outcome = ticket.signal.aborted
         ? { status: 'aborted', text: this.text }
         : { status: 'error', text: this.text, error: AiError.from(error).toJSON() };
     }
-    if (runId !== this.runId) return undefined;
-    timing.finishedAt = now();
+    if (!ticket.current()) return undefined;
     this.outcome = outcome;
     this.text = outcome.text;
-    this.abortController = undefined;
+    this.settle(ticket, outcome.status);
     onSettled?.(outcome, timing);
-    this.setStatus(
-      outcome.status === 'complete'
-        ? GenerationStatus.COMPLETE
-        : outcome.status === 'aborted'
-          ? GenerationStatus.ABORTED
-          : GenerationStatus.ERROR,
-    );
     this.options.onFinish?.(outcome, timing);
     return outcome;
   }
 
-  /** Stops the current run; its partial text is kept. */
-  stop(): void {
-    this.abortController?.abort();
-  }
-
   /** Forgets the last run (back to IDLE). */
   reset(): void {
-    this.stop();
-    this.runId += 1;
+    this.supersede();
     this.text = '';
     this.outcome = undefined;
     this.timing = undefined;
     this.lastRun = undefined;
-    this.loadProgress = undefined;
     this.setStatus(GenerationStatus.IDLE);
-  }
-
-  private setStatus(status: GenerationStatus): void {
-    this.status = status;
-    this.host.requestUpdate();
   }
 
   private scheduleUpdate(): void {

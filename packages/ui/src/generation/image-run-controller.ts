@@ -1,5 +1,5 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { GenerationTiming, RunEngine, RunLoadProgress } from './generation-controller.js';
+import type { ReactiveControllerHost } from 'lit';
+import { RunLifecycle, type GenerationTiming, type RunEngine, type RunLoadProgress } from './run-lifecycle.js';
 import { runProvenance, type RunProvenance } from './run-provenance.js';
 
 /** The states of one image run: GenerationStatus's, with RUNNING where a text run streams. */
@@ -22,6 +22,12 @@ export interface ImageRunOutcome<I> {
   error?: { code: string; message: string; retryable?: boolean };
 }
 
+/** Denoising progress of a local run: `step` of `totalSteps` done. */
+export interface ImageRunStep {
+  step: number;
+  totalSteps: number;
+}
+
 /** A finished image run: its outcome, timing, engine and provenance, and what the block started it with. */
 export interface FinishedImageRun<I, M> {
   outcome: ImageRunOutcome<I>;
@@ -38,103 +44,85 @@ export interface FinishedImageRun<I, M> {
 export interface ImageRunRenderers<R, I, M> {
   idle?: () => R;
   loading?: (progress: RunLoadProgress | undefined, elapsedSeconds: number) => R;
-  running?: (elapsedSeconds: number) => R;
+  /** `step` is set while a local model denoises (one per step, across all images). */
+  running?: (elapsedSeconds: number, step: ImageRunStep | undefined) => R;
   complete?: (run: FinishedImageRun<I, M> | undefined, outcome: ImageRunOutcome<I>) => R;
   aborted?: (run: FinishedImageRun<I, M> | undefined, outcome: ImageRunOutcome<I>) => R;
   error?: (run: FinishedImageRun<I, M> | undefined, outcome: ImageRunOutcome<I>) => R;
 }
 
 /**
- * Runs one image generation at a time for a Lit element, in GenerationController's shape:
+ * Runs one image generation at a time for a Lit element, on the same run lifecycle as
+ * GenerationController (abort per run, supersession, load with progress, outcome → status):
  * `run()` creates and loads the engine, generates, and keeps the outcome, timing and
  * provenance as `lastRun`; `render({ loading, running, complete, aborted, error })` shows the
- * state. One AbortController per run, a new run aborts the old one, superseded results are
- * ignored, and disconnecting the element aborts. A separate controller rather than a
- * generalised GenerationController, because that one's API is a text stream (deltas, partial
- * text, time to first token, frame-throttled updates) that an image run does not have; what an
- * image run shows instead is the seconds it has been waiting (`elapsedSeconds`, ticking once
- * a second while busy).
+ * state. What an image run shows instead of streamed text is the seconds it has been waiting
+ * (`elapsedSeconds`, ticking once a second while busy) and, for a local model, its denoising
+ * steps (`step`).
  */
-export class ImageRunController<I, M = undefined> implements ReactiveController {
-  status: ImageRunStatus = ImageRunStatus.IDLE;
-  /** The engine's loading progress while LOADING (a download, a compile). */
-  loadProgress: RunLoadProgress | undefined;
+export class ImageRunController<I, M = undefined> extends RunLifecycle<'running'> {
   /** Whole seconds since the current run started. */
   elapsedSeconds = 0;
+  /** The current run's denoising progress (local engines report one per step); never goes back. */
+  step: ImageRunStep | undefined;
   /** The outcome of the last run (kept until the next run or `reset`). */
   outcome: ImageRunOutcome<I> | undefined;
   /** The last finished run that had an engine. */
   lastRun: FinishedImageRun<I, M> | undefined;
-  private abortController: AbortController | undefined;
-  private runId = 0;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    /** Injectable clock for tests (milliseconds). */
-    private readonly now: () => number = () => performance.now(),
-  ) {
-    host.addController(this);
+  constructor(host: ReactiveControllerHost, /** Injectable clock for tests (milliseconds). */ now?: () => number) {
+    super(host, ImageRunStatus.RUNNING, now);
   }
 
-  hostDisconnected(): void {
-    this.stop();
+  override hostDisconnected(): void {
+    super.hostDisconnected();
     clearInterval(this.ticker);
-  }
-
-  /** True while a run is loading or waiting for its images. */
-  get busy(): boolean {
-    return this.status === ImageRunStatus.LOADING || this.status === ImageRunStatus.RUNNING;
   }
 
   /**
    * Runs a whole image generation: `engine()` creates the engine (a throw, e.g. no engine set
    * up, becomes the run's error), loads it if it loads (status LOADING), then `generate`
-   * (status RUNNING) resolves with the outcome. Resolves with the finished run, or undefined
-   * when it was superseded or ended without an engine.
+   * (status RUNNING) resolves with the outcome; `generate` passes each denoising step to its
+   * `onStep` (shown as `step`, never going back). `onLoaded` runs after a load (e.g. to tell the
+   * pickers a model is now cached). Resolves with the finished run, or undefined when it was
+   * superseded or ended without an engine.
    */
   async run<E extends RunEngine>(
     engine: () => E,
-    generate: (engine: E, signal: AbortSignal) => Promise<ImageRunOutcome<I>>,
-    options: { meta: M },
+    generate: (engine: E, signal: AbortSignal, onStep: (step: ImageRunStep) => void) => Promise<ImageRunOutcome<I>>,
+    options: { meta: M; onLoaded?: () => void },
   ): Promise<FinishedImageRun<I, M> | undefined> {
-    this.abortController?.abort();
-    const abortController = new AbortController();
-    this.abortController = abortController;
-    const runId = ++this.runId;
-    const timing: GenerationTiming = { startedAt: this.now() };
+    const ticket = this.begin();
+    const { timing } = ticket;
     this.outcome = undefined;
     this.lastRun = undefined;
-    this.loadProgress = undefined;
+    this.step = undefined;
     this.startTicker(timing.startedAt);
     let created: E | undefined;
     let outcome: ImageRunOutcome<I>;
     try {
       created = engine();
+      // An engine with nothing to load starts at once (busy from the call on).
       if (created.load) {
-        this.setStatus(ImageRunStatus.LOADING);
-        await created.load({
-          abortSignal: abortController.signal,
-          onProgress: (progress) => {
-            this.loadProgress = progress;
-            this.host.requestUpdate();
-          },
-        });
-        if (runId !== this.runId) return undefined;
+        await this.load(created, ticket, options.onLoaded);
+        if (!ticket.current()) return undefined;
       }
       this.setStatus(ImageRunStatus.RUNNING);
-      outcome = await generate(created, abortController.signal);
+      outcome = await generate(created, ticket.signal, (step) => {
+        if (!ticket.current() || (this.step && step.step < this.step.step)) return;
+        this.step = { step: step.step, totalSteps: step.totalSteps };
+        this.host.requestUpdate();
+      });
     } catch (error) {
-      outcome = abortController.signal.aborted
+      outcome = ticket.signal.aborted
         ? { status: 'aborted', images: [] }
         : { status: 'error', images: [], error: thrownError(error) };
     }
-    if (runId !== this.runId) return undefined;
+    if (!ticket.current()) return undefined;
     clearInterval(this.ticker);
-    timing.finishedAt = this.now();
-    this.abortController = undefined;
-    this.loadProgress = undefined;
     this.outcome = outcome;
+    this.settle(ticket, outcome.status);
     this.lastRun = created && {
       outcome,
       timing,
@@ -142,13 +130,6 @@ export class ImageRunController<I, M = undefined> implements ReactiveController 
       provenance: runProvenance(created, { status: outcome.status, text: '' }, timing),
       meta: options.meta,
     };
-    this.setStatus(
-      outcome.status === 'complete'
-        ? ImageRunStatus.COMPLETE
-        : outcome.status === 'aborted'
-          ? ImageRunStatus.ABORTED
-          : ImageRunStatus.ERROR,
-    );
     return this.lastRun;
   }
 
@@ -157,14 +138,9 @@ export class ImageRunController<I, M = undefined> implements ReactiveController 
     const { status, outcome } = this;
     if (status === ImageRunStatus.IDLE) return renderers.idle?.();
     if (status === ImageRunStatus.LOADING) return renderers.loading?.(this.loadProgress, this.elapsedSeconds);
-    if (status === ImageRunStatus.RUNNING) return renderers.running?.(this.elapsedSeconds);
+    if (status === ImageRunStatus.RUNNING) return renderers.running?.(this.elapsedSeconds, this.step);
     // The finished states are named as the outcomes are.
     return outcome && renderers[status]?.(this.lastRun, outcome);
-  }
-
-  /** Stops the current run (its outcome is `aborted`). */
-  stop(): void {
-    this.abortController?.abort();
   }
 
   private startTicker(startedAt: number): void {
@@ -174,11 +150,6 @@ export class ImageRunController<I, M = undefined> implements ReactiveController 
       this.elapsedSeconds = Math.round((this.now() - startedAt) / 1000);
       this.host.requestUpdate();
     }, 1000);
-  }
-
-  private setStatus(status: ImageRunStatus): void {
-    this.status = status;
-    this.host.requestUpdate();
   }
 }
 
