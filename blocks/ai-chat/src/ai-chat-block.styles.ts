@@ -6,6 +6,10 @@ export const aiChatBlockStyles = [
   blockBaseStyles,
   enginePickerStyles,
   css`
+    section,
+    .thread {
+      grid-template-columns: minmax(0, 1fr);
+    }
     section {
       display: grid;
       gap: 0.6rem;

@@ -5,6 +5,7 @@ import type { HostFaults } from '../store/graph-callbacks.js';
 import { BlockSlot, type HostMode } from './block-slot.js';
 import { displayValue, renderEntityGraph, typeLabel } from './entity-graph-view.js';
 import { openIndexedDbPersistence } from './idb-persistence.js';
+import { isolationReport } from './isolation-report.js';
 import { loadBlock } from './load-block.js';
 import { MessageLog } from './message-log.js';
 
@@ -72,7 +73,14 @@ export class AiBlocksHostApp extends LitElement {
       font:
         15px/1.5 system-ui,
         sans-serif;
-      color: #1d1d28;
+      /* The page's colours (light or dark), so the blocks are seen as on any host page. */
+      color: inherit;
+    }
+    /* A phone: the blocks first, what they saved below them. */
+    @media (max-width: 48rem) {
+      :host {
+        grid-template-columns: minmax(0, 1fr);
+      }
     }
     header {
       grid-column: 1 / -1;
@@ -90,13 +98,13 @@ export class AiBlocksHostApp extends LitElement {
       border-radius: 10px;
       padding: 1rem;
       margin-bottom: 1rem;
-      background: #fff;
+      min-width: 0;
     }
     .block-section h2 {
       font-size: 0.85rem;
       text-transform: uppercase;
       letter-spacing: 0.05em;
-      color: #5a5a70;
+      color: color-mix(in srgb, currentColor 75%, transparent);
       margin: 0 0 0.5rem;
     }
     aside {
@@ -120,7 +128,7 @@ export class AiBlocksHostApp extends LitElement {
       gap: 0 0.5rem;
     }
     .entity dt {
-      color: #5a5a70;
+      color: color-mix(in srgb, currentColor 75%, transparent);
       overflow-wrap: anywhere;
     }
     .entity dd {
@@ -282,6 +290,7 @@ export class AiBlocksHostApp extends LitElement {
 
   override render() {
     const entities = this.store.all().map((record) => record.entity);
+    const isolation = isolationReport();
     return html`
       <header>
         <h1>AI Blocks host</h1>
@@ -321,6 +330,7 @@ export class AiBlocksHostApp extends LitElement {
         <span class="counters" data-writes=${this.log.writeRequests} data-service-calls=${this.log.serviceRequests}>
           ${this.log.writeRequests} write requests · ${this.log.serviceRequests} service calls
         </span>
+        <span class="isolation" data-isolated=${String(isolation.isolated)}>${isolation.text}</span>
       </header>
       <main>
         ${this.status ? html`<p class="error" role="status">${this.status}</p>` : nothing}

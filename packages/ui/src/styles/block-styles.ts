@@ -1,23 +1,28 @@
 import { css } from 'lit';
 
 /**
- * The look the blocks share: font and colours from CSS custom properties (light and dark),
+ * The look the blocks share: font and colours from the host page and CSS custom properties,
  * form controls, buttons, notices, progress and a visually-hidden helper.
  */
 export const blockBaseStyles = css`
+  /*
+   * Colours follow the host page: the text colour is inherited and the background stays the
+   * page's, so a block is as readable as the page around it in either colour scheme (a block
+   * that switched its own text colour with prefers-color-scheme was unreadable on a light page
+   * in the dark scheme). Muted text and borders are mixed from the inherited colour. A host that
+   * wants its own colours sets --ai-block-color and --ai-block-background together.
+   */
   :host {
     display: block;
+    min-width: 0;
+    max-width: 100%;
+    box-sizing: border-box;
     font: var(--ai-block-font, 15px/1.5 system-ui, sans-serif);
-    color: var(--ai-block-color, #1d1d28);
-    --_border: var(--ai-block-border-color, rgba(127, 127, 127, 0.35));
+    color: var(--ai-block-color);
+    background: var(--ai-block-background);
+    --_border: var(--ai-block-border-color, color-mix(in srgb, currentColor 35%, transparent));
     --_accent: var(--ai-block-accent, #4b3fd1);
-    --_muted: var(--ai-block-muted-color, #5f6170);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      color: var(--ai-block-color, #ececf4);
-      --_muted: var(--ai-block-muted-color, #a8a9b8);
-    }
+    --_muted: var(--ai-block-muted-color, color-mix(in srgb, currentColor 78%, transparent));
   }
   .row {
     display: flex;
@@ -38,6 +43,15 @@ export const blockBaseStyles = css`
     border: 1px solid var(--_border);
     border-radius: 6px;
     padding: 0.4rem 0.5rem;
+    /* A select is as wide as its longest option unless told otherwise. */
+    max-width: 100%;
+    min-width: 0;
+    box-sizing: border-box;
+  }
+  option {
+    /* The open list is drawn by the browser on its own surface: give it both colours. */
+    color: CanvasText;
+    background: Canvas;
   }
   textarea {
     width: 100%;
@@ -72,6 +86,8 @@ export const blockBaseStyles = css`
   }
   .composer {
     display: grid;
+    /* One column as wide as the block, never as wide as the widest control in it. */
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.5rem;
   }
   .hint,
