@@ -68,6 +68,11 @@ export const PROPERTY_DEFINITIONS = {
     description: 'Why the model stopped: stop, length, content-filter, …',
     dataType: 'text',
   },
+  'edited-at': {
+    title: 'Edited At',
+    description: 'When a person last changed the output by hand (ISO 8601); absent while it is as the model wrote it.',
+    dataType: 'text',
+  },
   'client-id': {
     title: 'Client ID',
     description:
@@ -81,6 +86,16 @@ export const PROPERTY_DEFINITIONS = {
     dataType: 'text',
   },
   'image-count': { title: 'Image Count', description: 'How many candidates were requested.', dataType: 'number' },
+  'image-seed': {
+    title: 'Image Seed',
+    description: 'The seed an in-browser model drew the image with: the same prompt, seed and model give it again.',
+    dataType: 'number',
+  },
+  'image-steps': {
+    title: 'Image Steps',
+    description: 'How many denoising steps an in-browser model took for the image.',
+    dataType: 'number',
+  },
   'revised-prompt': {
     title: 'Revised Prompt',
     description: 'The prompt as the image model rewrote it, if it did.',
@@ -133,6 +148,7 @@ const provenance: PropertyReference[] = [
   { own: 'time-to-first-token-ms' },
   { own: 'completion-status' },
   { own: 'finish-reason' },
+  { own: 'edited-at' },
 ];
 
 /** Every entity type of our own, by slug (the link types use HASH's chat model). */
@@ -200,6 +216,8 @@ export const ENTITY_TYPE_DEFINITIONS = {
       { own: 'revised-prompt' },
       { own: 'image-size' },
       { own: 'image-quality' },
+      { own: 'image-seed' },
+      { own: 'image-steps' },
       { own: 'client-id' },
       ...provenance,
     ],

@@ -166,7 +166,7 @@ export class AiTextBlock extends BlockElementBase {
           ?disabled=${busy || !output.prompt.trim() || !this.engines.selection?.choice}
           @click=${() => void this.handleGenerate()}
         >
-          ${generation.outcome ? 'Regenerate' : 'Generate'}
+          ${generation.outcome?.text ? 'Regenerate' : 'Generate'}
         </button>
         ${
           busy

@@ -113,13 +113,16 @@ export class TextOutputController {
   /** Saves the edited text, keeping the prompt and provenance it came with. */
   saveEdit(): void {
     const text = this.draftText;
-    this.view = { ...this.view, text };
+    // Text changed by hand is no longer the model's alone: its provenance says so.
+    const provenance =
+      text === this.view.text ? this.view.provenance : { ...this.view.provenance, editedAt: new Date().toISOString() };
+    this.view = { ...this.view, text, provenance };
     this.mode = 'view';
     this.changed();
     void this.saver.save({
       prompt: this.view.prompt,
       text,
-      provenance: this.view.provenance,
+      provenance,
       ...(this.view.systemPrompt ? { systemPrompt: this.view.systemPrompt } : {}),
     });
   }

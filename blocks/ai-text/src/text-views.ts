@@ -104,26 +104,37 @@ export function renderGeneratedText(
   attachStream: (element: Element | undefined) => void,
   handlers: RunHandlers,
 ) {
+  // A run that ended before writing anything shows only why: no empty box, no zero-second credit.
+  const wrote = generation.busy || generation.text !== '';
   const finished = (note: unknown) => (run: typeof generation.lastRun) =>
-    html`${note}${run ? renderProvenanceLine(run.provenance) : nothing}
+    html`${note}${run && wrote ? renderProvenanceLine(run.provenance) : nothing}
     ${renderRunActions(generation.outcome?.text, handlers)}`;
-  return html`<section
-      class="output"
-      part="output"
-      aria-label="Generated text"
-      aria-busy=${generation.busy ? 'true' : 'false'}
-    >
-      <div class="markdown generated" aria-live="polite" ${ref(attachStream)}></div>
-      ${generation.status === GenerationStatus.STREAMING ? html`<span class="visually-hidden">Writing…</span>` : nothing}
-    </section>
-    ${
-      generation.render({
-        complete: finished(nothing),
-        aborted: finished(html`<p class="status" role="status">Stopped. The partial text is kept.</p>`),
-        error: (run, outcome) =>
-          finished(outcome.error ? renderErrorNotice(outcome.error, handlers.onErrorAction) : nothing)(run),
-      }) ?? nothing
-    }`;
+  const stopped = wrote ? 'Stopped. The partial text is kept.' : 'Stopped before any text was written.';
+  return html`${
+    wrote
+      ? html`<section
+          class="output"
+          part="output"
+          aria-label="Generated text"
+          aria-busy=${generation.busy ? 'true' : 'false'}
+        >
+          <div class="markdown generated" aria-live="polite" ${ref(attachStream)}></div>
+          ${
+            generation.status === GenerationStatus.STREAMING
+              ? html`<span class="visually-hidden">Writing…</span>`
+              : nothing
+          }
+        </section>`
+      : nothing
+  }
+  ${
+    generation.render({
+      complete: finished(nothing),
+      aborted: finished(html`<p class="status" role="status">${stopped}</p>`),
+      error: (run, outcome) =>
+        finished(outcome.error ? renderErrorNotice(outcome.error, handlers.onErrorAction) : nothing)(run),
+    }) ?? nothing
+  }`;
 }
 
 /** Keep / Discard / Copy under a finished run that produced text. */

@@ -13,6 +13,8 @@ export interface Provenance {
   /** `stopped` when the person stopped it; `error` when it ended with an error. */
   completionStatus?: 'complete' | 'stopped' | 'error';
   finishReason?: string;
+  /** ISO 8601: when a person last changed the output by hand (it is then no longer the model's alone). */
+  editedAt?: string;
 }
 
 const fields = {
@@ -25,6 +27,7 @@ const fields = {
   timeToFirstTokenMs: 'time-to-first-token-ms',
   completionStatus: 'completion-status',
   finishReason: 'finish-reason',
+  editedAt: 'edited-at',
 } as const;
 
 /** Provenance as entity properties (absent fields are left out). */

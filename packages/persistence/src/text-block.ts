@@ -124,6 +124,7 @@ function provenanceKeys(ids: TypeIds): string[] {
       timeToFirstTokenMs: 0,
       completionStatus: 'complete',
       finishReason: '',
+      editedAt: '',
     }),
   );
 }

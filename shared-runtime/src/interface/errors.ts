@@ -107,7 +107,12 @@ export class AiError extends Error {
 
   /** The plain shape that outcomes carry (no cause, so no vendor payload or key leaks). */
   toJSON(): SerializedAiError {
-    return { code: this.code, message: this.message, retryable: this.retryable };
+    return {
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+    };
   }
 }
 
@@ -116,6 +121,8 @@ export interface SerializedAiError {
   code: AiErrorCode;
   message: string;
   retryable: boolean;
+  /** How long the service asked to wait before the next request (a rate limit's Retry-After). */
+  retryAfterMs?: number;
 }
 
 /** True when `error` is an abort (DOMException AbortError or TimeoutError from a signal we own). */

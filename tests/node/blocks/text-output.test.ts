@@ -90,6 +90,27 @@ describe('AI Text state', () => {
     expect(output.mode).toBe('view');
   });
 
+  it('text changed by hand keeps the model’s credit but is marked edited by a person; an unchanged edit is not', async () => {
+    const { output, send, stored } = await textBlock({
+      [TYPE_IDS.property.textualContent]: 'Hi',
+      [TYPE_IDS.property['engine-id']]: 'wasm',
+      [TYPE_IDS.property['model-id']]: 'tiny',
+    });
+    send();
+    output.edit();
+    output.saveEdit();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stored().provenance.editedAt).toBeUndefined();
+    output.edit();
+    output.set('draftText', 'Hello, changed by me');
+    output.saveEdit();
+    expect(output.view.provenance.editedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await vi.waitFor(() => {
+      expect(stored().provenance).toMatchObject({ engineId: 'wasm', modelId: 'tiny' });
+      expect(stored().provenance.editedAt).toBe(output.view.provenance.editedAt);
+    });
+  });
+
   it('does not let the graph switch the view away from the editor or a running generation', async () => {
     let busy = false;
     const { output, send, fake } = await textBlock({ [TYPE_IDS.property.textualContent]: 'Old' }, () => busy);

@@ -97,14 +97,31 @@ const descriptions: Record<string, ErrorDescription> = {
 };
 
 /** The description of an error code (unknown codes get a specific fallback, not a generic one). */
-export function describeError(code: string, message?: string): ErrorDescription {
-  return (
-    descriptions[code] ?? {
-      title: 'The request failed',
-      detail: message ? `The engine reported: ${message}` : `Error code ${code}.`,
-      actions: ['retry', 'switch-engine'],
-    }
-  );
+export function describeError(code: string, message?: string, retryAfterMs?: number): ErrorDescription {
+  const description = descriptions[code] ?? {
+    title: 'The request failed',
+    detail: message ? `The engine reported: ${message}` : `Error code ${code}.`,
+    actions: ['retry', 'switch-engine'],
+  };
+  // "Wait a moment" is wrong when the service named a wait (a rate limit's Retry-After): say it.
+  if (code === 'RATE_LIMITED' && retryAfterMs !== undefined && retryAfterMs >= 1000)
+    return {
+      ...description,
+      detail:
+        `The AI service asked to wait ${formatWait(retryAfterMs)} before the next request. ` +
+        'Try again then, or choose another engine.',
+    };
+  return description;
+}
+
+/** A wait as a person reads it: "12 seconds", "5 minutes", "about 2 hours". */
+export function formatWait(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.round(minutes / 60);
+  return `about ${hours} hour${hours === 1 ? '' : 's'}`;
 }
 
 const actionLabels: Record<ErrorAction, string> = {
@@ -121,12 +138,12 @@ const actionLabels: Record<ErrorAction, string> = {
  * the engine's own message sits in a details disclosure.
  */
 export function renderErrorNotice(
-  error: { code: string; message: string },
+  error: { code: string; message: string; retryAfterMs?: number | undefined },
   onAction: (action: ErrorAction) => void,
   /** `retry: true` offers Try again whatever the error (a chat turn can always be tried again). */
   options: { retry?: boolean } = {},
 ): TemplateResult {
-  const described = describeError(error.code, error.message);
+  const described = describeError(error.code, error.message, error.retryAfterMs);
   const description =
     options.retry && !described.actions.includes('retry')
       ? { ...described, actions: ['retry' as const, ...described.actions] }

@@ -7,6 +7,10 @@ export interface ProvenanceLine {
   outputTokens?: number;
   durationMs?: number;
   completionStatus?: string;
+  /** Where an in-browser engine ran the model (`webgpu` or `cpu`), when the run said. */
+  backend?: string;
+  /** When a person last changed the output by hand. */
+  editedAt?: string;
 }
 
 /**
@@ -18,11 +22,12 @@ export function renderProvenanceLine(
   provenance: ProvenanceLine,
   options: { engine?: boolean; speed?: boolean } = {},
 ): TemplateResult | typeof nothing {
-  const { engineId, modelId, outputTokens, durationMs, completionStatus } = provenance;
+  const { engineId, modelId, outputTokens, durationMs, completionStatus, backend, editedAt } = provenance;
+  const where = backend === 'webgpu' ? ' on the GPU' : backend === 'cpu' ? ' on the CPU' : '';
   if (!engineId && !modelId) return nothing;
   const seconds = durationMs !== undefined ? durationMs / 1000 : undefined;
   const parts = [
-    options.engine === false ? undefined : engineId,
+    options.engine === false || !engineId ? undefined : `${engineId}${where}`,
     modelId,
     outputTokens !== undefined ? `${outputTokens} tokens` : undefined,
     seconds !== undefined ? `${seconds.toFixed(1)} s` : undefined,
@@ -30,6 +35,10 @@ export function renderProvenanceLine(
       ? `${(outputTokens / seconds).toFixed(1)} tokens/s`
       : undefined,
     completionStatus === 'stopped' ? 'stopped early' : completionStatus === 'error' ? 'ended with an error' : undefined,
+    editedAt ? 'edited by a person' : undefined,
   ].filter(Boolean);
-  return html`<p class="provenance" part="provenance" data-status=${completionStatus ?? ''}>${parts.join(' · ')}</p>`;
+  const status = completionStatus ?? '';
+  return html`<p class="provenance" part="provenance" data-status=${status} ?data-edited=${!!editedAt}>
+    ${parts.join(' · ')}
+  </p>`;
 }
