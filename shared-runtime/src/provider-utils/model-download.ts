@@ -164,7 +164,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
       fail(
         new AiError(
           AiErrorCode.MODEL_LOAD_FAILED,
-          `The model download stalled: nothing arrived for ${Math.round(idleMs / 1000)} s (after ${formatBytes(received)}). Check the connection and try again.`,
+          `The model download stalled: nothing arrived for ${Math.round(idleMs / 1000)} s ` +
+            `(after ${formatBytes(received)}). Check the connection and try again.`,
           { retryable: true },
         ),
       );
@@ -179,11 +180,13 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     try {
       response = await (options.fetch ?? fetch)(options.url, { signal: request.signal });
     } catch (error) {
+      // A model that cannot be fetched is a model that did not load (a person sees "could not
+      // reach the AI service" for an engine that has no service): worth trying again.
       throw abortedOr(
         new AiError(
-          AiErrorCode.NETWORK,
+          AiErrorCode.MODEL_LOAD_FAILED,
           `Could not download the model from ${options.url}: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error },
+          { cause: error, retryable: true },
         ),
       );
     }
@@ -204,7 +207,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
       void response.body.cancel().catch(() => undefined);
       throw new AiError(
         AiErrorCode.MODEL_LOAD_FAILED,
-        `The server offers a ${formatBytes(declared)} file, more than the ${formatBytes(maxBytes)} this model may be: nothing was downloaded.`,
+        `The server offers a ${formatBytes(declared)} file, ` +
+          `more than the ${formatBytes(maxBytes)} this model may be: nothing was downloaded.`,
       );
     }
 
@@ -215,7 +219,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     if (target && need !== undefined) {
       const estimate = await (options.estimate ?? browserEstimate)().catch(() => undefined);
       if (estimate && estimate.quota - estimate.usage < need) {
-        const message = `The browser’s storage is full: the model needs ${formatBytes(need)}, ${formatBytes(Math.max(0, estimate.quota - estimate.usage))} is free`;
+        const free = formatBytes(Math.max(0, estimate.quota - estimate.usage));
+        const message = `The browser’s storage is full: the model needs ${formatBytes(need)}, ${free} is free`;
         if (options.requireCache) {
           void response.body.cancel().catch(() => undefined);
           throw new AiError(
@@ -242,7 +247,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
           fail(
             new AiError(
               AiErrorCode.MODEL_LOAD_FAILED,
-              `The model download was stopped: the server sent more than the ${formatBytes(maxBytes)} this model may be. Nothing was kept.`,
+              `The model download was stopped: the server sent more than the ${formatBytes(maxBytes)} ` +
+                'this model may be. Nothing was kept.',
             ),
           );
           controller.error(failure);
@@ -252,7 +258,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
           fail(
             new AiError(
               AiErrorCode.MODEL_LOAD_FAILED,
-              `The model download was stopped: the server sent more than the ${formatBytes(declared)} it announced. Nothing was kept.`,
+              `The model download was stopped: the server sent more than the ${formatBytes(declared)} ` +
+                'it announced. Nothing was kept.',
             ),
           );
           controller.error(failure);
@@ -281,7 +288,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
           fail(
             new AiError(
               AiErrorCode.MODEL_LOAD_FAILED,
-              `The downloaded model is damaged or not the expected file (SHA-256 ${digest.slice(0, 12)}…, expected ${options.sha256.slice(0, 12)}…). Nothing was kept.`,
+              'The downloaded model is damaged or not the expected file ' +
+                `(SHA-256 ${digest.slice(0, 12)}…, expected ${options.sha256.slice(0, 12)}…). Nothing was kept.`,
             ),
           );
           controller.error(failure);
@@ -289,11 +297,12 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
       },
     });
     const metered = response.body.pipeThrough(meter, { signal: request.signal });
+    const ofDeclared = declared !== undefined ? ` of ${formatBytes(declared)}` : '';
     const cutOff = (error: unknown) =>
       abortedOr(
         new AiError(
           AiErrorCode.MODEL_LOAD_FAILED,
-          `The model download was cut off after ${formatBytes(received)}${declared !== undefined ? ` of ${formatBytes(declared)}` : ''}`,
+          `The model download was cut off after ${formatBytes(received)}${ofDeclared}`,
           { cause: error, retryable: true },
         ),
       );
@@ -313,7 +322,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
         if (options.requireCache)
           throw new AiError(
             AiErrorCode.STORAGE_FULL,
-            'The browser’s storage filled up during the download. Delete cached models or free space, then try again.',
+            'The browser’s storage filled up during the download. ' +
+              'Delete cached models or free space, then try again.',
             { cause: error },
           );
         clearTimeout(idleTimer);

@@ -139,9 +139,9 @@ export function createOnnxImageEngine(settings: OnnxImageEngineSettings): OnnxIm
         response = await doFetch(url);
       } catch (error) {
         throw new AiError(
-          AiErrorCode.NETWORK,
+          AiErrorCode.MODEL_LOAD_FAILED,
           `Could not fetch the image model’s manifest from ${url}: ${failureText(error)}`,
-          { cause: error },
+          { cause: error, retryable: true },
         );
       }
       if (response.status === 404 || response.status === 410)
