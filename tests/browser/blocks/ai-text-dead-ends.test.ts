@@ -40,6 +40,11 @@ describe('AI Text: failed runs and hand edits', () => {
     expect(shadow(block).querySelector('[aria-label="Generated text"]')).to.equal(null);
     expect(shadow(block).querySelector('.provenance')).to.equal(null);
     expect(button(block, 'generate')?.textContent.trim()).to.equal('Generate');
+    // "How to set a key" explains where it is: it does not send focus somewhere else.
+    const help = shadow(block).querySelector<HTMLDetailsElement>('details[data-action="configure-host"]');
+    help?.querySelector('summary')?.click();
+    expect(help?.open).to.equal(true);
+    expect(help?.textContent.replace(/\s+/g, ' ')).to.contain('the in-browser engine, which needs no key');
   });
 
   it('text changed by hand says it was edited by a person, in the block and in the graph', async () => {

@@ -154,18 +154,17 @@ export function renderErrorNotice(
     ${
       description.actions.length > 0
         ? html`<div class="error-actions">
-            ${description.actions.map(
-              (action) =>
-                html`<button
-                  type="button"
-                  part="button error-action"
-                  data-action=${action}
-                  @click=${() => {
-                    onAction(action);
-                  }}
-                >
-                  ${actionLabels[action]}
-                </button>`,
+            ${description.actions.map((action) =>
+              action === 'configure-host'
+                ? renderKeyHelp()
+                : html`<button
+                    type="button"
+                    part="button error-action"
+                    data-action=${action}
+                    @click=${() => onAction(action)}
+                  >
+                    ${actionLabels[action]}
+                  </button>`,
             )}
           </div>`
         : nothing
@@ -175,4 +174,19 @@ export function renderErrorNotice(
       <code>${error.code}</code>: ${error.message}
     </details>
   </div>`;
+}
+
+/**
+ * "How to set a key" opens where the person is: a block cannot take a key for the host's
+ * service itself, so it says who can and what works without one.
+ */
+function renderKeyHelp(): TemplateResult {
+  return html`<details class="key-help" data-action="configure-host">
+    <summary part="button error-action">${actionLabels['configure-host']}</summary>
+    <p>
+      The key belongs to the site that shows this block: its server keeps it (or the site gives it to the block's
+      settings), and it is never stored in the page's data. Ask whoever runs this site to set a valid key, or choose the
+      in-browser engine, which needs no key and sends nothing away.
+    </p>
+  </details>`;
 }
