@@ -122,6 +122,8 @@ export class AiChatBlock extends BlockElementBase {
   /** Writes a reply to `requestKey` with the engine chosen, then keeps it in the conversation. */
   private async handleReply(requestKey: string | undefined): Promise<void> {
     const engineId = this.engines.selection?.choice;
+    // A large model is downloaded only once the person agreed (the picker asks, then replies).
+    if (requestKey !== undefined && !this.engines.allowsRun(() => void this.handleReply(requestKey))) return;
     const reply = requestKey !== undefined && engineId ? this.conversation.startReply(requestKey) : undefined;
     if (!reply || !engineId) return;
     let engine: TextEngine;

@@ -81,6 +81,8 @@ export class AiTextBlock extends BlockElementBase {
     const prompt = this.output.prompt.trim();
     const engineId = this.engines.selection?.choice;
     if (!prompt || !engineId || this.output.entities.readonly) return;
+    // A large model is downloaded only once the person agreed (the picker asks, then runs this).
+    if (!this.engines.allowsRun(() => void this.handleGenerate())) return;
     this.output.mode = 'compose';
     this.markdown?.clear();
     const engine = this.engines.engine(engineId);

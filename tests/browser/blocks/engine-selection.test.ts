@@ -32,7 +32,7 @@ const option = (block: HTMLElement, value: string) =>
   shadow(block).querySelector<HTMLOptionElement>(`#engine option[value="${value}"]`);
 
 describe('engine selection in a real browser (Chromium without WebGPU)', () => {
-  it('on a host without an AI service (as `npm start` offline), the automatic choice is the in-browser CPU model, and it answers', async function () {
+  it('no AI service on the host: the automatic choice is the in-browser CPU model, and it answers', async function () {
     this.timeout(40_000);
     const { fault } = await testServers();
     const app = await mountHost({
@@ -99,7 +99,7 @@ describe('engine selection in a real browser (Chromium without WebGPU)', () => {
     app.remove();
   });
 
-  it('with an injected probe of an f16 GPU it offers and picks the GPU engine; the real web-llm cannot load its model here, so the block falls back to the CPU model, says why, and answers', async function () {
+  it('f16 GPU probe: offers the GPU engine; its model cannot load here, so CPU answers, saying why', async function () {
     this.timeout(60_000);
     const app = await mountHost();
     const block = blockIn(app, 'ai-text');
@@ -117,6 +117,9 @@ describe('engine selection in a real browser (Chromium without WebGPU)', () => {
     prompt.dispatchEvent(new Event('input'));
     await block.updateComplete;
     button(block, 'generate')?.click();
+    // The GPU model is a large download: the block asks first.
+    await until(() => button(block, 'confirm-download') !== null, 'the download question');
+    button(block, 'confirm-download')?.click();
     await until(() => button(block, 'keep') !== null, 'the answer from the fallback engine', 50_000);
     expect(shadow(block).querySelector('.generated')?.textContent.trim()).to.equal(TINY_MODEL_EXPECTED.chatReply);
     expect(shadow(block).querySelector('[data-notice="fallback"]')?.textContent).to.contain(

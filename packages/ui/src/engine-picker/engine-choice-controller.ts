@@ -1,15 +1,20 @@
 import {
   blockSelectionConfig,
   builtInCatalogue,
+  chooseWasmBackend,
   createBlockEngine,
   createModelManager,
   customModelFromFile,
   customModelFromUrl,
   EMPTY_PROBE,
+  ENGINE_LABELS,
+  engineEntry,
   pageCapabilities,
+  probeBuiltInAi,
   selectEngine,
   type AiError,
   type BlockEngineSettings,
+  type BuiltInAiState,
   type CapabilityProbe,
   type CatalogueModel,
   type EngineId,
@@ -18,9 +23,11 @@ import {
   type ModelManager,
   type ModelState,
   type TextEngine,
+  type WasmBackendChoice,
   webllmModelFor,
 } from '@ai-blocks/runtime';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { DownloadConsent } from './download-consent.js';
 import { listenForHostService } from './host-service.js';
 
 /** A model download in progress. */
@@ -31,6 +38,9 @@ export interface ModelDownload {
 }
 
 const CUSTOM_MODELS_KEY = 'ai-blocks:custom-models';
+/** The Wasm engine (llama.cpp) when it runs the GGUF on the GPU: its picker label and name in a sentence. */
+const WASM_ON_GPU_LABEL = 'In browser — GGUF on the GPU (free, private)';
+const WASM_ON_GPU_NAME = 'the in-browser model (GGUF on the GPU, WebGPU)';
 /** Told on the page when a block downloaded, loaded or deleted a model, so every picker shows it. */
 const MODELS_CHANGED_EVENT = 'ai-blocks-models-changed';
 
@@ -57,6 +67,8 @@ export class EngineChoiceController implements ReactiveController {
   storage: { usage: number; quota: number } | undefined;
   /** Set when the GPU engine could not load and the CPU engine took over. */
   fallbackNotice: string | undefined;
+  /** A run waiting for the person to agree to download its model. */
+  readonly consent: DownloadConsent;
 
   private hostAnswersService: 'yes' | 'no' | 'unknown' = 'unknown';
   private readonly engines = new Map<string, TextEngine>();
@@ -68,6 +80,7 @@ export class EngineChoiceController implements ReactiveController {
     private readonly settings: () => BlockEngineSettings,
   ) {
     host.addController(this);
+    this.consent = new DownloadConsent(host);
     // Listen from the start: the handshake can complete before the host connects the controller.
     listenForHostService(host, (offered) => {
       this.hostAnswersService = offered ? 'yes' : 'no';
@@ -141,7 +154,12 @@ export class EngineChoiceController implements ReactiveController {
   async refresh(): Promise<void> {
     const run = ++this.refreshRun;
     const given = this.settings().probe;
-    const probe = { ...(given ?? (await pageCapabilities())), hostServiceModule: this.serviceState() };
+    const probe = {
+      ...(given ?? (await pageCapabilities())),
+      hostServiceModule: this.serviceState(),
+      // Asked on every refresh: Chrome's answer changes once it has downloaded its model.
+      browserAi: given?.browserAi ?? (await probeBuiltInAi()),
+    };
     // Cheap to create; made from each probe, so an injected probe is used for downloads too.
     const manager = createModelManager({ probe });
     const states = await Promise.all(
@@ -180,12 +198,29 @@ export class EngineChoiceController implements ReactiveController {
       wasm: settings.wasmModelUrl && !settings.wasmModel ? false : this.states.get(wasmId)?.kind === 'ready',
       webllm: webllmId !== undefined && this.states.get(webllmId)?.kind === 'ready',
     };
-    this.selection = selectEngine(
+    const selection = selectEngine(
       { engineId: this.engineChoice },
       probe,
       blockSelectionConfig(settings, cached, probe),
     );
+    // The table names the Wasm engine for its CPU path; on the GPU the summary says so instead.
+    if (selection.choice === 'wasm' && this.wasmBackend()?.backend === 'webgpu')
+      selection.summary = selection.summary.replace(engineEntry('wasm').name, WASM_ON_GPU_NAME);
+    this.selection = selection;
     this.host.requestUpdate();
+  }
+
+  /**
+   * True when a run may start now; false when it must first download a large model the person
+   * has not agreed to on this page (the picker then asks, and runs `run` once they agree).
+   */
+  allowsRun(run: () => void): boolean {
+    if (this.consent.allows(this.activeLocalModel(), this.selection?.pendingDownloadBytes, run)) return true;
+    // The question appears in the picker: take the keyboard (and a screen reader) to it.
+    void this.host.updateComplete.then(() =>
+      this.host.shadowRoot?.querySelector<HTMLElement>('[data-action="confirm-download"]')?.focus(),
+    );
+    return false;
   }
 
   /** The engine for a choice, created once per configuration and reused. */
@@ -206,17 +241,58 @@ export class EngineChoiceController implements ReactiveController {
     return engine;
   }
 
-  /** After the CPU engine has loaded: how many threads it runs on, and why not more. */
+  /**
+   * After the Wasm engine has loaded: where it runs the GGUF and why, and how many threads it
+   * runs on (and why not more).
+   */
   threadsNote(): string | undefined {
     for (const [key, engine] of this.engines) {
-      const threads = (engine as { threads?: unknown }).threads;
+      const { threads, backend, backendText } = engine as {
+        threads?: unknown;
+        backend?: unknown;
+        backendText?: unknown;
+      };
       if (!key.startsWith('wasm:') || typeof threads !== 'number' || threads < 1) continue;
+      const where = typeof backendText === 'string' ? `${backendText} ` : '';
+      if (backend === 'webgpu') return where.trim();
       const plural = threads === 1 ? 'thread' : 'threads';
       return this.probe.crossOriginIsolated || threads > 1
-        ? `The CPU model runs on ${String(threads)} ${plural}.`
-        : `The CPU model runs on 1 thread: this page is not cross-origin isolated (COOP/COEP), which several threads need.`;
+        ? `${where}The CPU model runs on ${String(threads)} ${plural}.`
+        : `${where}The CPU model runs on 1 thread: this page is not cross-origin isolated (COOP/COEP), ` +
+            'which several threads need.';
     }
     return undefined;
+  }
+
+  /**
+   * Where the Wasm engine runs its GGUF (`model`, default the chosen one): as it loaded, or
+   * else as the page's probe predicts with the engine's own rule (`chooseWasmBackend`).
+   */
+  wasmBackend(model?: CatalogueModel): WasmBackendChoice | undefined {
+    const chosen = this.effectiveSettings().wasmModel ?? this.models.find((entry) => entry.id === 'ai-blocks-tiny');
+    const target = model ?? chosen;
+    if (!model || model.id === chosen?.id) {
+      for (const [key, engine] of this.engines) {
+        const { backend, backendText } = engine as { backend?: unknown; backendText?: unknown };
+        if (key.startsWith('wasm:') && (backend === 'webgpu' || backend === 'cpu') && typeof backendText === 'string')
+          return { backend, text: backendText };
+      }
+    }
+    if (!this.probe.wasm.available) return undefined;
+    return chooseWasmBackend(this.probe.webgpu, target ? { modelBytes: target.downloadBytes } : {});
+  }
+
+  /** An engine's name in the picker: the Wasm engine's says whether it runs on the GPU. */
+  engineLabel(engineId: EngineId): string {
+    return engineId === 'wasm' && this.wasmBackend()?.backend === 'webgpu'
+      ? WASM_ON_GPU_LABEL
+      : ENGINE_LABELS[engineId];
+  }
+
+  /** Where a model runs, for the picker's model list. */
+  whereModelRuns(model: CatalogueModel): string {
+    if (model.engine === 'wasm' && this.wasmBackend(model)?.backend === 'webgpu') return 'GPU, GGUF';
+    return engineEntry(model.engine).short ?? '';
   }
 
   /** Downloads a model into the browser's cache, with progress and cancel. */
@@ -241,6 +317,39 @@ export class EngineChoiceController implements ReactiveController {
       this.download = undefined;
       this.announceModelsChanged();
     }
+  }
+
+  /** Chrome's built-in model on this page, as last probed. */
+  browserAiState(): BuiltInAiState | undefined {
+    return this.probe.browserAi;
+  }
+
+  /**
+   * Asks Chrome to download its built-in model, with Chrome's own progress. Call it straight from
+   * the click: Chrome accepts `create()` then only with that click's user activation.
+   */
+  downloadBrowserAi(): void {
+    if (this.download) return;
+    const abort = new AbortController();
+    this.downloadError = undefined;
+    const download = { modelId: 'browser-ai', progress: { fraction: 0, text: 'Asking Chrome for its model' }, abort };
+    this.download = download;
+    const loading = this.engine('browser-ai').load?.({
+      abortSignal: abort.signal,
+      onProgress: (progress) => {
+        if (this.download?.abort === abort) this.download = { ...download, progress };
+        this.host.requestUpdate();
+      },
+    });
+    this.host.requestUpdate();
+    void Promise.resolve(loading)
+      .catch((error: unknown) => {
+        if (!abort.signal.aborted) this.downloadError = error instanceof Error ? error.message : String(error);
+      })
+      .finally(() => {
+        this.download = undefined;
+        this.announceModelsChanged();
+      });
   }
 
   cancelDownload(): void {

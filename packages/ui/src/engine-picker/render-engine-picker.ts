@@ -2,14 +2,63 @@ import {
   canPickEngine,
   ENGINE_IDS,
   ENGINE_LABELS,
-  engineEntry,
   formatBytes,
-  type CatalogueModel,
   type EngineId,
+  type BuiltInAiState,
+  type EngineSelection,
   type ModelState,
 } from '@ai-blocks/runtime';
 import { css, html, nothing, type TemplateResult } from 'lit';
-import type { EngineChoiceController } from './engine-choice-controller.js';
+import { renderDownloadConsent, type DownloadConsent } from './download-consent.js';
+import { renderBrowserAi } from './render-browser-ai.js';
+import type { ModelDownload } from './engine-choice-controller.js';
+
+/** A model as the picker lists it (text and image catalogue models both fit). */
+export interface PickerModel {
+  id: string;
+  name: string;
+  licence: string;
+  memoryBytes?: number;
+  testModel?: boolean;
+}
+
+/**
+ * What the picker reads and calls: `EngineChoiceController` (text) and
+ * `ImageEngineChoiceController` (images) both provide it.
+ */
+export interface EnginePicking<M extends PickerModel = PickerModel> {
+  engineChoice: EngineId | 'auto';
+  selection: EngineSelection | undefined;
+  fallbackNotice?: string | undefined;
+  models: M[];
+  states: ReadonlyMap<string, ModelState>;
+  download: ModelDownload | undefined;
+  downloadError: string | undefined;
+  storage: { usage: number; quota: number } | undefined;
+  /** The engines to list (default: every text engine). */
+  engineIds?: readonly EngineId[];
+  threadsNote(): string | undefined;
+  /** An engine's name in the list, when it depends on this page (default: the engine table's label). */
+  engineLabel?(engineId: EngineId): string;
+  activeLocalModel(): M | undefined;
+  /** Where a model runs, for its row ("CPU", "GPU or CPU"). */
+  whereModelRuns(model: M): string;
+  /** More a person should read before downloading (e.g. sizes are estimates). */
+  modelNote?(model: M): string | undefined;
+  setEngine(choice: EngineId | 'auto'): void;
+  chooseModel(model: M): void;
+  downloadModel(model: M): Promise<void>;
+  cancelDownload(): void;
+  deleteModel(model: M): Promise<void>;
+  /** Adding a GGUF by URL or file (text models only). */
+  addModelUrl?(url: string): string | undefined;
+  addModelFile?(file: File): void;
+  /** Chrome's built-in model (text blocks): its state, and its download, started from a click. */
+  browserAiState?(): BuiltInAiState | undefined;
+  downloadBrowserAi?(): void;
+  /** A run waiting for the person to agree to its model's download (asked in the picker). */
+  consent?: DownloadConsent;
+}
 
 /** A model's state in words: cached, needs N MB, or not available here and why. */
 export function describeModelState(state: ModelState | undefined): string {
@@ -25,12 +74,16 @@ export function describeModelState(state: ModelState | undefined): string {
  * picker: each model's state, download with progress and cancel, delete, storage used, and
  * adding a model by URL or file.
  */
-export function renderEnginePicker(controller: EngineChoiceController, options: { busy: boolean }): TemplateResult {
+export function renderEnginePicker<M extends PickerModel>(
+  controller: EnginePicking<M>,
+  options: { busy: boolean },
+): TemplateResult {
   const { selection, engineChoice } = controller;
   const choice = selection?.choice;
   const local = choice === 'wasm' || choice === 'webllm' || engineChoice === 'wasm' || engineChoice === 'webllm';
   const download = selection?.pendingDownloadBytes;
   const threads = choice === 'wasm' ? controller.threadsNote() : undefined;
+  const label = (engineId: EngineId) => controller.engineLabel?.(engineId) ?? ENGINE_LABELS[engineId];
   return html`<div class="engine-picker">
     <div class="row">
       <label for="engine">Engine</label>
@@ -42,15 +95,15 @@ export function renderEnginePicker(controller: EngineChoiceController, options: 
         }}
       >
         <option value="auto" ?selected=${engineChoice === 'auto'}>
-          Automatic${choice ? ` (${ENGINE_LABELS[choice]})` : ''}
+          Automatic${choice ? ` (${label(choice)})` : ''}
         </option>
-        ${ENGINE_IDS.map((engineId) => {
+        ${(controller.engineIds ?? ENGINE_IDS).map((engineId) => {
           const usable = canPickEngine(selection, engineId);
           // An engine that cannot run says why, right in the list.
           const reason = selection?.reasons[engineId]?.text;
           const why = usable || !reason ? '' : ` — ${reason}`;
           return html`<option value=${engineId} ?selected=${engineId === engineChoice} ?disabled=${!usable}>
-            ${ENGINE_LABELS[engineId]}${why}
+            ${label(engineId)}${why}
           </option>`;
         })}
       </select>
@@ -58,11 +111,12 @@ export function renderEnginePicker(controller: EngineChoiceController, options: 
     ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${download && !selection.summarySaysDownload ? ` The model needs a one-time ${formatBytes(download)} download.` : ''}</p>` : nothing}
     ${controller.fallbackNotice ? html`<p class="status" role="status" data-notice="fallback">${controller.fallbackNotice}</p>` : nothing}
     ${threads ? html`<p class="hint" data-threads>${threads}</p>` : nothing}
-    ${local ? renderModelPicker(controller, options.busy) : nothing}
+    ${renderBrowserAi(controller, options.busy)} ${local ? renderModelPicker(controller, options.busy) : nothing}
+    ${renderDownloadConsent(controller.consent)}
   </div>`;
 }
 
-function renderModelPicker(controller: EngineChoiceController, busy: boolean): TemplateResult {
+function renderModelPicker<M extends PickerModel>(controller: EnginePicking<M>, busy: boolean): TemplateResult {
   const active = controller.activeLocalModel();
   const downloading = controller.download;
   const storage = controller.storage;
@@ -96,54 +150,58 @@ function renderModelPicker(controller: EngineChoiceController, busy: boolean): T
     }
     ${controller.downloadError ? html`<p class="status" role="alert">${controller.downloadError}</p>` : nothing}
     ${storage ? html`<p class="hint" data-storage>Storage used by this site: ${formatBytes(storage.usage)} of ${formatBytes(storage.quota)}.</p>` : nothing}
-    <div class="row add-model">
-      <label for="model-url">Add a GGUF by URL</label>
-      <input
-        id="model-url"
-        type="url"
-        placeholder="https://…/model.gguf"
-        @keydown=${(event: KeyboardEvent) => {
-          if (event.key === 'Enter') {
-            event.preventDefault();
-            addUrl(controller, event.target as HTMLInputElement);
-          }
-        }}
-      />
-      <button
-        type="button"
-        part="button"
-        data-action="add-model"
-        @click=${(event: Event) => {
-          addUrl(controller, (event.target as HTMLElement).parentElement?.querySelector('input') ?? undefined);
-        }}
-      >
-        Add
-      </button>
-      <label for="model-file">or open one from your disk</label>
-      <input
-        id="model-file"
-        type="file"
-        accept=".gguf"
-        @change=${(event: Event) => {
-          const file = (event.target as HTMLInputElement).files?.[0];
-          if (file) controller.addModelFile(file);
-        }}
-      />
-    </div>
+    ${controller.addModelUrl ? renderAddModel(controller) : nothing}
   </details>`;
 }
 
-function addUrl(controller: EngineChoiceController, input: HTMLInputElement | undefined): void {
-  if (!input?.value) return;
+function renderAddModel<M extends PickerModel>(controller: EnginePicking<M>): TemplateResult {
+  return html`<div class="row add-model">
+    <label for="model-url">Add a GGUF by URL</label>
+    <input
+      id="model-url"
+      type="url"
+      placeholder="https://…/model.gguf"
+      @keydown=${(event: KeyboardEvent) => {
+        if (event.key === 'Enter') {
+          event.preventDefault();
+          addUrl(controller, event.target as HTMLInputElement);
+        }
+      }}
+    />
+    <button
+      type="button"
+      part="button"
+      data-action="add-model"
+      @click=${(event: Event) => {
+        addUrl(controller, (event.target as HTMLElement).parentElement?.querySelector('input') ?? undefined);
+      }}
+    >
+      Add
+    </button>
+    <label for="model-file">or open one from your disk</label>
+    <input
+      id="model-file"
+      type="file"
+      accept=".gguf"
+      @change=${(event: Event) => {
+        const file = (event.target as HTMLInputElement).files?.[0];
+        if (file) controller.addModelFile?.(file);
+      }}
+    />
+  </div>`;
+}
+
+function addUrl<M extends PickerModel>(controller: EnginePicking<M>, input: HTMLInputElement | undefined): void {
+  if (!input?.value || !controller.addModelUrl) return;
   const error = controller.addModelUrl(input.value);
   input.setCustomValidity(error ?? '');
   if (error) input.reportValidity();
   else input.value = '';
 }
 
-function renderModel(
-  controller: EngineChoiceController,
-  model: CatalogueModel,
+function renderModel<M extends PickerModel>(
+  controller: EnginePicking<M>,
+  model: M,
   chosen: boolean,
   busy: boolean,
 ): TemplateResult {
@@ -162,11 +220,12 @@ function renderModel(
         controller.chooseModel(model);
       }}
     />
-    <label for=${id}>${model.name} <span class="hint">(${engineEntry(model.engine).short})</span></label>
+    <label for=${id}>${model.name} <span class="hint">(${controller.whereModelRuns(model)})</span></label>
     <span class="hint model-state"
       >${describeModelState(state)}${model.memoryBytes ? ` · needs ≈ ${formatBytes(model.memoryBytes)} memory` : ''} ·
       ${model.licence}</span
     >
+    ${controller.modelNote?.(model) ? html`<span class="hint model-note">${controller.modelNote(model)}</span>` : nothing}
     ${state?.kind === 'ready' && state.warning ? html`<span class="hint model-warning" role="note">${state.warning}</span>` : nothing}
     ${
       state?.kind === 'download' && !unsupported && !downloading
@@ -201,6 +260,7 @@ function renderModel(
 export const enginePickerStyles = css`
   .engine-picker {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.4rem;
   }
   .model-picker summary {
