@@ -251,8 +251,10 @@ export class AiChatBlock extends BlockElementBase {
   }
 
   private renderMessage(node: ThreadNode, readonly: boolean, busy: boolean) {
+    const sameRole = this.conversation.path.filter((shown) => shown.role === node.role);
     return renderMessage(node, {
       siblings: this.conversation.siblings(node),
+      ordinal: sameRole.indexOf(node) + 1,
       readonly,
       busy,
       ...(this.editingKey === node.key ? { editDraft: this.editDraft } : {}),

@@ -2,12 +2,12 @@
 // notices under the thread and the composer. Pure functions of what they are given; the element
 // keeps the UI state (drafts, which message is edited) and wires the handlers.
 import {
-  copyText,
   GenerationStatus,
   markdownView,
   renderEnginePicker,
   renderErrorNotice,
   renderLoadProgress,
+  renderCopyButton,
   renderProvenanceLine,
   renderSamplingControls,
   type EngineChoiceController,
@@ -71,6 +71,8 @@ export function renderChatSettings(
 /** What one message shows and what a person can do with it. */
 export interface MessageView {
   siblings: { index: number; keys: string[] };
+  /** The message's number among the person's messages (or among the replies) of the branch shown. */
+  ordinal: number;
   readonly: boolean;
   busy: boolean;
   /** The edit field's text while this message is being edited. */
@@ -90,6 +92,8 @@ export function renderMessage(node: ThreadNode, view: MessageView) {
   const isUser = node.role === 'user';
   const editing = view.editDraft !== undefined;
   const who = isUser ? 'You' : 'AI';
+  // "Copy reply 3": repeated buttons are told apart by screen readers.
+  const which = `${isUser ? 'message' : 'reply'} ${String(view.ordinal)}`;
   // A message of the person's is edited into a new version; a reply is written again.
   const again = isUser
     ? { action: 'edit', label: 'Edit', run: view.onStartEdit }
@@ -130,10 +134,15 @@ export function renderMessage(node: ThreadNode, view: MessageView) {
       view.readonly || editing
         ? nothing
         : html`<div class="actions row">
-            <button type="button" part="button" data-action="copy" @click=${() => void copyText(node.text)}>
-              Copy
-            </button>
-            <button type="button" part="button" data-action=${again.action} ?disabled=${view.busy} @click=${again.run}>
+            ${renderCopyButton(node.text, `Copy ${which}`)}
+            <button
+              type="button"
+              part="button"
+              data-action=${again.action}
+              aria-label="${again.label} ${which}"
+              ?disabled=${view.busy}
+              @click=${again.run}
+            >
               ${again.label}
             </button>
           </div>`

@@ -1,11 +1,11 @@
 // AI Text's templates: what the element shows for the kept text, the editor, the prompt's settings
 // and a finished run. Pure functions of the state they are given; the element wires the handlers.
 import {
-  copyText,
   GenerationStatus,
   highlightCodeBlocks,
   markdownView,
   renderErrorNotice,
+  renderCopyButton,
   renderProvenanceLine,
   renderSamplingControls,
   type ErrorAction,
@@ -35,7 +35,7 @@ export function renderKeptText(view: TextOutputController['view'], actions?: Kep
         ? html`<div class="row">
             <button type="button" part="button" @click=${actions.onEdit}>Edit</button>
             <button type="button" part="button" @click=${actions.onRegenerate}>Regenerate…</button>
-            <button type="button" part="button" @click=${() => void copyText(view.text)}>Copy</button>
+            ${renderCopyButton(view.text, 'Copy the saved text')}
           </div>`
         : nothing
     }`;
@@ -143,6 +143,6 @@ function renderRunActions(text: string | undefined, handlers: RunHandlers) {
   return html`<div class="row">
     <button type="button" class="primary" part="button" data-action="keep" @click=${handlers.onKeep}>Keep</button>
     <button type="button" part="button" data-action="discard" @click=${handlers.onDiscard}>Discard</button>
-    <button type="button" part="button" @click=${() => void copyText(text)}>Copy</button>
+    ${renderCopyButton(text, 'Copy the generated text')}
   </div>`;
 }

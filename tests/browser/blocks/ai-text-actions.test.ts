@@ -26,13 +26,11 @@ const writes = (app: AiBlocksHostApp) =>
 
 /** A button found by what it says (the kept view's buttons carry no data-action). */
 function labelled(block: HTMLElement, label: string): HTMLButtonElement {
+  const labels = [...shadow(block).querySelectorAll('button')].map((candidate) => candidate.textContent.trim());
   const found = [...shadow(block).querySelectorAll('button')].find(
     (candidate) => candidate.textContent.trim() === label,
   );
-  if (!found)
-    throw new Error(
-      `no "${label}" button (buttons: ${[...shadow(block).querySelectorAll('button')].map((candidate) => candidate.textContent.trim()).join(', ')})`,
-    );
+  if (!found) throw new Error(`no "${label}" button (buttons: ${labels.join(', ')})`);
   return found;
 }
 
@@ -100,7 +98,7 @@ describe('AI Text: what a person does with an answer', () => {
     app.remove();
   });
 
-  it('sends its own system instruction, temperature and length to the engine, and keeps them with the text', async () => {
+  it('sends its own system instruction, temperature and length to the engine; keeps them with the text', async () => {
     const { app, block, session } = await setUp();
     shadow(block).querySelector<HTMLElement>('details summary')?.click();
     await block.updateComplete;
@@ -198,7 +196,7 @@ describe('AI Text: what a person does with an answer', () => {
     app.remove();
   });
 
-  it('Regenerate… opens the composer with the kept prompt; the new answer replaces the kept one on Keep', async () => {
+  it('Regenerate… opens the composer with the kept prompt; on Keep the new answer replaces the old', async () => {
     const { app, block, session } = await setUp();
     await generate(block, 'First take');
     await keep(app, block, 1);
@@ -251,7 +249,7 @@ describe('AI Text: each error notice and its action', () => {
     app.remove();
   });
 
-  it('refused credentials and a prompt too long each say what happened, and their buttons lead to the engine picker and the prompt', async () => {
+  it('refused credentials, a too-long prompt: each says why; its button leads to the picker / the prompt', async () => {
     const { app, block, session } = await setUp();
     await session.script({
       failures: [
@@ -274,7 +272,11 @@ describe('AI Text: each error notice and its action', () => {
       ],
     });
     const notice = () => shadow(block).querySelector('.error-notice');
-    const actions = () => [...(notice()?.querySelectorAll('button') ?? [])].map((item) => item.textContent.trim());
+    // An action is a button, or a disclosure that explains where the person is (How to set a key).
+    const actions = () =>
+      [...(notice()?.querySelectorAll('.error-actions > button, .error-actions summary') ?? [])].map((item) =>
+        item.textContent.trim(),
+      );
     await typePrompt(block, 'Hello');
     button(block, 'generate')?.click();
     await until(() => notice()?.getAttribute('data-code') === 'AUTHENTICATION', 'the credentials notice');

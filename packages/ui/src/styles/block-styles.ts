@@ -73,6 +73,13 @@ export const blockBaseStyles = css`
     border-color: var(--_accent);
     color: var(--ai-block-accent-contrast, #fff);
   }
+  /* A Copy button says "Copied" for a moment (copy-text.ts). */
+  button[data-copied] > .copy-label {
+    display: none;
+  }
+  button[data-copied]::after {
+    content: 'Copied';
+  }
   button:disabled {
     opacity: 0.55;
     cursor: default;
