@@ -175,7 +175,11 @@ export class AiTextBlock extends BlockElementBase {
             ? html`<button type="button" part="button" data-action="stop" @click=${() => generation.stop()}>
                 Stop
               </button>`
-            : nothing
+            : output.view.text && !generation.outcome?.text
+              ? html`<button type="button" part="button" data-action="cancel" @click=${() => this.handleDiscard()}>
+                  Cancel
+                </button>`
+              : nothing
         }
       </div>
       ${generation.render({ loading: renderLoadProgress }) ?? nothing}

@@ -71,4 +71,26 @@ describe('AI Text: failed runs and hand edits', () => {
     expect(line?.textContent).to.contain('edited by a person');
     expect(line?.textContent).to.contain('recorded-model');
   });
+
+  it('Regenerate… can be cancelled: back to the kept text, nothing written', async () => {
+    const { app, block } = await setUp();
+    await generate(block, 'Write a line');
+    await until(() => button(block, 'keep') !== null, 'the answer');
+    button(block, 'keep')?.click();
+    await until(() => shadow(block).querySelector('.kept') !== null, 'the kept text');
+    const kept = shadow(block).querySelector('.kept')?.textContent;
+    await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the save');
+    const writes = app.log.entries.filter((entry) => entry.source === 'block' && entry.messageName === 'updateEntity');
+    const labelled = (label: string) =>
+      [...shadow(block).querySelectorAll('button')].find((candidate) => candidate.textContent.trim() === label);
+    labelled('Regenerate…')?.click();
+    await block.updateComplete;
+    expect(shadow(block).querySelector('#prompt')).to.exist;
+    button(block, 'cancel')?.click();
+    await block.updateComplete;
+    expect(shadow(block).querySelector('#prompt')).to.equal(null);
+    expect(shadow(block).querySelector('.kept')?.textContent).to.equal(kept);
+    const after = app.log.entries.filter((entry) => entry.source === 'block' && entry.messageName === 'updateEntity');
+    expect(after.length).to.equal(writes.length);
+  });
 });
