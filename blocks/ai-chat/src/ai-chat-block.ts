@@ -286,6 +286,7 @@ export class AiChatBlock extends BlockElementBase {
       onKeydown: (event) => this.handleComposerKeydown(event),
       onSend: () => this.handleSend(),
       onStop: () => this.generation.stop(),
+      onNewConversation: this.conversation.path.length > 0 ? () => this.conversation.startNew() : undefined,
     });
   }
 }

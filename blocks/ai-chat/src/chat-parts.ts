@@ -49,8 +49,8 @@ export function renderVersionSwitch(
 /** Says how many of the oldest messages the last request left out; nothing when none were. */
 export function renderTrimmedNotice(dropped: number): TemplateResult | typeof nothing {
   if (dropped <= 0) return nothing;
+  const were = dropped === 1 ? ' was' : 's were';
   return html`<p class="status notice" role="status" data-notice="history-trimmed">
-    The ${dropped} oldest message${dropped === 1 ? ' was' : 's were'} left out of the request to fit the model’s context
-    window.
+    The ${dropped} oldest message${were} left out of the request to fit the model’s context window.
   </p>`;
 }

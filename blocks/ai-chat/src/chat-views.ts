@@ -194,6 +194,8 @@ export interface ComposerView {
   onKeydown: (event: KeyboardEvent) => void;
   onSend: () => void;
   onStop: () => void;
+  /** Starts a new conversation; absent while there is nothing to start anew from. */
+  onNewConversation?: (() => void) | undefined;
 }
 
 /** The message field, Send / Stop, the keyboard hint and the token meter. */
@@ -225,6 +227,13 @@ export function renderComposer(view: ComposerView) {
       ${
         view.busy
           ? html`<button type="button" part="button" data-action="stop" @click=${view.onStop}>Stop</button>`
+          : nothing
+      }
+      ${
+        view.onNewConversation && !view.busy
+          ? html`<button type="button" part="button" data-action="new-conversation" @click=${view.onNewConversation}>
+              New conversation
+            </button>`
           : nothing
       }
       <span class="hint" id="message-hint">${hint}</span>

@@ -83,6 +83,8 @@ export class ConversationController {
   droppedNotice = 0;
   /** The settings the block entity holds. */
   storedSettings: ChatSettings = {};
+  /** A new conversation was started and has no message yet (the earlier ones stay, as other roots). */
+  fresh = false;
 
   readonly entities: BlockEntityController;
   private readonly turns;
@@ -159,6 +161,7 @@ export class ConversationController {
     const text = draft.trim();
     let last = this.last;
     if (!text || this.entities.readonly || this.options.busy()) return undefined;
+    this.fresh = false;
     if (last?.role === 'user') {
       // A message with no reply is replaced: dropped when it was never written (it only ever is
       // with a reply), or left as an earlier version when the graph has it.
@@ -257,12 +260,26 @@ export class ConversationController {
     });
   }
 
+  /**
+   * Starts a new conversation in the block: the thread shows nothing until the next message,
+   * which becomes a new first message. Earlier conversations are kept (‹ › on a first message
+   * goes back to them).
+   */
+  startNew(): void {
+    if (this.options.busy() || this.path.length === 0) return;
+    this.fresh = true;
+    this.failure = undefined;
+    this.droppedNotice = 0;
+    this.rebuild();
+  }
+
   /** Shows the previous (-1) or next (+1) version of a message. */
   showSibling(node: ThreadNode, step: number): void {
     const { index, keys } = siblingsOf(this.thread, node);
     const next = keys[index + step];
     if (next === undefined) return;
     this.choices.set(node.parentKey ?? ROOT, next);
+    this.fresh = false;
     this.path = activePath(this.thread, this.choices);
     this.bump();
   }
@@ -336,7 +353,7 @@ export class ConversationController {
 
   private rebuild(): void {
     this.thread = mergeThread(this.graphThread, this.localNodes);
-    this.path = activePath(this.thread, this.choices);
+    this.path = this.fresh ? [] : activePath(this.thread, this.choices);
     this.bump();
   }
 

@@ -94,4 +94,19 @@ describe('AI Chat: no dead end after a failed reply', () => {
     );
     expect(notice(block)).to.equal(null);
   });
+
+  it('New conversation empties the thread; the next message is asked without the earlier history', async () => {
+    const session = await recordingSession();
+    const app = await mountHost();
+    const block = chatBlock(app);
+    await useRecordingEngine(block, session);
+    await turn(app, block, 'Before', 1);
+    button(block, 'new-conversation')?.click();
+    await block.updateComplete;
+    expect(shownMessages(block)).to.deep.equal([]);
+    expect(button(block, 'new-conversation')).to.equal(null);
+    await turn(app, block, 'After', 2);
+    const requests = await session.chatRequests();
+    expect(wireLines(requests.at(-1))).to.deep.equal([`system: ${presetPrompt('helpful') ?? ''}`, 'user: After']);
+  });
 });

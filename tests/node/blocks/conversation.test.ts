@@ -174,7 +174,7 @@ describe('AI Chat conversation', () => {
     expect(conversation.path.map((node) => node.text)).toEqual(['Name a cat', 'Lumen']);
   });
 
-  it('a reply that wrote nothing is not saved: the message stays with what happened, and answering it again writes it once', async () => {
+  it('a reply that wrote nothing is not saved: the message shows why; answering again writes it once', async () => {
     const { conversation, send, answer, saved, count, fake } = await chatBlock();
     send();
     const key = conversation.send('Hello');
@@ -190,7 +190,7 @@ describe('AI Chat conversation', () => {
     expect(count('ai-chat-response-message')).toBe(1);
   });
 
-  it('writes nothing on a read-only page, also for a reply that was under way when the page became read-only', async () => {
+  it('writes nothing on a read-only page, even a reply that was under way when the page became read-only', async () => {
     const { conversation, send, fake } = await chatBlock();
     send();
     const key = conversation.send('Hello');
@@ -263,7 +263,7 @@ describe('AI Chat conversation', () => {
     expect(conversation.droppedNotice).toBe(2);
   });
 
-  it('a message left without a reply is replaced by the next one sent: never written, and the reply answers the new one', async () => {
+  it('an unanswered message is replaced by the next one sent: never written; the reply answers the new', async () => {
     const { conversation, send, answer, saved, count, shown } = await chatBlock();
     send();
     answer(conversation.send('Hello'), 'Hi');
@@ -282,7 +282,7 @@ describe('AI Chat conversation', () => {
     expect(count('ai-chat-response-message')).toBe(2);
   });
 
-  it('asked to leave out more, the request drops the oldest turn (question and reply together) and says so', async () => {
+  it('asked to leave out more, the request drops the oldest turn (question and reply together), says so', async () => {
     const { conversation, send, answer } = await chatBlock();
     send();
     answer(conversation.send('One'), 'First');
@@ -296,5 +296,24 @@ describe('AI Chat conversation', () => {
     const retried = conversation.request(reply, 8192, 1);
     expect(retried.messages.map((message) => message.content)).toEqual(['Two', 'Second', 'Three']);
     expect(conversation.droppedNotice).toBe(2);
+  });
+
+  it('New conversation: an empty thread whose first message starts a new root; the earlier one stays reachable', async () => {
+    const { conversation, send, answer, saved, shown, count } = await chatBlock();
+    send();
+    answer(conversation.send('Old question'), 'Old answer');
+    await saved();
+    conversation.startNew();
+    expect(shown()).toEqual([]);
+    const request = answer(conversation.send('A fresh start'), 'Fresh answer');
+    expect(request.messages.map((message) => message.content)).toEqual(['A fresh start']);
+    expect(shown()).toEqual(['user: A fresh start', 'assistant: Fresh answer']);
+    await saved();
+    expect(count('ai-chat-request-message')).toBe(2);
+    const first = conversation.path[0];
+    if (!first) throw new Error('no first message');
+    expect(conversation.siblings(first)).toMatchObject({ index: 1 });
+    conversation.showSibling(first, -1);
+    expect(shown()).toEqual(['user: Old question', 'assistant: Old answer']);
   });
 });
