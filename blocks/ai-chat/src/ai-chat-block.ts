@@ -167,6 +167,7 @@ export class AiChatBlock extends BlockElementBase {
     const requestKey = this.conversation.send(this.draft);
     if (requestKey === undefined) return;
     this.draft = '';
+    this.follower.resume();
     void this.handleReply(requestKey);
   }
 

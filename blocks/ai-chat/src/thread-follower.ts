@@ -26,6 +26,12 @@ export class ThreadFollower implements ReactiveController {
     this.follow();
   }
 
+  /** The person sent a message: they want to see it and its reply, wherever they had scrolled. */
+  resume(): void {
+    this.following = true;
+    this.schedule();
+  }
+
   /** Follows on the next frame: content grew outside a render (a saved reply rendered). */
   schedule(): void {
     if (this.scheduled) return;

@@ -109,4 +109,25 @@ describe('AI Chat: no dead end after a failed reply', () => {
     const requests = await session.chatRequests();
     expect(wireLines(requests.at(-1))).to.deep.equal([`system: ${presetPrompt('helpful') ?? ''}`, 'user: After']);
   });
+
+  it('sending while scrolled up to read takes the thread back down to the new message', async function () {
+    this.timeout(40_000);
+    const session = await recordingSession();
+    await session.script({ reply: 'A long reply. '.repeat(60) });
+    const app = await mountHost();
+    const block = chatBlock(app);
+    block.style.setProperty('--ai-chat-max-height', '12rem');
+    await useRecordingEngine(block, session);
+    await turn(app, block, 'One', 1);
+    await turn(app, block, 'Two', 2);
+    const thread = shadow(block).querySelector<HTMLElement>('.thread');
+    if (!thread) throw new Error('no thread');
+    thread.scrollTop = 0;
+    thread.dispatchEvent(new Event('scroll'));
+    await turn(app, block, 'Three', 3);
+    await until(
+      () => thread.scrollHeight - thread.scrollTop - thread.clientHeight < 48,
+      () => `the thread at its end (scrollTop ${String(thread.scrollTop)} of ${String(thread.scrollHeight)})`,
+    );
+  });
 });
