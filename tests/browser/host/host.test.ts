@@ -42,8 +42,10 @@ function blockElement(app: AiBlocksHostApp, name: (typeof blockNames)[number]): 
 }
 
 /** The text the block's shadow root shows. */
+/** What a block shows: its text and the values its fields and choices hold (a preset chosen). */
 function shownText(element: HTMLElement): string {
-  return element.shadowRoot?.textContent ?? '';
+  const fields = [...(element.shadowRoot?.querySelectorAll<HTMLSelectElement>('select, textarea, input') ?? [])];
+  return [element.shadowRoot?.textContent ?? '', ...fields.map((field) => field.value)].join('\n');
 }
 
 /** The block's own graph module: what the block itself would write through. */
@@ -95,7 +97,7 @@ describe('the embedding host', () => {
     reloaded.remove();
   });
 
-  it('renders every block from its metadata examples in hub-preview mode, with zero writes and zero service calls', async () => {
+  it('renders every block from its metadata examples in hub-preview mode: no writes, no service calls', async () => {
     const app = await mountHost({ mode: { hubPreview: true } });
     for (const name of blockNames) {
       const example = previewProperties(name);
