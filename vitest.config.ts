@@ -1,7 +1,9 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { sourceResolve } from './workspace-conditions.mjs';
 
 // Node-side tests: pure logic (selection, stream parsing, errors, schemas, persistence).
 export default defineConfig({
+  ...sourceResolve,
   test: {
     environment: 'node',
     include: [

@@ -31,8 +31,11 @@ function startStreamServer(): Promise<Server> {
     request.resume();
     request.on('end', () => {
       response.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
-      const chunk = (delta: object, finish: string | null = null) =>
-        `data: ${JSON.stringify({ id: 'b', object: 'chat.completion.chunk', created: 1, model: 'bench', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      const chunk = (delta: object, finish: string | null = null) => {
+        const choices = [{ index: 0, delta, finish_reason: finish }];
+        const payload = { id: 'b', object: 'chat.completion.chunk', created: 1, model: 'bench', choices };
+        return `data: ${JSON.stringify(payload)}\n\n`;
+      };
       let body = chunk({ role: 'assistant', content: '' });
       for (let index = 0; index < REPLY_TOKENS; index += 1) {
         const piece =
@@ -92,7 +95,9 @@ async function hostWithConversation(messages: number): Promise<Page> {
       };
       await app.ready;
       const answer = (index: number) =>
-        `Answer ${String(index)}: here is a paragraph with **bold** text and \`code\`.\n\n- a first point\n- a second point with more words in it\n\nAnd a closing sentence that makes the message a realistic length for a chat reply.`;
+        `Answer ${String(index)}: here is a paragraph with **bold** text and \`code\`.\n\n` +
+        '- a first point\n- a second point with more words in it\n\n' +
+        'And a closing sentence that makes the message a realistic length for a chat reply.';
       let previous: string | undefined;
       for (let index = 0; index < count / 2; index += 1) {
         const request = (
@@ -200,7 +205,8 @@ async function perToken(page: Page, messages: number): Promise<number> {
     const dt = profile.timeDeltas ?? [];
     (profile.samples ?? []).forEach((id, index) => {
       const node = byId.get(id);
-      const key = `${node?.callFrame.functionName || '(anon)'} ${node?.callFrame.url.split('/').pop() ?? ''}:${String(node?.callFrame.lineNumber ?? '')}`;
+      const file = node?.callFrame.url.split('/').pop() ?? '';
+      const key = `${node?.callFrame.functionName || '(anon)'} ${file}:${String(node?.callFrame.lineNumber ?? '')}`;
       self.set(key, (self.get(key) ?? 0) + (dt[index] ?? 0) / 1000);
     });
     console.log(
@@ -239,10 +245,13 @@ console.log(
 );
 for (const result of results) {
   console.log(
-    `  conversation of ${String(result.messages)} messages: open ${median(result.openMs).toFixed(0)} ms (median of 3), main-thread time per streamed token ${(result.perTokenMs * 1000).toFixed(0)} µs`,
+    `  conversation of ${String(result.messages)} messages: ` +
+      `open ${median(result.openMs).toFixed(0)} ms (median of 3), ` +
+      `main-thread time per streamed token ${(result.perTokenMs * 1000).toFixed(0)} µs`,
   );
 }
 if (small && large)
   console.log(
-    `  per-token ratio, message 500 / message 10: ${(large.perTokenMs / small.perTokenMs).toFixed(2)} (goal: close to 1 — the thread is not re-rendered per token)`,
+    `  per-token ratio, message 500 / message 10: ${(large.perTokenMs / small.perTokenMs).toFixed(2)} ` +
+      '(goal: close to 1 — the thread is not re-rendered per token)',
   );

@@ -67,7 +67,8 @@ async function viaRuntime(url: string): Promise<{ ttft: number; total: number; t
 async function parserThroughput(chunks: number): Promise<number> {
   const encoder = new TextEncoder();
   const event = (content: string) =>
-    `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
+    'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m",' +
+    `"choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
   const payload = encoder.encode(
     Array.from({ length: chunks }, (_, index) => event(`token${index} `)).join('') +
       'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n',
@@ -132,7 +133,8 @@ try {
     ],
   ];
   console.log(
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; llama.cpp server, tiny model, ${ROUNDS} rounds`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; ` +
+      `llama.cpp server, tiny model, ${ROUNDS} rounds`,
   );
   for (const [name, value, note] of rows) console.log(`  ${name}: ${value}  [${note}]`);
 } finally {

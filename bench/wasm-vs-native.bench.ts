@@ -3,7 +3,9 @@
 // per second, time to first token, load time (cold: empty cache; cached: a second page loading
 // from the Cache API), and the browser/native speed ratio (goal ≥ 0.5). Two generated models:
 // the tiny test model and one with SmolLM2-135M's dimensions (random weights, real compute).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// The Wasm engine also runs on a page that is not cross-origin isolated (one thread, no
+// SharedArrayBuffer): what most embedding pages, HASH included, give a block.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -54,6 +56,10 @@ interface Row {
   model: string;
   threads: number;
   engine: 'wasm (Chromium)' | 'native';
+  /** Whether the page was cross-origin isolated (Wasm rows). */
+  page?: 'isolated' | 'not isolated';
+  /** Where llama.cpp ran the GGUF in the page (`WasmEngine.backendText`). */
+  backend?: string;
   loadMs?: number;
   cachedLoadMs?: number;
   ttftMs?: number;
@@ -66,11 +72,19 @@ interface Row {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+/** A browser/native speed ratio and whether it meets the goal. */
+const againstGoal = (ratio: number) => `${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`;
 const ms = (value: number | undefined) =>
   value === undefined ? '—' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`;
 
-async function runWasm(harness: WasmHarness, modelUrl: string, model: ModelCase, threads: number): Promise<Row> {
-  const row: Row = { model: model.label, threads, engine: 'wasm (Chromium)' };
+async function runWasm(
+  harness: WasmHarness,
+  modelUrl: string,
+  model: ModelCase,
+  threads: number,
+  page: NonNullable<Row['page']>,
+): Promise<Row> {
+  const row: Row = { model: model.label, threads, engine: 'wasm (Chromium)', page };
   // A fresh context has empty storage, so the first load downloads and the second (a new page
   // in the same context, like a reload) reads the Cache API.
   const session = await harness.newSession();
@@ -80,6 +94,7 @@ async function runWasm(harness: WasmHarness, modelUrl: string, model: ModelCase,
     if (!cold.ok) return { ...row, note: `load failed: ${cold.error ?? ''}` };
     if (cold.threads !== threads) row.note = `ran on ${String(cold.threads)} thread(s)`;
     row.loadMs = cold.ms;
+    if (cold.backend) row.backend = cold.backend;
     const ttft: number[] = [];
     const speed: number[] = [];
     for (let run = 0; run < model.runs; run += 1) {
@@ -154,6 +169,12 @@ const directory = await mkdtemp(join(tmpdir(), 'bench-wasm-native-'));
 const rows: Row[] = [];
 let failed = false;
 let harness: WasmHarness | undefined;
+let plainHarness: WasmHarness | undefined;
+const wllamaVersion = (
+  JSON.parse(await readFile(new URL('../node_modules/@wllama/wllama/package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 try {
   const paths = new Map<ModelCase, string>();
   for (const model of MODELS) {
@@ -163,6 +184,8 @@ try {
   }
   const pageLog: string[] = [];
   harness = await startWasmHarness({ onPageLog: (line) => pageLog.push(line) });
+  // The same page without COOP/COEP: the single-thread path most embedding pages get.
+  plainHarness = await startWasmHarness({ onPageLog: (line) => pageLog.push(line), crossOriginIsolated: false });
   const probe = await harness.newSession();
   const probeTab = await probe.newTab();
   const { isolated, hardwareConcurrency } = probeTab;
@@ -180,8 +203,9 @@ try {
   for (const model of MODELS) {
     const path = paths.get(model) ?? '';
     const url = await harness.serveFile(path);
+    rows.push(await runWasm(plainHarness, await plainHarness.serveFile(path), model, 1, 'not isolated'));
     for (const threads of threadCounts) {
-      rows.push(await runWasm(harness, url, model, threads));
+      rows.push(await runWasm(harness, url, model, threads, isolated ? 'isolated' : 'not isolated'));
       rows.push(
         native
           ? await runNative(native, path, model, threads)
@@ -192,27 +216,39 @@ try {
 
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   console.log(
-    `machine: ${String(cpus().length)} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, headless Chromium ${harness.browserVersion}; 1-minute load average before the run ${loadBefore.toFixed(2)}`,
+    `machine: ${String(cpus().length)} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ` +
+      `headless Chromium ${harness.browserVersion}; 1-minute load average before the run ${loadBefore.toFixed(2)}, ` +
+      `after ${(loadavg()[0] ?? 0).toFixed(2)}`,
+  );
+  const backends = [...new Set(rows.map((row) => row.backend).filter(Boolean))];
+  console.log(
+    `wllama ${wllamaVersion}; ${new Date().toISOString().slice(0, 10)}; ` +
+      `where llama.cpp ran: ${backends.join(' / ') || 'not reported'}`,
   );
   console.log(
-    `page cross-origin isolated: ${isolated ? 'yes' : 'no'} (hardwareConcurrency ${String(hardwareConcurrency)}); thread counts run: ${threadCounts.join(', ')}`,
+    `page cross-origin isolated: ${isolated ? 'yes' : 'no'} (hardwareConcurrency ${String(hardwareConcurrency)}); ` +
+      `thread counts run: ${threadCounts.join(', ')}`,
   );
+  const runsPerModel = MODELS.map((model) => `${model.label}: ${String(model.runs)} runs`).join(', ');
   console.log(
-    `prompt: "N. ${PROMPT}" (N = run), greedy, max ${String(MAX_TOKENS)} tokens; ${MODELS.map((model) => `${model.label}: ${String(model.runs)} runs`).join(', ')}; medians; ${seconds} s in all`,
+    `prompt: "N. ${PROMPT}" (N = run), greedy, max ${String(MAX_TOKENS)} tokens; ${runsPerModel}; ` +
+      `medians; ${seconds} s in all`,
   );
   const table = [
-    ['model', 'threads', 'engine', 'load (cold)', 'load (cached)', 'TTFT', 'tokens/s', 'tokens in/out', 'note'],
+    ['model', 'threads', 'engine', 'page', 'load (cold)', 'load (cached)', 'TTFT', 'tokens/s', 'tokens in/out', 'note'],
   ];
   for (const row of rows) {
     table.push([
       row.model,
       String(row.threads),
       row.engine,
+      row.page ?? '',
       ms(row.loadMs),
       row.engine === 'native' ? 'n/a' : ms(row.cachedLoadMs),
       ms(row.ttftMs),
       row.tokensPerSecond === undefined ? '—' : row.tokensPerSecond.toFixed(1),
-      `${row.inputTokens === undefined ? '?' : String(row.inputTokens)}/${row.outputTokens === undefined ? '—' : String(row.outputTokens)}`,
+      `${row.inputTokens === undefined ? '?' : String(row.inputTokens)}/` +
+        (row.outputTokens === undefined ? '—' : String(row.outputTokens)),
       [row.wrongText ? 'UNEXPECTED REPLY' : '', row.note ?? ''].filter(Boolean).join('; '),
     ]);
     if (row.note?.startsWith('load failed') || row.note?.startsWith('generation') || row.wrongText) failed = true;
@@ -224,15 +260,18 @@ try {
   for (const model of MODELS) {
     for (const threads of threadCounts) {
       const wasm = rows.find(
-        (row) => row.model === model.label && row.threads === threads && row.engine !== 'native',
+        (row) =>
+          row.model === model.label &&
+          row.threads === threads &&
+          row.engine !== 'native' &&
+          row.page === (isolated ? 'isolated' : 'not isolated'),
       )?.tokensPerSecond;
       const nativeSpeed = rows.find(
         (row) => row.model === model.label && row.threads === threads && row.engine === 'native',
       )?.tokensPerSecond;
       const ratio = wasm && nativeSpeed ? wasm / nativeSpeed : undefined;
-      console.log(
-        `  browser/native tokens/s, ${model.label}, ${String(threads)} thread(s): ${ratio === undefined ? 'not measured' : `${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`}`,
-      );
+      const verdict = ratio === undefined ? 'not measured' : againstGoal(ratio);
+      console.log(`  browser/native tokens/s, ${model.label}, ${String(threads)} thread(s): ${verdict}`);
     }
     // On a small machine more threads can be slower (llama.cpp's threads spin-wait for each
     // other), so also compare each side at its best thread count: what a person would pick.
@@ -250,7 +289,9 @@ try {
     if (bestWasm?.tokensPerSecond && bestNative?.tokensPerSecond) {
       const ratio = bestWasm.tokensPerSecond / bestNative.tokensPerSecond;
       console.log(
-        `  browser/native tokens/s, ${model.label}, each at its best thread count (${String(bestWasm.threads)} / ${String(bestNative.threads)}): ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+        `  browser/native tokens/s, ${model.label}, ` +
+          `each at its best thread count (${String(bestWasm.threads)} / ${String(bestNative.threads)}): ` +
+          againstGoal(ratio),
       );
     }
   }
@@ -262,6 +303,7 @@ try {
   console.error(error);
 } finally {
   await harness?.close();
+  await plainHarness?.close();
   await rm(directory, { recursive: true, force: true });
 }
 process.exitCode = failed ? 1 : 0;

@@ -11,7 +11,9 @@ const files = readdirSync(new URL('../bench/', import.meta.url))
 let failed = 0;
 for (const file of files) {
   console.log(`\n▶ bench/${file}`);
-  const { status } = spawnSync('npx', ['tsx', `bench/${file}`], { stdio: 'inherit' });
+  const { status } = spawnSync('npx', ['tsx', '--conditions=@ai-blocks/source', `bench/${file}`], {
+    stdio: 'inherit',
+  });
   if (status !== 0) failed += 1;
 }
 console.log(`\n${files.length - failed} benchmark files ran, ${failed} failed`);

@@ -2,11 +2,12 @@
 // loaded only when needed: the local engines' implementations, wllama's module and wasm,
 // web-llm's module, onnxruntime-web, the Markdown renderer, the highlighter, and the bundled
 // tiny test models (the offline defaults of the CPU text engine and the image engine).
-import { build } from 'esbuild';
+import { build } from 'vite';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import { rootDir } from './build-blocks.mjs';
+import { singleFileConfig } from './vite-block-config.mjs';
 
 export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}) {
   const target = join(outDir, 'runtime-assets');
@@ -17,28 +18,26 @@ export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}
   // web-llm's bundle (~6.8 MB, with tvmjs and the tokenizers inlined), loaded by the GPU engine's worker.
   await mkdir(join(target, 'webllm'), { recursive: true });
   await copyFile(join(rootDir, 'node_modules/@mlc-ai/web-llm/lib/index.js'), join(target, 'webllm', 'index.js'));
-  await build({
-    entryPoints: [join(rootDir, 'packages/ui/src/markdown/highlight-entry.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    outfile: join(target, 'highlight.js'),
-    logLevel: 'warning',
-  });
+  await build(
+    singleFileConfig({
+      entry: join(rootDir, 'packages/ui/src/markdown/highlight-entry.ts'),
+      outDir: target,
+      fileName: 'highlight.js',
+      format: 'es',
+      variants: false,
+    }),
+  );
   await buildRuntimeModules(target);
   // The Markdown renderer (marked + DOMPurify), loaded by the blocks on first use.
-  await build({
-    entryPoints: [join(rootDir, 'packages/ui/src/markdown/markdown-entry.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    outfile: join(target, 'markdown.js'),
-    logLevel: 'warning',
-  });
+  await build(
+    singleFileConfig({
+      entry: join(rootDir, 'packages/ui/src/markdown/markdown-entry.ts'),
+      outDir: target,
+      fileName: 'markdown.js',
+      format: 'es',
+      variants: false,
+    }),
+  );
   // onnxruntime-web for the image engine's worker: its ES modules and the plain (CPU) and
   // asyncify (WebGPU) WebAssembly builds, fetched only when an image model loads.
   const ort = join(rootDir, 'node_modules/onnxruntime-web/dist');
@@ -73,19 +72,20 @@ export async function buildRuntimeModules(target) {
   const modules = [
     ['engines/webllm/webllm-implementation.ts', 'engines/webllm.js'],
     ['engines/wasm/wasm-implementation.ts', 'engines/wasm.js'],
+    ['engines/onnx-image/onnx-image-engine.ts', 'engines/onnx-image.js'],
+    ['engines/prompt-api/prompt-api-implementation.ts', 'engines/prompt-api.js'],
     ['provider-utils/model-download.ts', 'model-download.js'],
   ];
   for (const [entry, file] of modules) {
-    await build({
-      entryPoints: [join(runtime, entry)],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      minify: true,
-      outfile: join(target, file),
-      logLevel: 'warning',
-    });
+    await build(
+      singleFileConfig({
+        entry: join(runtime, entry),
+        outDir: join(target, dirname(file)),
+        fileName: basename(file),
+        format: 'es',
+        variants: false,
+      }),
+    );
   }
   return modules.map(([, file]) => file);
 }

@@ -31,9 +31,9 @@ for (const file of files) {
     // A goal is reported, never failed: the hard limit is `max`.
     const missed = figure.goal !== undefined && figure.value > figure.goal;
     const goal = figure.goal !== undefined ? `, goal ≤ ${figure.goal}${missed ? ': MISSED' : ': met'}` : '';
-    console.log(
-      `    ${bad ? 'FAIL' : 'ok  '} ${figure.label}: ${figure.value}${figure.unit ? ` ${figure.unit}` : ''}${target ? ` (limit ${target}${goal})` : goal ? ` (${goal.slice(2)})` : ''}`,
-    );
+    const unit = figure.unit ? ` ${figure.unit}` : '';
+    const bounds = target ? ` (limit ${target}${goal})` : goal ? ` (${goal.slice(2)})` : '';
+    console.log(`    ${bad ? 'FAIL' : 'ok  '} ${figure.label}: ${figure.value}${unit}${bounds}`);
   }
 }
 if (files.length === 0) {

@@ -16,6 +16,8 @@ const steps = [
   ['build', 'node', ['scripts/build.mjs']],
   // The built main files against their size budgets (they read dist/, so after the build).
   ['size budgets', 'npx', ['vitest', 'run', '--config', 'vitest.budgets.config.ts']],
+  // The packages packed and used outside the repository, and the types served over HTTP (about a minute).
+  ['packaging', 'npx', ['vitest', 'run', '--config', 'vitest.packaging.config.ts']],
   ['timed browser tests', 'npx', ['web-test-runner', '--config', 'web-test-runner.timing.config.mjs']],
   ['browser tests', 'npx', ['web-test-runner']],
   ['isolated browser tests', 'npx', ['web-test-runner', '--config', 'web-test-runner.isolated.config.mjs']],

@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { startWasmHarness } from '../bench/lib/wasm-page.ts';
 
 const usage =
-  'usage: npm run try-model -- <model.gguf | https://…/model.gguf> [--prompt "…"] [--threads N] [--max-tokens N] [--context N] [--proxy]';
+  'usage: npm run try-model -- <model.gguf | https://…/model.gguf> ' +
+  '[--prompt "…"] [--threads N] [--max-tokens N] [--context N] [--proxy]';
 
 let parsed;
 try {
@@ -67,11 +68,15 @@ try {
   const modelUrl = path ? await harness.serveFile(path) : values.proxy ? harness.proxyUrl(source) : source;
   const session = await harness.newSession();
   const tab = await session.newTab();
+  const from = path
+    ? ` (${mb(statSync(path).size)}, served from ${harness.origin})`
+    : values.proxy
+      ? ' (through this script)'
+      : '';
+  console.log(`model: ${path ?? source}${from}`);
   console.log(
-    `model: ${path ?? source}${path ? ` (${mb(statSync(path).size)}, served from ${harness.origin})` : values.proxy ? ' (through this script)' : ''}`,
-  );
-  console.log(
-    `Chromium ${harness.browserVersion}, cross-origin isolated: ${tab.isolated ? 'yes' : 'no'}, ${tab.hardwareConcurrency} hardware threads`,
+    `Chromium ${harness.browserVersion}, cross-origin isolated: ${tab.isolated ? 'yes' : 'no'}, ` +
+      `${tab.hardwareConcurrency} hardware threads`,
   );
 
   // One progress line, rewritten in place on a terminal; in a log, a line per step and per 10 %.
@@ -105,9 +110,8 @@ try {
     if (isUrl && !values.proxy) console.error('If the host sends no CORS headers, try again with --proxy.');
     exitCode = 1;
   } else {
-    console.log(
-      `loaded in ${seconds(loaded.ms)} on ${loaded.threads} thread(s)${threads !== undefined && loaded.threads !== threads ? ` (asked for ${threads})` : ''}`,
-    );
+    const asked = threads !== undefined && loaded.threads !== threads ? ` (asked for ${threads})` : '';
+    console.log(`loaded in ${seconds(loaded.ms)} on ${loaded.threads} thread(s)${asked}`);
     console.log(`\n> ${values.prompt}\n`);
     let shown = '';
     const result = await tab.generate({ prompt: values.prompt, maxTokens }, (delta) => {
@@ -122,7 +126,9 @@ try {
       exitCode = 1;
     }
     console.log(
-      `${result.outputTokens} tokens, finish: ${result.finishReason ?? '?'}; time to first token ${seconds(result.ttftMs)}; ${result.decodeTokensPerSecond.toFixed(1)} tokens/s after it; ${seconds(result.totalMs)} in all`,
+      `${result.outputTokens} tokens, finish: ${result.finishReason ?? '?'}; ` +
+        `time to first token ${seconds(result.ttftMs)}; ` +
+        `${result.decodeTokensPerSecond.toFixed(1)} tokens/s after it; ${seconds(result.totalMs)} in all`,
     );
   }
   await tab.dispose();

@@ -18,7 +18,8 @@ export function chromium({ webgpu = false, exposeGc = false } = {}) {
 }
 
 export const shared = {
-  nodeResolve: { exportConditions: ['browser', 'development'] },
+  // Workspace packages resolve to their sources (workspace-conditions.mjs).
+  nodeResolve: { exportConditions: ['@ai-blocks/source', 'browser', 'development'] },
   plugins: [esbuildPlugin({ ts: true, target: 'esnext', tsconfig: 'tsconfig.json' }), testServersPlugin()],
   concurrency: 1,
   // Lit's dev-mode banner repeats in every test file; other logs still show.

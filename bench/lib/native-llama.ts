@@ -36,7 +36,8 @@ export async function startNative(): Promise<NativeRunner> {
     api = (await import(entry.href)) as NodeLlamaCpp;
   } catch (error) {
     throw new Error(
-      `node-llama-cpp is not installed at ${fileURLToPath(entry)} (run: node tests/model-server/install.mjs): ${error instanceof Error ? error.message : String(error)}`,
+      `node-llama-cpp is not installed at ${fileURLToPath(entry)} (run: node tests/model-server/install.mjs): ` +
+        (error instanceof Error ? error.message : String(error)),
     );
   }
   // maxThreads 0: the context's `threads` is then the exact count used, not a hint.

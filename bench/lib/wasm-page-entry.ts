@@ -20,6 +20,8 @@ export interface PageLoadResult {
   ms: number;
   fromCache: boolean;
   threads: number;
+  /** Where llama.cpp ran the model (`WasmEngine.backend`): its WebGPU backend or the CPU. */
+  backend?: string;
   /** Why the model could not be cached (it still runs). */
   cacheError?: string;
   error?: string;
@@ -121,6 +123,7 @@ page.aiBlocksWasm = {
       ms,
       fromCache: current.loadedFromCache,
       threads: current.threads,
+      ...(current.backendText ? { backend: current.backendText } : {}),
       ...(current.cacheError ? { cacheError: current.cacheError.message } : {}),
     };
   },

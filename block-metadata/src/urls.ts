@@ -3,8 +3,18 @@
  * that blockprotocol.org still serves are reused as they are.
  */
 
-/** Where this project's types live unless a host or build says otherwise. */
-export const DEFAULT_TYPES_BASE_URL = 'https://blockprotocol.org/@ai-blocks/types/';
+/**
+ * The base URL the checked-in block metadata uses: where `npm start`'s host serves the types
+ * (`dist/types/`, written by the build). A build for publishing fixes another with
+ * `AI_BLOCKS_TYPES_BASE_URL` (`__AI_BLOCKS_TYPES_BASE__`).
+ */
+export const LOCAL_TYPES_BASE_URL = 'http://127.0.0.1:8787/types/';
+
+declare const __AI_BLOCKS_TYPES_BASE__: string | undefined;
+
+/** Where this project's types live: the base fixed by the build, else the local one. */
+export const DEFAULT_TYPES_BASE_URL =
+  typeof __AI_BLOCKS_TYPES_BASE__ === 'string' ? __AI_BLOCKS_TYPES_BASE__ : LOCAL_TYPES_BASE_URL;
 
 /** Block Protocol core types still served by blockprotocol.org (see docs/types.md). */
 export const BP = {

@@ -3,6 +3,7 @@
 import { createAnthropicEngine } from './engines/anthropic/anthropic-engine.js';
 import { createFallbackEngine } from './engines/fallback/fallback-engine.js';
 import { createOpenAICompatibleEngine } from './engines/openai-compatible/openai-compatible-engine.js';
+import { createPromptApiEngine } from './engines/prompt-api/prompt-api-engine.js';
 import { elementServiceTransport } from './engines/service-module/service-block-handler.js';
 import { createServiceModuleEngine } from './engines/service-module/service-module-engine.js';
 import { createWasmEngine } from './engines/wasm/wasm-engine.js';
@@ -197,6 +198,9 @@ export function createBlockEngine(
         ...(config.apiKey ? { apiKey: config.apiKey } : {}),
       });
     }
+    case 'browser-ai':
+      // Chrome runs its sessions side by side and keeps one copy of the model: nothing to share.
+      return createPromptApiEngine();
     case 'anthropic': {
       const config = settings.anthropic;
       if (!config) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, 'No Anthropic API key is set.');

@@ -31,32 +31,42 @@ export const ENGINE_TABLE = [
     image: true,
   },
   {
+    id: 'browser-ai',
+    label: 'Chrome’s built-in model (free, private)',
+    name: 'Chrome’s built-in model',
+    autoRank: 2,
+    text: true,
+    image: false,
+  },
+  {
     id: 'wasm',
     label: 'In browser — CPU (free, private)',
     name: 'the CPU model (WebAssembly)',
     short: 'CPU',
-    autoRank: 3,
+    autoRank: 4,
     text: true,
-    image: false,
+    // AI Image: the in-browser image engine (onnxruntime-web) on its WebAssembly provider.
+    image: true,
   },
   {
     id: 'webllm',
     label: 'In browser — GPU (WebGPU)',
     name: 'the GPU model (WebGPU)',
     short: 'GPU',
-    autoRank: 2,
+    autoRank: 3,
     text: true,
-    image: false,
+    // AI Image: the in-browser image engine on its WebGPU provider.
+    image: true,
   },
   {
     id: 'openai-compatible',
     label: 'OpenAI-compatible API',
     name: 'the OpenAI-compatible service',
-    autoRank: 4,
+    autoRank: 5,
     text: true,
     image: true,
   },
-  { id: 'anthropic', label: 'Anthropic', name: 'Anthropic', autoRank: 5, text: true, image: false },
+  { id: 'anthropic', label: 'Anthropic', name: 'Anthropic', autoRank: 6, text: true, image: false },
 ] as const satisfies readonly EngineEntry[];
 
 type Row = (typeof ENGINE_TABLE)[number];

@@ -5,6 +5,7 @@ import { DIFFUSION_MANIFEST_FORMAT, type DiffusionManifest } from './engines/onn
 import { MAX_FILE_BYTES, WASM_MEMORY_BYTES, type ExecutionProvider } from './engines/onnx-image/memory-check.js';
 import type { CapabilityProbe } from './probe-capabilities.js';
 import { runtimeAssetUrl } from './provider-utils/assets.js';
+import { gpuShortfall } from './provider-utils/gpu-support.js';
 
 /** One image model of the catalogue. */
 export interface ImageCatalogueModel {
@@ -30,6 +31,8 @@ export interface ImageCatalogueModel {
   /** Image size, e.g. '512x512'. */
   size: string;
   defaultSteps: number;
+  /** The most denoising steps its scheduler takes (its manifest's `scheduler.maxSteps`). */
+  maxSteps: number;
   /**
    * What `createOnnxImageEngine({ model })` takes: a manifest URL (relative ones are resolved
    * against the runtime assets by {@link imageModelSource}) or a manifest with its base URL.
@@ -108,6 +111,7 @@ export function builtInImageCatalogue(): ImageCatalogueModel[] {
       requiresShaderF16: false,
       size: '64x64',
       defaultSteps: 1,
+      maxSteps: 8,
       model: 'models/ai-blocks-tiny-diffusion/manifest.json',
       testModel: true,
     },
@@ -126,6 +130,7 @@ export function builtInImageCatalogue(): ImageCatalogueModel[] {
       requiresShaderF16: true,
       size: '512x512',
       defaultSteps: 1,
+      maxSteps: SD_TURBO_MANIFEST.scheduler.maxSteps,
       model: { manifest: SD_TURBO_MANIFEST, baseUrl: 'https://huggingface.co/schmuell/sd-turbo-ort-web/resolve/main/' },
     },
     {
@@ -146,8 +151,10 @@ export function builtInImageCatalogue(): ImageCatalogueModel[] {
       requiresShaderF16: false,
       size: '512x512',
       defaultSteps: 1,
+      maxSteps: 1,
       unavailableReason:
-        'No ONNX export of SDXS-512 in this engine’s layout is published yet; export one (see docs/engines.md) and add it by its manifest URL.',
+        'No ONNX export of SDXS-512 in this engine’s layout is published yet; ' +
+        'export one (see docs/engines.md) and add it by its manifest URL.',
     },
   ];
 }
@@ -162,29 +169,38 @@ export function imageModelSource(
   return /^[a-z][a-z0-9+.-]*:/i.test(model.model) ? model.model : runtimeAssetUrl(model.model);
 }
 
-/** Whether an image model can run here, and if not, why (in words a person can act on). */
+/**
+ * Whether an image model can run here (on `only` that provider, when given), and if not, why (in
+ * words a person can act on).
+ */
 export function imageModelSupport(
   model: ImageCatalogueModel,
   probe: CapabilityProbe,
+  only?: ExecutionProvider,
 ): { supported: true; provider: ExecutionProvider } | { supported: false; reason: string } {
   if (!model.model)
     return { supported: false, reason: model.unavailableReason ?? 'This model has no files to download.' };
   if (model.largestFileBytes > MAX_FILE_BYTES)
     return { supported: false, reason: 'One of its files is over 2 GB, more than a browser can hold in one piece.' };
+  if (only && !model.executionProviders.includes(only))
+    return { supported: false, reason: `It does not run on the ${only === 'webgpu' ? 'GPU (WebGPU)' : 'CPU'}.` };
   const reasons: string[] = [];
-  for (const provider of model.executionProviders) {
+  for (const provider of only ? [only] : model.executionProviders) {
     if (provider === 'webgpu') {
       const gpu = probe.webgpu;
       if (!gpu.adapter) reasons.push('Needs WebGPU, which this browser does not offer.');
       else if (gpu.isFallbackAdapter) reasons.push('Needs a real GPU; WebGPU here runs in software.');
       else if (model.requiresShaderF16 && !gpu.shaderF16)
         reasons.push('Needs the GPU feature shader-f16, which this GPU lacks.');
+      else if (gpuShortfall(gpu, { memoryBytes: model.memoryBytes })?.kind === 'too-little-memory')
+        reasons.push(`Needs about ${Math.round(model.memoryBytes / MB)} MB of GPU memory; this GPU allows less.`);
       else return { supported: true, provider };
     } else if (!probe.wasm.available) reasons.push('This browser cannot run WebAssembly.');
     else if (model.memoryBytes > WASM_MEMORY_BYTES * 0.9) reasons.push('Too large for the CPU (WebAssembly) provider.');
     else if (probe.deviceMemoryGiB !== undefined && model.memoryBytes > probe.deviceMemoryGiB * 2 ** 30 * 0.5)
       reasons.push(
-        `Needs about ${Math.round(model.memoryBytes / MB)} MB of memory; this device reports ${probe.deviceMemoryGiB} GB.`,
+        `Needs about ${Math.round(model.memoryBytes / MB)} MB of memory; ` +
+          `this device reports ${probe.deviceMemoryGiB} GB.`,
       );
     else return { supported: true, provider };
   }

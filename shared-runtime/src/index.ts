@@ -58,6 +58,17 @@ export {
 } from './engines/service-module/service-module-engine.js';
 export { probeCapabilities, type CapabilityProbe, type ProbeOptions } from './probe-capabilities.js';
 export {
+  BUILT_IN_MODEL_ID,
+  createPromptApiEngine,
+  type PromptApiCallOptions,
+  type PromptApiEngine,
+  type PromptApiEngineSettings,
+  type ResponseFormat,
+} from './engines/prompt-api/prompt-api-engine.js';
+export { probeBuiltInAi, TEXT_IO, type BuiltInAiState } from './engines/prompt-api/probe-built-in-ai.js';
+export { toBuiltInAiError } from './engines/prompt-api/built-in-ai-errors.js';
+export type * from './engines/prompt-api/prompt-api-types.js';
+export {
   DEFAULT_ENGINE_ORDER,
   ENGINE_IDS,
   ENGINE_LABELS,
@@ -80,8 +91,11 @@ export {
   type SelectionConfig,
 } from './select-engine.js';
 export {
+  chooseWasmBackend,
   createWasmEngine,
   MODEL_CACHE_NAME,
+  type WasmBackend,
+  type WasmBackendChoice,
   type WasmEngine,
   type WasmEngineSettings,
 } from './engines/wasm/wasm-engine.js';
@@ -101,7 +115,10 @@ export {
 export { Sha256 } from './provider-utils/sha256.js';
 export {
   estimatedGpuMemoryBytes,
+  gpuLimitsOf,
   gpuShortfall,
+  probeGpuLimits,
+  type GpuAdapterLike,
   type GpuLimits,
   type GpuNeeds,
   type GpuShortfall,
@@ -130,6 +147,14 @@ export {
   type FallbackEngineSettings,
 } from './engines/fallback/fallback-engine.js';
 export * from './engines/onnx-image/index.js';
+export {
+  createImageBlockEngine,
+  createImageModelManager,
+  imageSelectionConfig,
+  type ImageEngineSettings,
+  type ImageModelManager,
+} from './image-block-engines.js';
+export { createLazyOnnxImageEngine, type LazyOnnxImageEngine } from './engines/onnx-image/lazy-onnx-image-engine.js';
 export {
   builtInImageCatalogue,
   imageModelSource,

@@ -75,7 +75,9 @@ export function builtInCatalogue(): CatalogueModel[] {
       memoryBytes: 250 * MB,
       licence: 'Apache-2.0',
       sourceUrl: 'https://huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct-GGUF',
-      url: 'https://huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct-GGUF/resolve/main/smollm2-135m-instruct-q8_0.gguf',
+      url:
+        'https://huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct-GGUF' +
+        '/resolve/main/smollm2-135m-instruct-q8_0.gguf',
       contextWindow: 8192,
     },
     {
@@ -86,7 +88,9 @@ export function builtInCatalogue(): CatalogueModel[] {
       memoryBytes: 550 * MB,
       licence: 'Apache-2.0',
       sourceUrl: 'https://huggingface.co/HuggingFaceTB/SmolLM2-360M-Instruct-GGUF',
-      url: 'https://huggingface.co/HuggingFaceTB/SmolLM2-360M-Instruct-GGUF/resolve/main/smollm2-360m-instruct-q8_0.gguf',
+      url:
+        'https://huggingface.co/HuggingFaceTB/SmolLM2-360M-Instruct-GGUF' +
+        '/resolve/main/smollm2-360m-instruct-q8_0.gguf',
       contextWindow: 8192,
     },
     {

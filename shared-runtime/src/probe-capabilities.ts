@@ -1,3 +1,5 @@
+import { probeBuiltInAi, type BuiltInAiState } from './engines/prompt-api/probe-built-in-ai.js';
+
 /** What this browser (and its host) can do, as far as choosing an engine goes. */
 export interface CapabilityProbe {
   webgpu: {
@@ -19,6 +21,8 @@ export interface CapabilityProbe {
   storage?: { quotaBytes?: number; usageBytes?: number };
   /** Whether the embedding host answered the Block Protocol service module. */
   hostServiceModule: 'yes' | 'no' | 'unknown';
+  /** The browser's own model (Chrome's Prompt API); absent when not probed (treated as none). */
+  browserAi?: BuiltInAiState;
 }
 
 type GpuLike = {
@@ -41,6 +45,8 @@ export interface ProbeOptions {
   crossOriginIsolated?: boolean;
   /** Asks the host whether it answers the service module; resolves false on timeout. */
   probeServiceModule?: () => Promise<boolean>;
+  /** Asks the browser's `LanguageModel` (injected in tests); default: the page's. */
+  probeBrowserAi?: () => Promise<BuiltInAiState>;
 }
 
 // A minimal Wasm module using a v128 instruction: it validates only where SIMD is supported.
@@ -97,6 +103,7 @@ export async function probeCapabilities(options: ProbeOptions = {}): Promise<Cap
   } catch {
     // Storage estimates are optional.
   }
+  probe.browserAi = await (options.probeBrowserAi ?? probeBuiltInAi)();
   if (options.probeServiceModule) {
     probe.hostServiceModule = (await options.probeServiceModule().catch(() => false)) ? 'yes' : 'no';
   }

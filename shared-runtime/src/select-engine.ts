@@ -18,6 +18,10 @@ export interface LocalModelState {
   consented: boolean;
   /** GPU memory the model needs (web-llm), in bytes. */
   vramBytes?: number;
+  /** Whether the GPU needs shader-f16 for it (default true: web-llm's models do). */
+  requiresF16?: boolean;
+  /** Why this model cannot run on this engine here (e.g. an image model too large for the CPU). */
+  unsupportedReason?: string;
 }
 
 /** What the host and the person have configured. */
@@ -26,6 +30,8 @@ export interface SelectionConfig {
   wasm?: LocalModelState;
   openaiCompatible?: { configured: boolean };
   anthropic?: { configured: boolean };
+  /** The engines this block can use (AI Image: the table's image engines); default all. */
+  engines?: readonly EngineId[];
 }
 
 export interface EnginePreference {
@@ -103,17 +109,21 @@ function whyUnsupported(
       // The GPU engine is offered only where shader-f16 is (docs/engines.md, "Which engine runs").
       const vramBytes = config.webllm?.vramBytes;
       const shortfall = gpuShortfall(probe.webgpu, {
-        f16: true,
+        f16: config.webllm?.requiresF16 ?? true,
         ...(vramBytes !== undefined ? { memoryBytes: vramBytes } : {}),
       });
       if (shortfall) return unsupported(gpuReason(shortfall));
       if (!config.webllm) return unsupported('No GPU model is available for this browser.');
+      if (config.webllm.unsupportedReason) return unsupported(config.webllm.unsupportedReason);
       return undefined;
     }
     case 'wasm':
       if (!probe.wasm.available) return unsupported('This browser cannot run WebAssembly.');
       if (!config.wasm) return notConfigured('No CPU model is configured.');
+      if (config.wasm.unsupportedReason) return unsupported(config.wasm.unsupportedReason);
       return undefined;
+    case 'browser-ai':
+      return browserAiReason(probe.browserAi);
     case 'openai-compatible':
       return config.openaiCompatible?.configured
         ? undefined
@@ -122,6 +132,30 @@ function whyUnsupported(
       return config.anthropic?.configured ? undefined : notConfigured('No Anthropic API key is set.');
   }
 }
+
+/** Chrome's built-in model: why it cannot run here, if it cannot (docs/engines.md). */
+function browserAiReason(state: CapabilityProbe['browserAi']): SelectionReason | undefined {
+  switch (state) {
+    case undefined:
+    case 'no-api':
+      return unsupported('This browser has no built-in model (Chrome 148 or later has one).');
+    case 'blocked':
+      return unsupported(
+        'The page’s permissions policy blocks the browser’s built-in model: a cross-origin frame needs ' +
+          'allow="language-model" (hosts that sandbox blocks in frames must add it).',
+      );
+    case 'unavailable':
+      return unsupported('Chrome’s built-in model is not available on this device.');
+    default:
+      return undefined;
+  }
+}
+
+/** Said of Chrome's built-in model while Chrome still has to download it. */
+const BROWSER_AI_DOWNLOAD: SelectionReason = {
+  kind: 'needs-download',
+  text: 'Chrome downloads its built-in model first (once, for every site); choose it, then Download.',
+};
 
 function localModel(engineId: EngineId, config: SelectionConfig): LocalModelState | undefined {
   return engineId === 'webllm' ? config.webllm : engineId === 'wasm' ? config.wasm : undefined;
@@ -139,26 +173,32 @@ export function selectEngine(
 ): EngineSelection {
   const wanted = preference.engineId && preference.engineId !== 'auto' ? preference.engineId : undefined;
   const reasons: Partial<Record<EngineId, SelectionReason>> = {};
-  for (const engineId of DEFAULT_ENGINE_ORDER) {
+  // A block that serves only some engines never chooses, nor explains, the others.
+  const order = config.engines
+    ? DEFAULT_ENGINE_ORDER.filter((engineId) => config.engines?.includes(engineId))
+    : DEFAULT_ENGINE_ORDER;
+  for (const engineId of order) {
     const reason = whyUnsupported(engineId, probe, config);
     if (reason) reasons[engineId] = reason;
   }
-  const supported = DEFAULT_ENGINE_ORDER.filter((engineId) => reasons[engineId] === undefined);
+  const supported = order.filter((engineId) => reasons[engineId] === undefined);
   const ready = (engineId: EngineId) => {
+    if (engineId === 'browser-ai') return probe.browserAi === 'available';
     const model = localModel(engineId, config);
     return !model || model.cached || model.consented;
   };
   const finish = (choice: EngineId | undefined, summary: string, summarySaysDownload = false): EngineSelection => {
     const notChosen: Partial<Record<EngineId, SelectionReason>> = {};
-    for (const engineId of DEFAULT_ENGINE_ORDER) {
+    for (const engineId of order) {
       if (engineId === choice) continue;
       // Engines that could run but were passed over say so too.
-      notChosen[engineId] = reasons[engineId] ?? {
-        kind: 'available',
-        text: choice
-          ? `Available; ${nameOf(choice)} is used ${choice === wanted ? 'as you chose' : 'first'}.`
-          : 'Available.',
-      };
+      notChosen[engineId] = reasons[engineId] ??
+        (engineId === 'browser-ai' && !ready(engineId) ? BROWSER_AI_DOWNLOAD : undefined) ?? {
+          kind: 'available',
+          text: choice
+            ? `Available; ${nameOf(choice)} is used ${choice === wanted ? 'as you chose' : 'first'}.`
+            : 'Available.',
+        };
     }
     const selection: EngineSelection = { choice, summary, summarySaysDownload, reasons: notChosen };
     if (choice) {
@@ -170,8 +210,12 @@ export function selectEngine(
 
   let note = '';
   if (wanted) {
-    if (reasons[wanted] === undefined) return finish(wanted, `Using ${nameOf(wanted)}, as chosen.`);
-    note = `${nameOf(wanted)[0]?.toUpperCase() ?? ''}${nameOf(wanted).slice(1)} can’t run: ${reasons[wanted].text} `;
+    if (reasons[wanted] === undefined && order.includes(wanted))
+      return wanted === 'browser-ai' && !ready(wanted)
+        ? finish(wanted, `Using ${nameOf(wanted)}, as chosen, once Chrome has downloaded it (Download below).`, true)
+        : finish(wanted, `Using ${nameOf(wanted)}, as chosen.`);
+    const why = reasons[wanted]?.text ?? 'This block does not use it.';
+    note = `${nameOf(wanted)[0]?.toUpperCase() ?? ''}${nameOf(wanted).slice(1)} can’t run: ${why} `;
   }
 
   // Models waiting for a download lose to engines that can start now, but their reason says so.
@@ -197,11 +241,10 @@ export function selectEngine(
       firstLocal === 'wasm' && reasons.webllm
         ? ` (not the GPU model: ${lowerFirst(reasons.webllm.text.replace(/\.$/, ''))})`
         : '';
-    return finish(
-      firstLocal,
-      `${note}${nameOf(firstLocal)[0]?.toUpperCase() ?? ''}${nameOf(firstLocal).slice(1)} is free and private, after a one-time ${formatBytes(model?.downloadBytes ?? 0)} download${why}.`,
-      true,
-    );
+    const name = nameOf(firstLocal);
+    const Name = `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
+    const size = formatBytes(model?.downloadBytes ?? 0);
+    return finish(firstLocal, `${note}${Name} is free and private, after a one-time ${size} download${why}.`, true);
   }
   return finish(
     undefined,

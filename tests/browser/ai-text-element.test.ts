@@ -2,6 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { Entity } from '@blockprotocol/graph';
 import { buildSubgraph } from '@blockprotocol/graph/stdlib';
 import AiTextBlock from '@ai-blocks/block-ai-text';
+import { TYPE_IDS } from '@ai-blocks/block-metadata';
 
 customElements.define('test-ai-text-block', AiTextBlock);
 // The Markdown renderer loads from the runtime assets (as on a page that embeds the block).
@@ -13,11 +14,11 @@ customElements.define('test-ai-text-block', AiTextBlock);
 const entity: Entity = {
   metadata: {
     recordId: { entityId: 'block-1', editionId: '1' },
-    entityTypeId: 'https://blockprotocol.org/@ai-blocks/types/entity-type/ai-text-block/v/1',
+    entityTypeId: TYPE_IDS.entityType['ai-text-block'] as Entity['metadata']['entityTypeId'],
   },
   properties: {
-    'https://blockprotocol.org/@blockprotocol/types/property-type/textual-content/': 'Hello from the **graph**',
-    'https://blockprotocol.org/@ai-blocks/types/property-type/prompt/': 'Say hello',
+    [TYPE_IDS.property.textualContent]: 'Hello from the **graph**',
+    [TYPE_IDS.property.prompt]: 'Say hello',
   },
 };
 

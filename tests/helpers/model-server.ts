@@ -13,7 +13,8 @@ export function requireModelServer(servers: ModelServerUrls, which: 'model' | 's
   const url = servers[which];
   if (!url) {
     throw new Error(
-      `The local llama.cpp model server (${which}) did not start, so this test cannot run: install it with \`node tests/model-server/install.mjs\` (the test servers' log says why it failed).`,
+      `The local llama.cpp model server (${which}) did not start, so this test cannot run: ` +
+        "install it with `node tests/model-server/install.mjs` (the test servers' log says why it failed).",
     );
   }
   return url;

@@ -40,11 +40,12 @@ describe('npm run build: blocks as hosts load them', () => {
       expect(source).not.toMatch(/^\s*(import|export)\s/m);
       // Parsing only: a SyntaxError here is what a host would hit.
       expect(() => new Function('require', 'module', 'exports', source)).not.toThrow();
-      expect(source).toMatch(/module\.exports/);
+      // The element class is the default export, as hosts read it (`exports.default`).
+      expect(source).toMatch(/\bexports\.default\s*=/);
     }
   });
 
-  it('fixes the runtime assets’ base URL into a build made for publishing, and leaves it to the page otherwise', async () => {
+  it('fixes the runtime-asset base URL into a build for publishing; otherwise leaves it to the page', async () => {
     const published = await mkdtemp(join(tmpdir(), 'ai-blocks-build-published-'));
     try {
       const [block] = await buildBlocks({

@@ -29,7 +29,8 @@ describe('size budgets of the built blocks', () => {
     const source = await readFile(await mainFile(block));
     const gzipped = gzipSync(source).length;
     console.log(
-      `${block}: ${(source.length / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped (budget ${String(MAIN_FILE_BUDGET_GZIP_BYTES / 1024)} KiB)`,
+      `${block}: ${(source.length / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped ` +
+        `(budget ${String(MAIN_FILE_BUDGET_GZIP_BYTES / 1024)} KiB)`,
     );
     expect(gzipped, `${block} main file, gzipped bytes`).toBeLessThanOrEqual(MAIN_FILE_BUDGET_GZIP_BYTES);
   });

@@ -7,10 +7,7 @@ import { describe, expect, it } from 'vitest';
 describe('hub examples', () => {
   it('AI Chat’s examples preselect no model that needs a download', () => {
     const metadata = BLOCK_METADATA['ai-chat'];
-    const examples = [
-      ...(metadata.examples ?? []),
-      ...(metadata.variants ?? []).flatMap((variant) => variant.examples ?? []),
-    ];
+    const examples = [...metadata.examples, ...metadata.variants.flatMap((variant) => variant.examples)];
     expect(examples.length).toBeGreaterThan(0);
     const bundled = new Set(
       builtInCatalogue()
@@ -18,9 +15,8 @@ describe('hub examples', () => {
         .map((model) => model.id),
     );
     for (const example of examples) {
-      const modelId = (example as Record<string, unknown>)[TYPE_IDS.property['model-id']];
-      if (modelId !== undefined)
-        expect(bundled.has(String(modelId)), `example preselects ${String(modelId)}`).toBe(true);
+      const modelId: unknown = (example as Record<string, unknown>)[TYPE_IDS.property['model-id']];
+      if (typeof modelId === 'string') expect(bundled.has(modelId), `example preselects ${modelId}`).toBe(true);
     }
   });
 });

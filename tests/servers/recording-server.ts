@@ -42,7 +42,15 @@ export interface RecordingServer {
 }
 
 function chunk(delta: Record<string, unknown>, finish: string | null = null, usage?: Record<string, number>): string {
-  return `data: ${JSON.stringify({ id: 'chatcmpl-rec', object: 'chat.completion.chunk', created: 1, model: 'recorded', choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
+  const payload = {
+    id: 'chatcmpl-rec',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'recorded',
+    choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }],
+    ...(usage ? { usage } : {}),
+  };
+  return `data: ${JSON.stringify(payload)}\n\n`;
 }
 
 /**

@@ -92,6 +92,8 @@ export function testServersPlugin() {
         '/runtime-assets/wllama/': '@wllama/wllama/esm/',
         '/runtime-assets/webllm/': '@mlc-ai/web-llm/lib/',
         '/runtime-assets/onnxruntime-web/': 'onnxruntime-web/dist/',
+        // The built blocks in the host tests load it from the build's copy: the same files.
+        '/dist/runtime-assets/onnxruntime-web/': 'onnxruntime-web/dist/',
       };
       const prefix = Object.keys(packages).find((candidate) => context.path.startsWith(candidate));
       if (!prefix) return undefined;
@@ -108,7 +110,7 @@ export function testServersPlugin() {
           body,
           type: context.path.endsWith('.wasm')
             ? 'application/wasm'
-            : prefix === '/runtime-assets/onnxruntime-web/'
+            : prefix.endsWith('/runtime-assets/onnxruntime-web/')
               ? 'text/javascript'
               : 'js',
         };

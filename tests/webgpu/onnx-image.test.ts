@@ -76,7 +76,9 @@ describe('ONNX image engine on the WebGPU provider', () => {
     }
     const mean = sum / ((a.length / 4) * 3);
     console.log(
-      `tiny diffusion on WebGPU (SwiftShader): ${gpuSeconds.toFixed(3)} s first image, ${warmSeconds.toFixed(3)} s next; vs WebAssembly: max ${max}, mean ${mean.toFixed(4)} levels, ${differing} of ${(a.length / 4) * 3} channel values differ`,
+      `tiny diffusion on WebGPU (SwiftShader): ${gpuSeconds.toFixed(3)} s first image, ` +
+        `${warmSeconds.toFixed(3)} s next; vs WebAssembly: max ${max}, mean ${mean.toFixed(4)} levels, ` +
+        `${differing} of ${(a.length / 4) * 3} channel values differ`,
     );
     expect(max).to.be.at.most(MAX_LEVEL_DIFFERENCE);
     expect(mean).to.be.at.most(MAX_MEAN_DIFFERENCE);

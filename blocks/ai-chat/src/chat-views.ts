@@ -167,6 +167,10 @@ export function renderStreamingReply(
 /** Under the thread: history left out of the request, a reply stopped before it began, or an error. */
 export function renderChatNotices(conversation: ConversationController, onErrorAction: (action: ErrorAction) => void) {
   const outcome = conversation.failure?.outcome;
+  const errorNotice =
+    outcome?.status === 'error' && outcome.error
+      ? renderErrorNotice(outcome.error, onErrorAction, { retry: true })
+      : nothing;
   return html`${renderTrimmedNotice(conversation.droppedNotice)}
   ${
     outcome?.status === 'aborted'
@@ -178,7 +182,7 @@ export function renderChatNotices(conversation: ConversationController, onErrorA
         </p>`
       : nothing
   }
-  ${outcome?.status === 'error' && outcome.error ? renderErrorNotice(outcome.error, onErrorAction, { retry: true }) : nothing}`;
+  ${errorNotice}`;
 }
 
 /** The composer's state and handlers. */

@@ -1,8 +1,9 @@
-import { blockBaseStyles } from '@ai-blocks/ui';
+import { blockBaseStyles, enginePickerStyles } from '@ai-blocks/ui';
 import { css } from 'lit';
 
 export const aiImageBlockStyles = [
   blockBaseStyles,
+  enginePickerStyles,
   css`
     label,
     .hint,

@@ -1,3 +1,4 @@
+import { TYPE_IDS } from '@ai-blocks/block-metadata';
 import {
   BlockEntityController,
   keepImage,
@@ -12,7 +13,7 @@ import type { GeneratedImage } from '@ai-blocks/runtime';
 import type { Entity, EntityRootType, Subgraph } from '@blockprotocol/graph';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-const PROMPT_KEY = 'https://blockprotocol.org/@ai-blocks/types/property-type/prompt/';
+const PROMPT_KEY = TYPE_IDS.property.prompt;
 
 /** One generated image on offer: a blob URL to show it, and whether the person ticked Keep. */
 export interface Candidate {
@@ -27,6 +28,8 @@ export interface CandidateRun {
   prompt: string;
   size: string;
   quality?: string;
+  /** Denoising steps, for an in-browser model's run (each image carries its own seed). */
+  steps?: number;
   provenance: Provenance;
 }
 
@@ -143,6 +146,8 @@ export class ImageCandidatesController implements ReactiveController {
       };
       if (run.quality) image.quality = run.quality;
       if (candidate.image.revisedPrompt) image.revisedPrompt = candidate.image.revisedPrompt;
+      if (candidate.image.seed !== undefined) image.seed = candidate.image.seed;
+      if (run.steps !== undefined) image.steps = run.steps;
       this.keeping.push(image);
     }
     // The rest are discarded: they were never uploaded.

@@ -1,14 +1,4 @@
-import {
-  AiError,
-  AiErrorCode,
-  createOpenAICompatibleEngine,
-  createServiceModuleEngine,
-  elementServiceTransport,
-  type ImageEngine,
-  type ImageEngineId,
-} from '@ai-blocks/runtime';
-
-export { IMAGE_ENGINE_IDS, type ImageEngineId } from '@ai-blocks/runtime';
+import type { ImageCatalogueModel, ImageEngineId, ImageEngineSettings } from '@ai-blocks/runtime';
 
 /** What an image model accepts: the options the block offers for it. */
 export interface ImageModelOptions {
@@ -16,6 +6,8 @@ export interface ImageModelOptions {
   sizes: string[];
   qualities?: string[];
   styles?: string[];
+  /** Denoising steps an in-browser model can take (absent for cloud models). */
+  steps?: number[];
 }
 
 /** The OpenAI image models' rules (dall-e-3 makes one image at a time). Other models get the generic set. */
@@ -42,50 +34,31 @@ export function optionsForModel(model: string): ImageModelOptions {
 }
 
 /** Engine settings from the host or the person (never stored in the graph). */
-export interface AiImageSettings {
-  openaiCompatible?: { baseURL: string; model: string; apiKey?: string };
-  /** Model named in the host's service-module requests. */
-  serviceModel?: string;
-}
+export type AiImageSettings = ImageEngineSettings;
 
-/** The model an engine choice will ask for (its options are the ones the block offers). */
+/** The cloud model an engine choice will ask for (its options are the ones the block offers). */
 export function imageModelName(engineId: ImageEngineId, settings: AiImageSettings): string {
   return engineId === 'openai-compatible'
     ? (settings.openaiCompatible?.model ?? '')
     : (settings.serviceModel ?? 'dall-e-3');
 }
 
-/** Creates the image engine for a choice, or explains why it cannot run. */
-export function createImageEngine(
-  engineId: ImageEngineId,
-  element: HTMLElement,
+/**
+ * The options for the engine that will run: an in-browser model's size (the one it makes), 1 to 4
+ * images and its steps; a cloud model's sizes, counts and qualities.
+ */
+export function optionsForEngine(
+  engineId: ImageEngineId | undefined,
   settings: AiImageSettings,
-  hostOffersService: 'yes' | 'no' | 'unknown' = 'unknown',
-): ImageEngine {
-  if (engineId === 'service-module') {
-    // Without the module nobody would answer: say so now instead of waiting for a timeout.
-    if (hostOffersService === 'no')
-      throw new AiError(
-        AiErrorCode.ENGINE_UNAVAILABLE,
-        'This page’s host offers no AI service. The host can set one up, or this block can be given an OpenAI-compatible image API in its settings.',
-      );
-    return createServiceModuleEngine({
-      transport: elementServiceTransport(element),
-      model: settings.serviceModel ?? 'dall-e-3',
-      timeoutMs: 180_000,
-    });
+  localModel: ImageCatalogueModel | undefined,
+): ImageModelOptions {
+  if (engineId === 'wasm' || engineId === 'webllm') {
+    const maxSteps = Math.max(1, localModel?.maxSteps ?? 1);
+    return {
+      counts: [1, 2, 3, 4],
+      sizes: [localModel?.size ?? '512x512'],
+      steps: Array.from({ length: maxSteps }, (_, index) => index + 1),
+    };
   }
-  const config = settings.openaiCompatible;
-  if (!config)
-    throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, 'No image API is set up: the page’s host can configure one.');
-  return createOpenAICompatibleEngine({
-    baseURL: config.baseURL,
-    model: config.model,
-    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-    timeouts: { connectMs: 180_000 },
-    // The engine never repeats a generation that may have been billed (a timeout, a 5xx); it
-    // retries only a 429 that names its wait. A person is waiting: a long server-requested
-    // wait becomes a "rate limited" message instead.
-    retry: { maxRetryAfterMs: 10_000 },
-  });
+  return optionsForModel(imageModelName(engineId ?? 'service-module', settings));
 }

@@ -17,6 +17,8 @@ import {
 import { BlockElementBase } from '@blockprotocol/graph/custom-element';
 import { html, nothing, type PropertyValues } from 'lit';
 import { aiTextBlockStyles } from './ai-text-block.styles.js';
+import { QuickActionsController } from './quick-actions.js';
+import { renderQuickActions } from './quick-actions-view.js';
 import { TextOutputController } from './text-output.js';
 import {
   renderKeptText,
@@ -58,6 +60,8 @@ export class AiTextBlock extends BlockElementBase {
     { graph: () => this.graph, graphModule: () => this.graphModule },
     () => this.generation.busy,
   );
+  /** Summarise, shorter, longer, tone: on the kept text (the browser's writing APIs, else the engine). */
+  private readonly quick = new QuickActionsController(this, { engines: this.engines });
   private markdown: StreamingMarkdownView | undefined;
 
   constructor() {
@@ -141,7 +145,8 @@ export class AiTextBlock extends BlockElementBase {
       }
       ${
         mode === 'view'
-          ? renderKeptText(view, { onEdit: () => output.edit(), onRegenerate: () => output.regenerate() })
+          ? html`${renderKeptText(view, { onEdit: () => output.edit(), onRegenerate: () => output.regenerate() })}
+            ${renderQuickActions(this.quick, output)}`
           : nothing
       }
       ${mode === 'edit' ? renderTextEditor(output) : nothing} ${mode === 'compose' ? this.renderComposer() : nothing}

@@ -18,6 +18,9 @@ export interface KeptImage {
   /** Alt text: the prompt (or the file's description for legacy images). */
   prompt: string;
   size?: string;
+  /** The seed and denoising steps of an in-browser model's image. */
+  seed?: number;
+  steps?: number;
   provenance: Provenance;
 }
 
@@ -54,6 +57,11 @@ export function readKeptImages(
     if (typeof file[BP.property.fileName] === 'string') image.fileName = file[BP.property.fileName] as string;
     const size = properties[ids.property['image-size']];
     if (typeof size === 'string') image.size = size;
+    // Read through the zod mirror above: a number here is a finite JSON number.
+    const seed = properties[ids.property['image-seed']];
+    if (typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0) image.seed = seed;
+    const steps = properties[ids.property['image-steps']];
+    if (typeof steps === 'number' && Number.isSafeInteger(steps) && steps > 0) image.steps = steps;
     images.push(image);
   }
   return { images, warnings };
@@ -69,6 +77,9 @@ export interface ImageToKeep {
   size?: string;
   quality?: string;
   revisedPrompt?: string;
+  /** An in-browser model's seed and steps, to make the image again. */
+  seed?: number;
+  steps?: number;
   provenance: Provenance;
 }
 
@@ -116,6 +127,8 @@ export async function keepImage(
   if (image.size) properties[ids.property['image-size']] = image.size;
   if (image.quality) properties[ids.property['image-quality']] = image.quality;
   if (image.revisedPrompt) properties[ids.property['revised-prompt']] = image.revisedPrompt;
+  if (image.seed !== undefined) properties[ids.property['image-seed']] = image.seed;
+  if (image.steps !== undefined) properties[ids.property['image-steps']] = image.steps;
   const linkEntityId = await ensureLink(
     client,
     ids.entityType['generated-image'],

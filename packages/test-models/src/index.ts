@@ -3,3 +3,4 @@ export * from './gguf-writer.js';
 export * from './tiny-llama.js';
 export * from './onnx-writer.js';
 export * from './tiny-diffusion.js';
+export * from './sdxs-shaped-diffusion.js';

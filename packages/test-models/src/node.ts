@@ -3,9 +3,10 @@
  * The package's main entry stays free of Node modules so it also runs in the browser.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { generateSdxsShapedDiffusion, type SdxsShape, type SdxsShapedModel } from './sdxs-shaped-diffusion.js';
 import { generateTinyDiffusion, type TinyDiffusionModel } from './tiny-diffusion.js';
 import { generateLlamaGguf, TINY_SHAPE, type LlamaShape } from './tiny-llama.js';
 
@@ -46,4 +47,42 @@ export function writeTinyDiffusion(dir: string): number {
     total += bytes.length;
   }
   return total;
+}
+
+/** Bump when the SDXS-shaped generator's output changes, so cached copies are regenerated. */
+const SDXS_GENERATOR_VERSION = 1;
+
+/**
+ * The SDXS-shaped model's folder under `cacheRoot`, generated on first use (the full shape takes
+ * a minute and about 1.3 GB of disk; never committed). The folder is named for the shape and the
+ * generator version, and written under a temporary name first, so a half-written copy is never used.
+ */
+export function cachedSdxsShapedDiffusion(
+  shape: SdxsShape,
+  cacheRoot: string,
+): { dir: string; parameters: SdxsShapedModel['parameters']; generated: boolean } {
+  const key = createHash('sha256')
+    .update(JSON.stringify({ shape, version: SDXS_GENERATOR_VERSION }))
+    .digest('hex')
+    .slice(0, 12);
+  const dir = join(cacheRoot, `${shape.id}-${key}`);
+  const done = join(dir, 'parameters.json');
+  if (existsSync(done))
+    return {
+      dir,
+      parameters: JSON.parse(readFileSync(done, 'utf8')) as SdxsShapedModel['parameters'],
+      generated: false,
+    };
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  const model = generateSdxsShapedDiffusion(shape);
+  for (const [path, bytes] of model.files) {
+    const target = join(partial, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, bytes);
+  }
+  writeFileSync(join(partial, 'parameters.json'), JSON.stringify(model.parameters));
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
+  return { dir, parameters: model.parameters, generated: true };
 }

@@ -143,7 +143,7 @@ function wordMerges(): [string, string][] {
   return merges;
 }
 
-/** CLIP-format tokenizer files: `vocab.json` (token → id) and `merges.txt` (`#version` line, then one merge a line). */
+/** CLIP tokenizer files: `vocab.json` (token to id) and `merges.txt` (`#version` line, then one merge a line). */
 export function tinyDiffusionTokenizer(): { vocab: Record<string, number>; merges: string } {
   const base = byteCharacters().map(([, character]) => character);
   const tokens = [...base, ...base.map((character) => `${character}</w>`)];

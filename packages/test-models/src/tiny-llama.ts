@@ -105,7 +105,8 @@ export const TINY_MODEL_BYTES = 437_344;
 
 /** The chat template stored in the model: `role: content` lines, then `assistant:`. */
 export const TINY_CHAT_TEMPLATE =
-  "{% for message in messages %}{{ message['role'] }}: {{ message['content'] }}\n{% endfor %}{% if add_generation_prompt %}assistant:{% endif %}";
+  "{% for message in messages %}{{ message['role'] }}: {{ message['content'] }}\n{% endfor %}" +
+  '{% if add_generation_prompt %}assistant:{% endif %}';
 
 const BYTE_OFFSET = 3;
 const EOS = 2;

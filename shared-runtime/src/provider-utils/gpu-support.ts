@@ -68,3 +68,38 @@ export async function webgpuAdapterAvailability(): Promise<'downloadable' | 'una
     return 'unavailable';
   }
 }
+
+/** The part of a WebGPU adapter that `gpuLimitsOf` reads (structural, so tests can pass a plain object). */
+export interface GpuAdapterLike {
+  features: { has(name: string): boolean };
+  limits: Record<string, number | undefined> | object;
+  info?: object;
+  isFallbackAdapter?: boolean;
+}
+
+/** What an adapter offers, as the one GPU rule reads it; `null` (no adapter) is no WebGPU. */
+export function gpuLimitsOf(adapter: GpuAdapterLike | null | undefined): GpuLimits {
+  if (!adapter) return { adapter: false, isFallbackAdapter: false, shaderF16: false };
+  const limits = adapter.limits as Record<string, number | undefined>;
+  const info = (adapter.info ?? {}) as { isFallbackAdapter?: unknown };
+  const limit = (name: string) => (typeof limits[name] === 'number' ? { [name]: limits[name] } : {});
+  return {
+    adapter: true,
+    // Chromium moved the flag from the adapter to `adapter.info`; either says "software".
+    isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false),
+    shaderF16: adapter.features.has('shader-f16'),
+    ...limit('maxBufferSize'),
+    ...limit('maxStorageBufferBindingSize'),
+  };
+}
+
+/** Asks the page's WebGPU for an adapter and reads what it offers. Never throws: a failure is no adapter. */
+export async function probeGpuLimits(
+  gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } }).navigator?.gpu,
+): Promise<GpuLimits> {
+  try {
+    return gpuLimitsOf(gpu ? await gpu.requestAdapter() : null);
+  } catch {
+    return gpuLimitsOf(null);
+  }
+}

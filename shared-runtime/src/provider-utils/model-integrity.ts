@@ -41,7 +41,11 @@ export async function readIntegrityRecord(
 /** The warning a person sees when a model's file changed since its first download. */
 export function integrityWarning(record: IntegrityRecord | undefined): string | undefined {
   if (!record?.differs) return undefined;
-  return `This model’s file changed since it was first downloaded here on ${record.recordedAt.slice(0, 10)} (SHA-256 ${record.sha256.slice(0, 12)}…, now ${record.differs.sha256.slice(0, 12)}…). If you did not expect a new version, delete it and check its source.`;
+  return (
+    `This model’s file changed since it was first downloaded here on ${record.recordedAt.slice(0, 10)} ` +
+    `(SHA-256 ${record.sha256.slice(0, 12)}…, now ${record.differs.sha256.slice(0, 12)}…). ` +
+    'If you did not expect a new version, delete it and check its source.'
+  );
 }
 
 /**

@@ -64,7 +64,7 @@ describe('AI Chat: error notices, save retries, the token meter, keys and copy',
     app.remove();
   });
 
-  it('a failed reply shows what went wrong with Try again, which sends the same request and shows the answer', async () => {
+  it('a failed reply says what went wrong; Try again resends the same request and shows the answer', async () => {
     const session = await recordingSession();
     // A rate limit whose wait is far too long to sit out: the engine gives up
     // at once.
@@ -153,7 +153,7 @@ describe('AI Chat: error notices, save retries, the token meter, keys and copy',
     app.remove();
   });
 
-  it('the token meter shows the estimate against the context window and follows the system prompt and the conversation', async () => {
+  it('the token meter shows the estimate against the context window, following system prompt and chat', async () => {
     const session = await recordingSession();
     const app = await mountHost();
     const block = chatBlock(app);
@@ -176,7 +176,7 @@ describe('AI Chat: error notices, save retries, the token meter, keys and copy',
     app.remove();
   });
 
-  it('the token meter counts against the context window the CPU engine loads its model with (the catalogue’s)', async () => {
+  it('the token meter counts against the context window the CPU engine loads with (the catalogue’s)', async () => {
     const app = await mountHost();
     const block = chatBlock(app);
     await chooseEngine(block, 'wasm');

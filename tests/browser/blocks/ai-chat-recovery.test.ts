@@ -64,7 +64,7 @@ describe('AI Chat: no dead end after a failed reply', () => {
     expect(button(block, 'send')).to.exist;
   });
 
-  it('a model that refuses the history as too long is asked again without the oldest turn, and the block says so', async function () {
+  it('a model refusing a too-long history is retried without the oldest turn; the block says so', async function () {
     this.timeout(40_000);
     const session = await recordingSession();
     const app = await mountHost();

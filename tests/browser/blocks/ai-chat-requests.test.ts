@@ -106,7 +106,7 @@ describe('AI Chat: the request the engine receives', () => {
     app.remove();
   });
 
-  it('an edited message is answered with its own branch’s history; a regenerated reply with the history before it', async function () {
+  it('an edited message gets its branch’s history; a regenerated reply the history before it', async function () {
     this.timeout(40_000);
     const session = await recordingSession();
     const app = await mountHost();
@@ -142,7 +142,7 @@ describe('AI Chat: the request the engine receives', () => {
     app.remove();
   });
 
-  it('leaves the oldest turn out of the request when the history outgrows the context window, keeping the system prompt and the newest message', async function () {
+  it('drops the oldest turn when history outgrows the context; keeps system prompt, newest message', async function () {
     this.timeout(40_000);
     const session = await recordingSession();
     const app = await mountHost();

@@ -94,7 +94,7 @@ describe('AI Chat block in the host', () => {
     app.remove();
   });
 
-  it('editing turn 2 makes a branch in the store; both branches can be visited, also after a reload', async function () {
+  it('editing turn 2 makes a branch in the store; both branches can be visited, also after reload', async function () {
     this.timeout(60_000);
     const app = await mountHost();
     const block = chatBlock(app);
@@ -208,7 +208,7 @@ describe('AI Chat block in the host', () => {
     app.remove();
   });
 
-  it('leaves the oldest turns out of the request when the history outgrows the context window, and says so', async () => {
+  it('leaves the oldest turns out of the request when history outgrows the context window; says so', async () => {
     const app = await mountHost();
     const block = chatBlock(app);
     block.settings = { contextWindow: 600 };
@@ -246,7 +246,7 @@ describe('AI Chat block in the host', () => {
     app.remove();
   });
 
-  it('when the host fails a write of a turn after doing it, the retry leaves exactly one copy of each message and link', async () => {
+  it('if the host fails a write after doing it, the retry leaves just one copy of each message and link', async () => {
     const app = await mountHost();
     const block = chatBlock(app);
     await chooseEngine(block, 'wasm');

@@ -1,7 +1,15 @@
 import { BP, TYPE_IDS } from '@ai-blocks/block-metadata';
 import { expect } from '@open-wc/testing';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
-import { button, mountHost, shadow, testServers, until, type TestServers } from '../../helpers/host-page.js';
+import {
+  button,
+  chooseEngine,
+  mountHost,
+  shadow,
+  testServers,
+  until,
+  type TestServers,
+} from '../../helpers/host-page.js';
 
 let servers: TestServers;
 before(async () => {
@@ -43,7 +51,7 @@ const imageLinks = (app: AiBlocksHostApp) =>
   app.store.all().filter(({ entity }) => entity.metadata.entityTypeId === TYPE_IDS.entityType['generated-image']);
 
 describe('AI Image block in the host', () => {
-  it('generates four, keeps two: exactly two files and two links whose bytes equal the bytes served, shown again after a reload', async () => {
+  it('generates four, keeps two: exactly two files and two links, bytes as served, shown after a reload', async () => {
     const app = await mountHost();
     const block = imageBlock(app);
     block.settings = { openaiCompatible: { baseURL: faultUrl('images-ok'), model: 'dall-e-2' } };
@@ -106,12 +114,14 @@ describe('AI Image block in the host', () => {
     app.remove();
   });
 
-  it('says at once that no engine is set up when the host offers no AI service', async () => {
+  // Before the shared picker this was an error notice after Generate; now the picker says it at
+  // once and the automatic choice is the in-browser engine (tests/browser/blocks/ai-image-local.test.ts).
+  it('says at once that the host offers no AI service, and does not offer it', async () => {
     const app = await mountHost({ serviceBase: `${faultUrl('service-forbidden').replace(/\/v1$/, '')}/api/service/` });
     const block = imageBlock(app);
-    await generate(block, 'A lighthouse');
-    await until(() => shadow(block).querySelector('.error-notice') !== null, 'an error notice', 3000);
-    expect(shadow(block).querySelector('.error-notice')?.textContent).to.contain('offers no AI service');
+    const service = () => shadow(block).querySelector<HTMLOptionElement>('#engine option[value="service-module"]');
+    await until(() => service()?.textContent.includes('does not offer an AI service') === true, 'the reason', 3000);
+    expect(service()?.disabled).to.equal(true);
     app.remove();
   });
 
@@ -147,7 +157,8 @@ describe('AI Image block in the host', () => {
   it('works through the host’s service module', async () => {
     const app = await mountHost();
     const block = imageBlock(app);
-    await generate(block, 'From the host', { engine: 'service-module' });
+    await chooseEngine(block, 'service-module');
+    await generate(block, 'From the host');
     await until(() => shadow(block).querySelectorAll('figure[data-candidate]').length === 1, 'the service candidate');
     expect(app.log.serviceRequests).to.equal(1);
     app.remove();

@@ -38,7 +38,7 @@ const writes = (app: AiBlocksHostApp, name: string) =>
     .length;
 
 describe('AI Text block in the host', () => {
-  it('generates on the CPU engine with the deterministic model, keeps it with one update, and restores it after a reload', async () => {
+  it('generates on the CPU engine (deterministic model), keeps it with one update, restores it on reload', async () => {
     const app = await mountHost();
     const block = textBlock(app);
     await compose(block, 'Say the alphabet', 'wasm');
@@ -83,7 +83,7 @@ describe('AI Text block in the host', () => {
     app.remove();
   });
 
-  it('generates through the cloud engine against the local llama.cpp server, stops mid-stream and keeps the partial text as stopped', async function () {
+  it('cloud engine on the local llama.cpp server: stops mid-stream, keeps the partial as stopped', async function () {
     requireModelServer(servers, 'slowModel');
     const app = await mountHost();
     const block = textBlock(app);

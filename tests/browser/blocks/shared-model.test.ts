@@ -11,7 +11,7 @@ const sharedEngines = () =>
   ];
 
 describe('one in-browser model per page', () => {
-  it('AI Text and AI Chat generating at the same time share one loaded CPU model, and both get their answer', async function () {
+  it('AI Text and AI Chat generating at once share one loaded CPU model, and both get their answer', async function () {
     this.timeout(40_000);
     const app = await mountHost();
     const text = blockIn(app, 'ai-text');

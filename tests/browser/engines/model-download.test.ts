@@ -54,7 +54,7 @@ async function patternSha256(total: number): Promise<string> {
 }
 
 describe('downloading a model into the browser’s cache', () => {
-  it('streams a 64 MB file into the Cache API: never more than a few network chunks between the network and storage, hashed on the way', async () => {
+  it('streams 64 MB into the Cache API, hashed on the way: at most a few network chunks held in between', async () => {
     const total = 64 * MB;
     const url = fileUrl('big-model', `${String(total)}.gguf`);
     // Counts what the network hands over and what the real Cache API has pulled in: their
@@ -131,7 +131,7 @@ describe('downloading a model into the browser’s cache', () => {
     await deleteCachedModel(url, CACHE);
   });
 
-  it('stops a server that sends more than the model’s size (+10 %), with a clear error, caching nothing', async () => {
+  it('stops a server sending more than the model’s size (+10 %) with a clear error, caching nothing', async () => {
     const url = fileUrl('unsized-model', `${String(Date.now())}-runaway.gguf`);
     const cap = capForSize(TEST_MODEL_BYTES);
     let loaded = 0;
@@ -180,7 +180,7 @@ describe('downloading a model into the browser’s cache', () => {
     expect(await isModelCached(url, CACHE)).to.equal(false);
   });
 
-  it('records the SHA-256 of the first download; the model manager shows a warning when a later one differs', async () => {
+  it('records the first download’s SHA-256; the model manager warns when a later one differs', async () => {
     const model = customModelFromUrl(fileUrl('changing-model', `${String(Date.now())}-mutable.gguf`));
     const manager = createModelManager({ probe: EMPTY_PROBE, cacheName: CACHE });
     const first = await manager.download(model);

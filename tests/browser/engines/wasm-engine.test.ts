@@ -50,7 +50,7 @@ async function chat(engine: WasmEngine, options: { maxOutputTokens?: number; abo
 }
 
 describe('Wasm engine (llama.cpp in WebAssembly) on the generated tiny model', () => {
-  it('loads from a URL with monotonic progress ending at 1, then answers exactly, stopping at end of sequence', async () => {
+  it('loads from a URL with monotonic progress ending at 1, answers exactly and stops at end of sequence', async () => {
     const url = modelUrl('dl-1');
     await deleteCachedModel(url, MODEL_CACHE_NAME);
     const progress: LoadProgress[] = [];
@@ -64,8 +64,28 @@ describe('Wasm engine (llama.cpp in WebAssembly) on the generated tiny model', (
     expect(progress.at(-1)?.fraction).to.equal(1);
     expect(progress.some((update) => update.totalBytes === generateLlamaGguf().length)).to.equal(true);
     expect(engine.threads).to.equal(1); // this page is not cross-origin isolated
+    // Headless Chromium without WebGPU flags has no adapter: the GGUF runs on the CPU, and says so.
+    expect(engine.backend).to.equal('cpu');
+    expect(engine.backendText).to.match(/^GGUF on the CPU: /);
+    expect(progress.at(-1)?.text).to.equal('Ready (on 1 thread)');
     const outcome = await chat(engine);
     expect(outcome).to.deep.include({ status: 'complete', text: TINY_MODEL_EXPECTED.chatReply, finishReason: 'stop' });
+  });
+
+  it('told of a real GPU that its worker cannot reach, believes llama.cpp: 0 layers offloaded is the CPU', async () => {
+    // The page's probe says GPU; wllama's worker here gets no adapter, and llama.cpp logs "offloaded 0/3".
+    const gpu = { adapter: true, isFallbackAdapter: false, shaderF16: true, maxBufferSize: 2 ** 31 };
+    const engine = track(
+      createWasmEngine({
+        model: new Blob([generateLlamaGguf().slice().buffer]),
+        modelId: 'tiny',
+        gpuLimits: () => Promise.resolve(gpu),
+      }),
+    );
+    await engine.load();
+    expect(engine.backend).to.equal('cpu');
+    expect(engine.backendText).to.equal('GGUF on the CPU: llama.cpp found no usable GPU in its worker.');
+    expect((await chat(engine)).text).to.equal(TINY_MODEL_EXPECTED.chatReply);
   });
 
   it('stops at the token limit, and aborts mid-stream keeping the partial text', async () => {

@@ -131,7 +131,8 @@ async function turn(
   await until(
     () => count(app, 'ai-chat-response-message') === responses && saveStatus(block) === 'saved',
     () =>
-      `turn "${text}" to be saved (status ${String(saveStatus(block))}, ${String(count(app, 'ai-chat-response-message'))} responses)`,
+      `turn "${text}" to be saved (status ${String(saveStatus(block))}, ` +
+      `${String(count(app, 'ai-chat-response-message'))} responses)`,
     timeoutMs,
   );
   await until(() => drawn(block), 'the replies to be drawn');
@@ -157,7 +158,9 @@ async function editSecondMessage(
   await until(
     () => count(app, 'ai-chat-response-message') === responses && saveStatus(block) === 'saved',
     () =>
-      `the edited turn to be saved (status ${String(saveStatus(block))}: ${shadow(block).querySelector('[data-save]')?.textContent.trim() ?? ''}; shown ${JSON.stringify(messages(block))})`,
+      `the edited turn to be saved (status ${String(saveStatus(block))}: ` +
+      `${shadow(block).querySelector('[data-save]')?.textContent.trim() ?? ''}; ` +
+      `shown ${JSON.stringify(messages(block))})`,
   );
   await until(() => drawn(block), 'the replies to be drawn');
   remember(shown, block);
@@ -308,13 +311,13 @@ const SLOPPY: QueryEntitiesMode[] = ['unfiltered', 'partial', 'not-implemented']
 
 describe('blocks on hosts that answer queryEntities differently', () => {
   for (const mode of SLOPPY) {
-    it(`AI Chat on a ${mode} host: three turns and a branch, each message and link once, all back after a reload`, async function () {
+    it(`AI Chat on a ${mode} host: three turns, a branch: each message/link once, back on reload`, async function () {
       this.timeout(90_000);
       await chatFlowWithBranch({ queryEntities: mode });
       totals.scenarios += 1;
     });
 
-    it(`AI Image on a ${mode} host: generate four, keep two: two files and two links, back after a reload`, async function () {
+    it(`AI Image on a ${mode} host: generate four, keep two: two files, two links, back on reload`, async function () {
       this.timeout(60_000);
       await imageFlow({ queryEntities: mode });
       totals.scenarios += 1;
@@ -323,7 +326,7 @@ describe('blocks on hosts that answer queryEntities differently', () => {
 });
 
 describe('a chat detached and attached again', () => {
-  it('finishes the turn being written when detached, writes later turns, and restores all after a reload', async function () {
+  it('finishes the turn under way when detached, writes later turns, restores all after a reload', async function () {
     this.timeout(90_000);
     // The request of the second turn lands at once but its answer is slow: the block is
     // detached while waiting for it (Block Protocol then drops the answer).
@@ -376,7 +379,7 @@ describe('a chat detached and attached again', () => {
 });
 
 describe('unsaved work and reload', () => {
-  it('asks before leaving while a chat turn, a kept image or a kept text is being written, not after; a reload then finds everything', async function () {
+  it('asks to leave while a chat turn, image or text is being saved, not after; a reload finds all', async function () {
     this.timeout(90_000);
     const faults: HostFaults = { queryEntities: 'filtered' };
     const app = await mountHost({ faults });
@@ -435,7 +438,7 @@ describe('unsaved work and reload', () => {
 });
 
 describe('a reload while a turn is being written', () => {
-  it('asks first; after the reload what landed is shown once, nothing saved is missing, and the chat carries on', async function () {
+  it('asks first; after reload what landed shows once, nothing saved is missing, chat carries on', async function () {
     this.timeout(90_000);
     const faults: HostFaults = { queryEntities: 'filtered' };
     const app = await mountHost({ faults });

@@ -217,7 +217,9 @@ describe('hostile content (#12)', function () {
 
   it('sees a payload that was not sanitised: the detectors work', async () => {
     const control = mountContainer();
-    control.innerHTML = `<img src="data:," onerror="${HOOK}('control-img')"><p class="status" onmouseover="${HOOK}('control-p')">x</p><a href="javascript:void 0">x</a>`;
+    control.innerHTML =
+      `<img src="data:," onerror="${HOOK}('control-img')">` +
+      `<p class="status" onmouseover="${HOOK}('control-p')">x</p><a href="javascript:void 0">x</a>`;
     poke(control);
     await settle();
     control.remove();
@@ -321,7 +323,8 @@ describe('hostile content (#12)', function () {
     expect(root.querySelectorAll('#message').length).to.equal(1);
     expect(
       shown.querySelectorAll(
-        '[id], [class~="error-notice"], [class~="status"], [data-save], [data-action], button, textarea, select, dialog, slot, form',
+        '[id], [class~="error-notice"], [class~="status"], [data-save], [data-action], ' +
+          'button, textarea, select, dialog, slot, form',
       ).length,
     ).to.equal(0);
     poke(shown);
@@ -340,7 +343,7 @@ describe('hostile content (#12)', function () {
 
   // ---- AI Image: stored file URLs ------------------------------------------------------
 
-  it('AI Image shows stored files only from allowed URLs, downloads through a fetched blob, and fetches nothing refused', async () => {
+  it('AI Image shows files only from allowed URLs, downloads via a fetched blob, fetches nothing refused', async () => {
     const faultOrigin = new URL(servers.fault.replace('SCENARIO', 'x')).origin;
     const port = new URL(faultOrigin).port;
     // Each refused URL that could be fetched points at a fault-server scenario that must stay empty.
@@ -442,7 +445,8 @@ describe('hostile content (#12)', function () {
       await until(
         () => saved.length >= Object.keys(allowed).length,
         () =>
-          `downloads: ${JSON.stringify(saved)}; notice: ${root.querySelector('[data-notice="download"]')?.textContent ?? 'none'}`,
+          `downloads: ${JSON.stringify(saved)}; ` +
+          `notice: ${root.querySelector('[data-notice="download"]')?.textContent ?? 'none'}`,
       );
     } finally {
       Reflect.deleteProperty(HTMLAnchorElement.prototype, 'click'); // HTMLElement's click again

@@ -93,7 +93,9 @@ const INPUTS: Record<string, string> = {
   'ordinary long answer': lines(
     600,
     (index) =>
-      `## Part ${String(index)}\n\nSome **bold** and _italic_ text with \`code\` and [a link](https://example.com/${String(index)}).\n\n- one\n- two\n\n\`\`\`ts\nconst x${String(index)} = ${String(index)};\n\`\`\`\n`,
+      `## Part ${String(index)}\n\n` +
+      `Some **bold** and _italic_ text with \`code\` and [a link](https://example.com/${String(index)}).\n\n` +
+      `- one\n- two\n\n\`\`\`ts\nconst x${String(index)} = ${String(index)};\n\`\`\`\n`,
   ),
 };
 

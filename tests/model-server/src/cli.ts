@@ -28,7 +28,8 @@ const server = await startModelServer({
   ...(values.threads ? { threads: Number(values.threads) } : {}),
 });
 console.log(
-  `Model server for ${server.modelId} at ${server.url} (OpenAI-compatible: /models, /chat/completions, /completions). Ctrl-C stops it.`,
+  `Model server for ${server.modelId} at ${server.url} ` +
+    '(OpenAI-compatible: /models, /chat/completions, /completions). Ctrl-C stops it.',
 );
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

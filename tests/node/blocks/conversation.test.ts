@@ -298,7 +298,7 @@ describe('AI Chat conversation', () => {
     expect(conversation.droppedNotice).toBe(2);
   });
 
-  it('New conversation: an empty thread whose first message starts a new root; the earlier one stays reachable', async () => {
+  it('New conversation: an empty thread whose first message starts a new root; the old stays reachable', async () => {
     const { conversation, send, answer, saved, shown, count } = await chatBlock();
     send();
     answer(conversation.send('Old question'), 'Old answer');

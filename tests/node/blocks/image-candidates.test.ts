@@ -46,7 +46,7 @@ async function imageBlock(options: { properties?: EntityPropertiesObject; faults
 }
 
 describe('AI Image state', () => {
-  it('keeps only the ticked candidates: each file and link written once, also when a write’s answer is lost', async () => {
+  it('keeps only ticked candidates: each file and link written once, even if a write’s answer is lost', async () => {
     // The first link is written but its answer says it failed: the retry must find it, not write it again.
     const { images, send, files, links, blockId } = await imageBlock({
       faults: { next: { createEntity: [{ kind: 'error-after-write', code: 'INTERNAL_ERROR' }] } },
@@ -141,7 +141,7 @@ describe('AI Image state', () => {
     expect(images.promptFromGraph).toBe(false);
   });
 
-  it('revokes the blob URLs of candidates that are replaced, discarded or detached, and shows them again when attached', async () => {
+  it('revokes blob URLs of candidates replaced, discarded or detached; shows them again when attached', async () => {
     const { images, element, send } = await imageBlock();
     send();
     images.offer([image(1)], { prompt: 'one', size: '256x256', provenance });
@@ -203,5 +203,122 @@ describe('AI Image state', () => {
     expect(failed).toBeUndefined();
     expect(imageRun.status).toBe(ImageRunStatus.ERROR);
     expect(imageRun.outcome?.error).toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: 'No image API is set up.' });
+  });
+
+  it('keeps a local run’s seed, steps, engine, model, size, duration with the image; reads them back', async () => {
+    const { images, send, links } = await imageBlock();
+    send();
+    const local = {
+      engineId: 'wasm',
+      modelId: 'ai-blocks-tiny-diffusion',
+      durationMs: 1234,
+      completionStatus: 'complete' as const,
+      startedAt: '2026-12-03T00:00:00.000Z',
+    };
+    images.offer(
+      [
+        { ...image(1), seed: 42 },
+        { ...image(2), seed: 43 },
+      ],
+      {
+        prompt: 'Noise',
+        size: '64x64',
+        steps: 4,
+        provenance: local,
+      },
+    );
+    const second = images.candidates[1];
+    if (!second) throw new Error('no candidate');
+    images.toggle(second);
+    images.keepSelected();
+    await vi.waitFor(() => {
+      expect(images.saveState.status).toBe('saved');
+    }, waitLong);
+    const [link] = links();
+    expect(link?.properties).toMatchObject({
+      [TYPE_IDS.property['image-seed']]: 43,
+      [TYPE_IDS.property['image-steps']]: 4,
+      [TYPE_IDS.property['image-size']]: '64x64',
+      [TYPE_IDS.property['engine-id']]: 'wasm',
+      [TYPE_IDS.property['model-id']]: 'ai-blocks-tiny-diffusion',
+      [TYPE_IDS.property['duration-ms']]: 1234,
+    });
+    send();
+    expect(images.kept).toHaveLength(1);
+    expect(images.kept[0]).toMatchObject({ seed: 43, steps: 4, size: '64x64' });
+    expect(images.kept[0]?.provenance).toMatchObject({ engineId: 'wasm', durationMs: 1234 });
+  });
+
+  it('reads hostile seed and steps as absent, and keeps the image readable', async () => {
+    const { images, send, links, fake } = await imageBlock();
+    send();
+    images.offer([{ ...image(1), seed: 7 }], { prompt: 'Odd', size: '64x64', steps: 2, provenance });
+    const [candidate] = images.candidates;
+    if (!candidate) throw new Error('no candidate');
+    images.toggle(candidate);
+    images.keepSelected();
+    await vi.waitFor(() => {
+      expect(images.saveState.status).toBe('saved');
+    }, waitLong);
+    for (const [seed, steps] of [
+      ['7', '2'],
+      [-1, 0],
+      [1.5, 2 ** 60],
+    ] as const) {
+      const link = links()[0];
+      if (!link?.linkData) throw new Error('no link');
+      await fake.store.update({
+        entityId: link.metadata.recordId.entityId,
+        entityTypeId: link.metadata.entityTypeId,
+        properties: {
+          ...link.properties,
+          [TYPE_IDS.property['image-seed']]: seed,
+          [TYPE_IDS.property['image-steps']]: steps,
+        },
+      });
+      send();
+      expect(images.kept).toHaveLength(1);
+      expect(images.kept[0]?.prompt).toBe('Odd');
+      expect(images.kept[0]?.seed).toBeUndefined();
+      expect(images.kept[0]?.steps).toBeUndefined();
+    }
+  });
+
+  it('shows denoising steps as they come, never going back, and stops between them', async () => {
+    const element = new FakeElement();
+    element.connect();
+    const imageRun = new ImageRunController<ReturnType<typeof image>, undefined>(element);
+    const seen: (number | undefined)[] = [];
+    const finished = await imageRun.run(
+      () => ({ engineId: 'wasm', modelId: 'ai-blocks-tiny-diffusion' }),
+      (_engine, _signal, onStep) => {
+        for (const step of [1, 2, 1, 3]) {
+          onStep({ step, totalSteps: 3 });
+          seen.push(imageRun.render({ running: (_seconds, shown) => shown?.step }));
+        }
+        return Promise.resolve({ status: 'complete' as const, images: [image(1)] });
+      },
+      { meta: undefined },
+    );
+    expect(seen).toEqual([1, 2, 2, 3]);
+    expect(finished?.provenance).toMatchObject({ engineId: 'wasm', modelId: 'ai-blocks-tiny-diffusion' });
+    let stepsDone = 0;
+    const stopping = imageRun.run(
+      () => ({ engineId: 'wasm', modelId: 'ai-blocks-tiny-diffusion' }),
+      async (_engine, signal, onStep) => {
+        for (let step = 1; step <= 8; step += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          if (signal.aborted) return { status: 'aborted', images: [] };
+          stepsDone = step;
+          onStep({ step, totalSteps: 8 });
+          if (step === 2) imageRun.stop();
+        }
+        return { status: 'complete', images: [image(2)] };
+      },
+      { meta: undefined },
+    );
+    await stopping;
+    expect(imageRun.status).toBe(ImageRunStatus.ABORTED);
+    expect(stepsDone).toBe(2);
   });
 });

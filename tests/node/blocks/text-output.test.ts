@@ -90,7 +90,7 @@ describe('AI Text state', () => {
     expect(output.mode).toBe('view');
   });
 
-  it('text changed by hand keeps the model’s credit but is marked edited by a person; an unchanged edit is not', async () => {
+  it('text edited by hand keeps its model credit, marked edited by a person; an unchanged edit is not', async () => {
     const { output, send, stored } = await textBlock({
       [TYPE_IDS.property.textualContent]: 'Hi',
       [TYPE_IDS.property['engine-id']]: 'wasm',

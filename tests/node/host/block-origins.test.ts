@@ -34,7 +34,7 @@ describe('where the host loads block code from', () => {
     ).toEqual([]);
   });
 
-  it('allows the page’s own origin and allow-listed ones, and refuses any other with a message naming the setting', () => {
+  it('allows the page’s own origin and allow-listed ones; refuses others with a message naming the setting', () => {
     expect(() => {
       assertBlockOrigin(`${PAGE}/blocks/ai-text/block-metadata.json`, [PAGE]);
     }).not.toThrow();
@@ -63,7 +63,7 @@ describe('where the host loads block code from', () => {
     expect(asked).toEqual([]);
   });
 
-  it('loadBlock refuses allowed metadata that names, or is redirected to, code on another origin — before fetching or running it', async () => {
+  it('loadBlock refuses code on another origin, named or via redirect, before fetching or running it', async () => {
     const own = `${PAGE}/blocks/ai-text/block-metadata.json`;
     const foreignSource = tableFetch({ [own]: { body: metadata('https://evil.example/main.js') } });
     await expect(loadBlock(own, { allowedOrigins: [PAGE], fetch: foreignSource.fetch })).rejects.toThrow(

@@ -27,7 +27,9 @@ async function writeBlocks(dir: string, label: string): Promise<void> {
     );
     await writeFile(
       join(dir, 'blocks', name, 'main.js'),
-      `(window.__ranBlocks ??= []).push(${JSON.stringify(`${label}:${name}`)}); module.exports = { default: class extends HTMLElement { connectedCallback() { this.textContent = ${JSON.stringify(`${name} from ${label}`)}; } } };`,
+      `(window.__ranBlocks ??= []).push(${JSON.stringify(`${label}:${name}`)}); ` +
+        'module.exports = { default: class extends HTMLElement { connectedCallback() { ' +
+        `this.textContent = ${JSON.stringify(`${name} from ${label}`)}; } } };`,
     );
   }
 }
@@ -82,7 +84,7 @@ describe.skipIf(!executablePath)(
         format: 'esm',
         platform: 'browser',
         target: 'es2022',
-        conditions: ['browser', 'development'],
+        conditions: ['@ai-blocks/source', 'browser', 'development'],
         outfile: join(pageDist, 'host', 'host.js'),
         logLevel: 'error',
       });

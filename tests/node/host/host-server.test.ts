@@ -99,6 +99,12 @@ describe('host server', () => {
     await mkdir(join(distDir, 'blocks', 'ai-text'), { recursive: true });
     await writeFile(join(distDir, 'host', 'index.html'), '<!doctype html><title>host</title>');
     await writeFile(join(distDir, 'blocks', 'ai-text', 'main.js'), 'module.exports = {}');
+    // The build writes each type schema at the path of its $id (scripts/build-types.mjs).
+    await mkdir(join(distDir, 'types', 'entity-type', 'ai-text-block', 'v'), { recursive: true });
+    await writeFile(
+      join(distDir, 'types', 'entity-type', 'ai-text-block', 'v', '1'),
+      JSON.stringify({ kind: 'entityType', $id: 'https://types.example/entity-type/ai-text-block/v/1' }),
+    );
   });
   afterAll(async () => {
     await rm(distDir, { recursive: true, force: true });
@@ -113,14 +119,14 @@ describe('host server', () => {
       expect(block.headers.get('content-type')).toContain('text/javascript');
       expect((await fetch(new URL('blocks/../../../etc/passwd', server.url))).status).toBe(404);
       expect((await fetch(`${server.url}%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
-      const type = (await (await fetch(new URL('types/entity-type/ai-text-block/v/1', server.url))).json()) as {
-        $id: string;
-        kind: string;
-      };
-      expect(type).toMatchObject({
+      const typeResponse = await fetch(new URL('types/entity-type/ai-text-block/v/1', server.url));
+      expect(typeResponse.headers.get('content-type')).toContain('application/json');
+      expect(typeResponse.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await typeResponse.json()).toMatchObject({
         kind: 'entityType',
-        $id: new URL('types/entity-type/ai-text-block/v/1', server.url).href,
+        $id: 'https://types.example/entity-type/ai-text-block/v/1',
       });
+      expect((await fetch(new URL('types/entity-type/no-such-type/v/1', server.url))).status).toBe(404);
     } finally {
       await server.close();
     }
@@ -176,7 +182,7 @@ describe('host server', () => {
     }
   });
 
-  it('maps an upstream rate limit to TOO_MANY_REQUESTS with a fixed message, the vendor text going to the server log', async () => {
+  it('maps an upstream rate limit to TOO_MANY_REQUESTS, a fixed message; the vendor text goes to the log', async () => {
     const upstream = await fakeOpenAi(429);
     const log: string[] = [];
     const server = await startHostServer({
@@ -263,7 +269,7 @@ describe('host server', () => {
     }
   });
 
-  it('forwards only same-origin JSON calls: cross-site origins, cross-site fetch metadata and text/plain are refused', async () => {
+  it('forwards only same-origin JSON: refuses cross-site origins, cross-site fetch metadata, text/plain', async () => {
     const upstream = await fakeOpenAi();
     const server = await startHostServer({ distDir, service: { baseUrl: upstream.url, apiKey: 'sk-secret' } });
     try {
@@ -310,7 +316,7 @@ describe('host server', () => {
     }
   });
 
-  it('bounds model, max_tokens, n and image size by the server configuration, and forwards only known fields', async () => {
+  it('bounds model, max_tokens, n and image size by the server configuration; forwards only known fields', async () => {
     const upstream = await fakeOpenAi();
     const server = await startHostServer({
       distDir,
@@ -368,7 +374,7 @@ describe('host server', () => {
     }
   });
 
-  it('never echoes the key, URL credentials or the upstream body to the page (details go to the log without secrets)', async () => {
+  it('never echoes key, URL credentials or upstream body to the page (the log gets details, no secrets)', async () => {
     const upstream = await fakeOpenAi(
       500,
       (authorization) => `internal trace: upstream-DETAIL-42 for ${authorization}`,

@@ -62,7 +62,7 @@ describe.skipIf(!executablePath)(
         format: 'esm',
         platform: 'browser',
         target: 'es2022',
-        conditions: ['browser', 'development'],
+        conditions: ['@ai-blocks/source', 'browser', 'development'],
         outfile: join(dist, 'host', 'host.js'),
         logLevel: 'error',
       });

@@ -161,7 +161,7 @@ describe('chat turns on hosts that answer queryEntities differently', () => {
     expect((await findEntity(client, filters))?.metadata.recordId.entityId).toBe(mine.metadata.recordId.entityId);
   });
 
-  it('on a host without queryEntities, a link whose create landed but answered an error is found, not duplicated', async () => {
+  it('with no queryEntities, a link whose create landed but answered an error is found, not duplicated', async () => {
     const { fake, queue, init, thread } = chatSetup('not-implemented');
     await init();
     // Request, rooted-at link (landed, answered INTERNAL_ERROR), …

@@ -408,10 +408,13 @@ function malformedCases(port: number): Case[] {
       mustNotForward: true,
     });
   }
+  // Raw request heads for the proxy, for what `request()` cannot write (lies, duplicates, broken framing).
+  const chatPost = `POST /api/service/openaiCompleteChat HTTP/1.1\r\nhost: ${self}\r\n`;
+  const jsonType = 'content-type: application/json\r\n';
   cases.push({
     name: 'proxy chunked 2 MB',
     pieces: [
-      `POST /api/service/openaiCompleteChat HTTP/1.1\r\nhost: ${self}\r\nconnection: close\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`,
+      `${chatPost}connection: close\r\n${jsonType}transfer-encoding: chunked\r\n\r\n`,
       ...Array.from({ length: 20 }, () => `186a0\r\n${'x'.repeat(100_000)}\r\n`),
       '0\r\n\r\n',
     ],
@@ -419,9 +422,7 @@ function malformedCases(port: number): Case[] {
   });
   cases.push({
     name: 'proxy content-length lies (larger than limit)',
-    pieces: [
-      `POST /api/service/openaiCompleteChat HTTP/1.1\r\nhost: ${self}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: 50000000\r\n\r\n{}`,
-    ],
+    pieces: [`${chatPost}connection: close\r\n${jsonType}content-length: 50000000\r\n\r\n{}`],
     expect: '4xx',
   });
 
@@ -468,11 +469,11 @@ function malformedCases(port: number): Case[] {
     `GET / HTTP/1.1\r\nhost: ${self}\nX-Injected: yes\r\n\r\n`,
     `GET / HTTP/1.1\r\nhost: ${self}\r\nx-a: b\r\n c\r\n\r\n`,
     `GET / HTTP/1.1\r\nhost: ${self}\r\nbad header: x\r\n\r\n`,
-    `POST /api/service/openaiCompleteChat HTTP/1.1\r\nhost: ${self}\r\ncontent-type: application/json\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n`,
-    `POST /api/service/openaiCompleteChat HTTP/1.1\r\nhost: ${self}\r\ncontent-type: application/json\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n{}`,
-    `POST /api/service/openaiCompleteChat HTTP/1.1\r\nhost: ${self}\r\ncontent-type: application/json\r\ncontent-length: -1\r\n\r\n`,
-    `POST /api/service/openaiCompleteChat HTTP/1.1\r\nhost: ${self}\r\ncontent-type: application/json\r\ncontent-length: abc\r\n\r\n`,
-    `POST /api/service/openaiCompleteChat HTTP/1.1\r\nhost: ${self}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
+    `${chatPost}${jsonType}content-length: 2\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n`,
+    `${chatPost}${jsonType}content-length: 2\r\ncontent-length: 3\r\n\r\n{}`,
+    `${chatPost}${jsonType}content-length: -1\r\n\r\n`,
+    `${chatPost}${jsonType}content-length: abc\r\n\r\n`,
+    `${chatPost}${jsonType}transfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
     request('GET', '/', [...base, ['x-forwarded-host', 'evil.example'], ['x-original-url', '/%E0%A4%A']]),
   ];
   // Node's parser decides most of these (400 or a closed socket); what matters is no reflected header and no crash.
@@ -484,10 +485,7 @@ function malformedCases(port: number): Case[] {
     const body = chatBody(marker());
     cases.push({
       name: `aborted body ${index}`,
-      pieces: [
-        `POST /api/service/openaiCompleteChat HTTP/1.1\r\nhost: ${self}\r\ncontent-type: application/json\r\ncontent-length: ${body.length + 100}\r\n\r\n`,
-        body.slice(0, 10 + index),
-      ],
+      pieces: [`${chatPost}${jsonType}content-length: ${body.length + 100}\r\n\r\n`, body.slice(0, 10 + index)],
       abort: true,
       expect: 'any',
     });
@@ -647,7 +645,7 @@ describe('host server under malformed and hostile requests', () => {
     await rm(distDir, { recursive: true, force: true });
   });
 
-  it('answers every one with a 4xx (or a bounded service answer), keeps serving, forwards no cross-site or non-JSON call and echoes no secret', async () => {
+  it('answers 4xx (or bounded), keeps serving, forwards no cross-site/non-JSON call, echoes no secret', async () => {
     let sent = 0;
     let crashes = 0;
     let wrongAnswers = 0;
@@ -753,7 +751,9 @@ describe('host server under malformed and hostile requests', () => {
       { label: 'injected response headers', value: injectedHeaders, max: 0 },
     ]);
     console.log(
-      `host-server fuzz: ${sent} malformed requests (and ${controls.size} + 10 well-formed proxy calls), ${crashes} crashes, ${forwardedRefused} refused calls forwarded, ${forwardedControls}/${controls.size} same-origin calls forwarded, ${secretsEchoed} secrets echoed`,
+      `host-server fuzz: ${sent} malformed requests (and ${controls.size} + 10 well-formed proxy calls), ` +
+        `${crashes} crashes, ${forwardedRefused} refused calls forwarded, ` +
+        `${forwardedControls}/${controls.size} same-origin calls forwarded, ${secretsEchoed} secrets echoed`,
     );
 
     expect(sent).toBeGreaterThanOrEqual(200);

@@ -33,8 +33,10 @@ function sse(events: string[]): typeof fetch {
 }
 
 function openai(reason: string): TextEngine {
-  const chunk = (content: string | null, finish: string | null) =>
-    `data: ${JSON.stringify({ choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] })}`;
+  const chunk = (content: string | null, finish: string | null) => {
+    const delta = content === null ? {} : { content };
+    return `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })}`;
+  };
   return createOpenAICompatibleEngine({
     baseURL: 'https://api.test/v1',
     model: 'm',
@@ -155,7 +157,7 @@ describe('finish and stop reasons named like Object.prototype members', () => {
     );
   }
 
-  it('the text output is still saved, with finish reason "other" (through the host store, which structuredClones)', async () => {
+  it('the text output is still saved, finish reason "other" (via the host store, which structuredClones)', async () => {
     const fake = new FakeGraphModule();
     const entity: Entity = await fake.store.create({
       entityTypeId: TYPE_IDS.entityType['ai-text-block'],

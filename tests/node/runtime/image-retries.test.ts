@@ -2,10 +2,14 @@
 // come after the work was done (a timeout, a 5xx), only after one that proves the server did not
 // take it (a 429 naming its wait, a refused connection). See docs/security.md, "Nothing lost".
 import { createServer } from 'node:net';
-import { createOpenAICompatibleEngine, generateImage, type OpenAICompatibleSettings } from '@ai-blocks/runtime';
+import {
+  createImageBlockEngine,
+  createOpenAICompatibleEngine,
+  generateImage,
+  type OpenAICompatibleSettings,
+} from '@ai-blocks/runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordFigures, type ReliabilityFigure } from '../../helpers/reliability-figures.js';
-import { createImageEngine } from '../../../blocks/ai-image/src/image-models.js';
 import { startFaultServer, type FaultServer } from '../../servers/fault-server.js';
 
 let server: FaultServer;
@@ -112,7 +116,7 @@ describe('image generation is never billed twice', () => {
 
   it('the AI Image block’s engine follows the same rule (a 500 is sent once)', async () => {
     const element = {} as HTMLElement;
-    const blockEngine = createImageEngine('openai-compatible', element, {
+    const blockEngine = createImageBlockEngine('openai-compatible', element, {
       openaiCompatible: { baseURL: server.baseUrl('images-500'), model: 'dall-e-2' },
     });
     const outcome = await generateImage({ engine: blockEngine, prompt: 'x' });

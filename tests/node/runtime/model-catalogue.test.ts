@@ -29,7 +29,7 @@ const noF16Gpu: CapabilityProbe = {
 };
 
 describe('model catalogue', () => {
-  it('lists web-llm models that exist in web-llm’s own prebuilt list, with its memory needs and f16 requirement', async () => {
+  it('lists web-llm models found in web-llm’s prebuilt list, with its memory needs and f16 requirement', async () => {
     const { prebuiltAppConfig } = await import('@mlc-ai/web-llm');
     for (const model of builtInCatalogue().filter((entry) => entry.engine === 'webllm')) {
       const record = prebuiltAppConfig.model_list.find((entry) => entry.model_id === model.id);

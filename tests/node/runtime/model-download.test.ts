@@ -145,7 +145,7 @@ const base = (storage: FakeCaches, fetcher: typeof fetch, extra: Partial<Downloa
 });
 
 describe('downloading a model', () => {
-  it('streams a 64 MB file into the cache without holding it: at most 1 MB between the network and storage', async () => {
+  it('streams 64 MB into the cache without holding it: at most 1 MB between the network and storage', async () => {
     const storage = new FakeCaches();
     const total = 64 * MB;
     const served = serve(total);
@@ -231,7 +231,7 @@ describe('downloading a model', () => {
     );
   });
 
-  it('refuses a file whose SHA-256 differs from the catalogue’s, keeping nothing; keeps one that matches', async () => {
+  it('refuses a file whose SHA-256 differs from the catalogue’s, keeping nothing; keeps a match', async () => {
     const storage = new FakeCaches();
     const wrong = await failure(downloadModel(base(storage, serve(MB).fetch, { sha256: '0'.repeat(64) })));
     expect(wrong.code).toBe('MODEL_LOAD_FAILED');
@@ -257,7 +257,8 @@ describe('downloading a model', () => {
     expect(changed.sha256).toBe(patternHash(MB, 7));
     expect(changed.integrityWarning).toMatch(
       new RegExp(
-        `changed since it was first downloaded here.*${patternHash(MB).slice(0, 12)}.*now ${patternHash(MB, 7).slice(0, 12)}`,
+        `changed since it was first downloaded here.*${patternHash(MB).slice(0, 12)}` +
+          `.*now ${patternHash(MB, 7).slice(0, 12)}`,
       ),
     );
     // The warning stays with the cached copy…
@@ -267,7 +268,7 @@ describe('downloading a model', () => {
     expect((await downloadModel(base(storage, serve(MB).fetch))).integrityWarning).toBeUndefined();
   });
 
-  it('checks the storage estimate first: the model manager fails with STORAGE_FULL before downloading; a load works uncached', async () => {
+  it('checks storage first: STORAGE_FULL before downloading when it must cache; else it loads uncached', async () => {
     const storage = new FakeCaches();
     const full = () => Promise.resolve({ usage: 990 * MB, quota: 1000 * MB });
     const served = serve(20 * MB);

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRuntimeModules } from '../../../scripts/build-runtime-assets.mjs';
-import { importWasmImplementation } from '../../../shared-runtime/src/engines/wasm/import-wasm-implementation.main-file.js';
+import * as wasmMainFile from '../../../shared-runtime/src/engines/wasm/import-wasm-implementation.main-file.js';
 import * as wasmSource from '../../../shared-runtime/src/engines/wasm/wasm-implementation.js';
-import { importWebLLMImplementation } from '../../../shared-runtime/src/engines/webllm/import-webllm-implementation.main-file.js';
+import * as webllmMainFile from '../../../shared-runtime/src/engines/webllm/import-webllm-implementation.main-file.js';
 import * as webllmSource from '../../../shared-runtime/src/engines/webllm/webllm-implementation.js';
 import { importImplementation } from '../../../shared-runtime/src/provider-utils/assets.js';
 import { importModelDownload } from '../../../shared-runtime/src/provider-utils/import-model-download.main-file.js';
@@ -36,8 +36,8 @@ describe('the runtime modules a main file imports on demand', () => {
   });
 
   it('are where the main-file loaders look, with the functions of their source modules', async () => {
-    expect(functionsOf(await importWasmImplementation(base))).toEqual(functionsOf(wasmSource));
-    expect(functionsOf(await importWebLLMImplementation(base))).toEqual(functionsOf(webllmSource));
+    expect(functionsOf(await wasmMainFile.importWasmImplementation(base))).toEqual(functionsOf(wasmSource));
+    expect(functionsOf(await webllmMainFile.importWebLLMImplementation(base))).toEqual(functionsOf(webllmSource));
     expect(functionsOf(await importModelDownload(base))).toEqual(functionsOf(downloadSource));
     expect(functionsOf(wasmSource)).toContain('createWasmImplementation');
   });
@@ -45,7 +45,7 @@ describe('the runtime modules a main file imports on demand', () => {
   it('report an asset that cannot be reached as ENGINE_UNAVAILABLE, naming what and where', async () => {
     const missing = pathToFileURL(join(dir, 'nowhere/')).href;
     const error = await importImplementation(
-      () => importWasmImplementation(missing),
+      () => wasmMainFile.importWasmImplementation(missing),
       'The WebAssembly engine',
       `${missing}engines/wasm.js`,
       ['createWasmImplementation'],

@@ -246,7 +246,7 @@ describe('web-llm engine (with a fake MLC engine)', () => {
     expect((await collect(engine)).outcome).toMatchObject({ status: 'complete', text: 'ab', finishReason: 'length' });
   });
 
-  it('turns an abort mid-stream into interruptGenerate(), ends as aborted with the partial text, and can answer again', async () => {
+  it('turns a mid-stream abort into interruptGenerate(), ends aborted with partial text, answers again', async () => {
     const reply = 'abcdefghijklmnopqrstuvwxyz'.split('');
     const { engine, last } = fakeWebLLM({ reply });
     const { outcome } = await collect(engine, { abortAfterChars: 3 });
@@ -599,7 +599,7 @@ function scriptedEngine(engineId: string, modelId: string, reply: string[]) {
 }
 
 describe('fallback engine', () => {
-  it('loads the fallback when the primary cannot load, reports why, and reports the fallback as the engine', async () => {
+  it('loads the fallback when the primary cannot load, reports why, and reports the fallback as engine', async () => {
     const { engine: primary } = fakeWebLLM({
       progress: [{ progress: 0.4, timeElapsed: 0, text: 'Fetching param cache[1/4]' }],
       reloadError: 'WebGPUNotAvailableError: WebGPU is not supported',
@@ -689,7 +689,7 @@ describe('fallback engine', () => {
     expect(cpu.calls).toHaveLength(1);
   });
 
-  it('keeps the primary for other errors and reports its availability, the fallback’s when the primary cannot run', async () => {
+  it('keeps the primary on other errors; its availability is reported, the fallback’s if it cannot run', async () => {
     const failure = webllmError('ContextWindowSizeExceededError', 'Prompt tokens exceed context window size');
     const { engine: primary } = fakeWebLLM({ reply: ['x'], generateError: failure, failAt: 0 });
     const cpu = scriptedEngine('wasm', 'cpu', ['y']);

@@ -49,8 +49,9 @@ export class BlockOriginError extends Error {
     readonly allowed: readonly string[],
   ) {
     const origin = originOf(url) ?? url;
+    const from = allowed.join(', ') || 'its own origin';
     super(
-      `Blocks from ${origin} are not loaded: this host runs block code only from ${allowed.join(', ') || 'its own origin'}. ` +
+      `Blocks from ${origin} are not loaded: this host runs block code only from ${from}. ` +
         `To allow it, start the host server with AI_BLOCKS_ALLOWED_BLOCK_ORIGINS=${origin}.`,
     );
   }

@@ -48,12 +48,22 @@ export function renderEntityGraph(entities: Entity[]): TemplateResult {
       const from = position.get(link.linkData?.leftEntityId ?? '');
       const to = position.get(link.linkData?.rightEntityId ?? '');
       if (!from || !to) return svg``;
-      return svg`<line x1=${from.x} y1=${from.y} x2=${to.x} y2=${to.y} stroke="currentColor" stroke-opacity="0.5" marker-end="url(#arrow)"><title>${typeLabel(link.metadata.entityTypeId)}</title></line>`;
+      return svg`<line
+        x1=${from.x}
+        y1=${from.y}
+        x2=${to.x}
+        y2=${to.y}
+        stroke="currentColor"
+        stroke-opacity="0.5"
+        marker-end="url(#arrow)"
+      ><title>${typeLabel(link.metadata.entityTypeId)}</title></line>`;
     })}
     ${nodes.map((entity) => {
       const point = position.get(entity.metadata.recordId.entityId) ?? { x: 0, y: 0 };
-      return svg`<g><circle cx=${point.x} cy=${point.y} r="9" fill="#4b3fd1"><title>${typeLabel(entity.metadata.entityTypeId)} ${entity.metadata.recordId.entityId}</title></circle>
-        <text x=${point.x} y=${point.y + 22} text-anchor="middle" font-size="9">${typeLabel(entity.metadata.entityTypeId)}</text></g>`;
+      const type = typeLabel(entity.metadata.entityTypeId);
+      const title = `${type} ${entity.metadata.recordId.entityId}`;
+      return svg`<g><circle cx=${point.x} cy=${point.y} r="9" fill="#4b3fd1"><title>${title}</title></circle>
+        <text x=${point.x} y=${point.y + 22} text-anchor="middle" font-size="9">${type}</text></g>`;
     })}
   </svg>`;
 }

@@ -354,7 +354,11 @@ export class AiBlocksHostApp extends LitElement {
               html`<div class="entity" data-entity-id=${entity.metadata.recordId.entityId}>
                 <strong>${typeLabel(entity.metadata.entityTypeId)}</strong>
                 <code>${entity.metadata.recordId.entityId}</code>
-                ${entity.linkData ? html`<div>${entity.linkData.leftEntityId} → ${entity.linkData.rightEntityId}</div>` : nothing}
+                ${
+                  entity.linkData
+                    ? html`<div>${entity.linkData.leftEntityId} → ${entity.linkData.rightEntityId}</div>`
+                    : nothing
+                }
                 <dl>
                   ${Object.entries(entity.properties).map(
                     ([key, value]) =>

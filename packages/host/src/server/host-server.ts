@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { allTypeSchemas } from '@ai-blocks/block-metadata';
 import { parseOrigins } from '../page/block-origins.js';
 import { allowedHostValues, bindWarning, matchHost, refuseServiceRequest } from './request-guard.js';
 import { callService, serviceConfigFromEnv, type ServiceErrorCode, type ServiceProxyConfig } from './service-proxy.js';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './isolation-headers.js';
 import { injectAllowedBlockOrigins, readStatic, safeJoin } from './static-files.js';
 
 export interface HostServerOptions {
@@ -94,7 +94,8 @@ export function startHostServer(options: HostServerOptions): Promise<RunningHost
   const configuredOrigins = parseOrigins(process.env['AI_BLOCKS_ALLOWED_BLOCK_ORIGINS'] ?? '');
   if (!options.allowedBlockOrigins && configuredOrigins.invalid.length) {
     warn(
-      `AI_BLOCKS_ALLOWED_BLOCK_ORIGINS: ignored ${configuredOrigins.invalid.join(', ')} (each entry must be an http(s) origin such as https://blocks.example.com)`,
+      `AI_BLOCKS_ALLOWED_BLOCK_ORIGINS: ignored ${configuredOrigins.invalid.join(', ')} ` +
+        '(each entry must be an http(s) origin such as https://blocks.example.com)',
     );
   }
   const blockOrigins = options.allowedBlockOrigins ?? configuredOrigins.origins;
@@ -109,7 +110,8 @@ export function startHostServer(options: HostServerOptions): Promise<RunningHost
       sendText(
         response,
         421,
-        'This server answers only requests addressed to this machine (check the Host header, or AI_BLOCKS_ALLOWED_HOSTS).',
+        'This server answers only requests addressed to this machine ' +
+          '(check the Host header, or AI_BLOCKS_ALLOWED_HOSTS).',
       );
       return;
     }
@@ -159,15 +161,14 @@ export function startHostServer(options: HostServerOptions): Promise<RunningHost
       return;
     }
     if (url.pathname.startsWith('/types/')) {
-      // Type schemas built for a base URL on this host resolve here (`host` is an allowed value, not the raw header).
-      const schema = allTypeSchemas(`${ownOrigin}/types/`).find(
-        (candidate) => new URL(candidate.$id).pathname === url.pathname,
-      );
+      // The type schemas the build wrote into dist/types/ at the paths of their `$id`s (no file extension).
+      const schema = await readStatic(safeJoin(options.distDir, url.pathname));
       response.writeHead(schema ? 200 : 404, {
         'content-type': 'application/json',
         'access-control-allow-origin': '*',
+        'cross-origin-resource-policy': 'cross-origin',
       });
-      response.end(method === 'HEAD' ? undefined : JSON.stringify(schema ?? { error: 'no such type' }));
+      response.end(method === 'HEAD' ? undefined : (schema?.body ?? JSON.stringify({ error: 'no such type' })));
       return;
     }
     const isPage = url.pathname === '/' || url.pathname === '/index.html';
@@ -186,6 +187,7 @@ export function startHostServer(options: HostServerOptions): Promise<RunningHost
       'cache-control': 'no-cache',
       'access-control-allow-origin': '*',
       'cross-origin-resource-policy': 'cross-origin',
+      ...CROSS_ORIGIN_ISOLATION_HEADERS,
       'x-content-type-options': 'nosniff',
     });
     response.end(method === 'HEAD' ? undefined : body);

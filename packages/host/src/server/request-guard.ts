@@ -87,6 +87,7 @@ export function bindWarning(host: string, port: number): string | undefined {
   return (
     `Warning: the host server listens on ${host}:${port}, so other machines on the network can reach it ` +
     '(the page, the blocks and the AI service proxy, which spends the server’s API key). ' +
-    'It answers only Host headers naming this machine’s addresses or AI_BLOCKS_ALLOWED_HOSTS; use HOST=127.0.0.1 unless you need this.'
+    'It answers only Host headers naming this machine’s addresses or AI_BLOCKS_ALLOWED_HOSTS; ' +
+    'use HOST=127.0.0.1 unless you need this.'
   );
 }

@@ -86,7 +86,9 @@ export function serviceConfigFromEnv(env: Record<string, string | undefined>): S
 }
 
 export const NOT_CONFIGURED_MESSAGE =
-  'The host has no AI service configured. Set AI_BLOCKS_OPENAI_BASE_URL (and AI_BLOCKS_OPENAI_API_KEY, AI_BLOCKS_OPENAI_MODEL) before `npm start`, or choose an in-browser engine.';
+  'The host has no AI service configured. ' +
+  'Set AI_BLOCKS_OPENAI_BASE_URL (and AI_BLOCKS_OPENAI_API_KEY, AI_BLOCKS_OPENAI_MODEL) before `npm start`, ' +
+  'or choose an in-browser engine.';
 
 // What the proxy forwards: these fields only (zod drops the rest, e.g. `tools`, `n` of a chat).
 const messageSchema = z.object({

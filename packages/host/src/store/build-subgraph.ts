@@ -36,7 +36,8 @@ export function buildEntitySubgraph(
   );
   if (missing.length > 0)
     throw new Error(
-      `Elements associated with these root RecordId(s) were not present in data: ${missing.map((root) => JSON.stringify(root)).join(', ')}`,
+      'Elements associated with these root RecordId(s) were not present in data: ' +
+        missing.map((root) => JSON.stringify(root)).join(', '),
     );
 
   const edges: Record<string, Record<string, OutwardEdge[]>> = {};

@@ -226,7 +226,15 @@ export class EngineChoiceController implements ReactiveController {
   /** The engine for a choice, created once per configuration and reused. */
   engine(engineId: EngineId): TextEngine {
     const settings = this.effectiveSettings();
-    const key = `${engineId}:${engineId === 'wasm' ? (settings.wasmModel?.id ?? settings.wasmModelUrl ?? '') : engineId === 'webllm' ? (settings.webllmModel?.id ?? '') : JSON.stringify(engineId === 'openai-compatible' ? (settings.openaiCompatible ?? {}) : (settings.anthropic?.model ?? ''))}`;
+    const config =
+      engineId === 'wasm'
+        ? (settings.wasmModel?.id ?? settings.wasmModelUrl ?? '')
+        : engineId === 'webllm'
+          ? (settings.webllmModel?.id ?? '')
+          : JSON.stringify(
+              engineId === 'openai-compatible' ? (settings.openaiCompatible ?? {}) : (settings.anthropic?.model ?? ''),
+            );
+    const key = `${engineId}:${config}`;
     let engine = this.engines.get(key);
     if (!engine) {
       engine = createBlockEngine(engineId, this.host, settings, {
@@ -311,8 +319,10 @@ export class EngineChoiceController implements ReactiveController {
         },
       });
     } catch (error) {
-      if (!abort.signal.aborted)
-        this.downloadError = `${model.name} could not be downloaded: ${error instanceof Error ? error.message : String(error)}`;
+      if (!abort.signal.aborted) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.downloadError = `${model.name} could not be downloaded: ${reason}`;
+      }
     } finally {
       this.download = undefined;
       this.announceModelsChanged();

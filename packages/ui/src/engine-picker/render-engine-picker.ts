@@ -82,6 +82,8 @@ export function renderEnginePicker<M extends PickerModel>(
   const choice = selection?.choice;
   const local = choice === 'wasm' || choice === 'webllm' || engineChoice === 'wasm' || engineChoice === 'webllm';
   const download = selection?.pendingDownloadBytes;
+  const downloadNote =
+    download && !selection.summarySaysDownload ? ` The model needs a one-time ${formatBytes(download)} download.` : '';
   const threads = choice === 'wasm' ? controller.threadsNote() : undefined;
   const label = (engineId: EngineId) => controller.engineLabel?.(engineId) ?? ENGINE_LABELS[engineId];
   return html`<div class="engine-picker">
@@ -108,8 +110,12 @@ export function renderEnginePicker<M extends PickerModel>(
         })}
       </select>
     </div>
-    ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${download && !selection.summarySaysDownload ? ` The model needs a one-time ${formatBytes(download)} download.` : ''}</p>` : nothing}
-    ${controller.fallbackNotice ? html`<p class="status" role="status" data-notice="fallback">${controller.fallbackNotice}</p>` : nothing}
+    ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${downloadNote}</p>` : nothing}
+    ${
+      controller.fallbackNotice
+        ? html`<p class="status" role="status" data-notice="fallback">${controller.fallbackNotice}</p>`
+        : nothing
+    }
     ${threads ? html`<p class="hint" data-threads>${threads}</p>` : nothing}
     ${renderBrowserAi(controller, options.busy)} ${local ? renderModelPicker(controller, options.busy) : nothing}
     ${renderDownloadConsent(controller.consent)}
@@ -132,9 +138,7 @@ function renderModelPicker<M extends PickerModel>(controller: EnginePicking<M>, 
       downloading
         ? html`<div role="status" class="download">
             <progress max="1" .value=${downloading.progress.fraction} aria-label="Downloading the model"></progress>
-            <span class="hint"
-              >${downloading.progress.text}${downloading.progress.totalBytes ? ` — ${formatBytes(downloading.progress.loadedBytes ?? 0)} of ${formatBytes(downloading.progress.totalBytes)}` : ''}</span
-            >
+            <span class="hint">${downloading.progress.text}${bytesSoFar(downloading.progress)}</span>
             <button
               type="button"
               part="button"
@@ -149,7 +153,13 @@ function renderModelPicker<M extends PickerModel>(controller: EnginePicking<M>, 
         : nothing
     }
     ${controller.downloadError ? html`<p class="status" role="alert">${controller.downloadError}</p>` : nothing}
-    ${storage ? html`<p class="hint" data-storage>Storage used by this site: ${formatBytes(storage.usage)} of ${formatBytes(storage.quota)}.</p>` : nothing}
+    ${
+      storage
+        ? html`<p class="hint" data-storage>
+            Storage used by this site: ${formatBytes(storage.usage)} of ${formatBytes(storage.quota)}.
+          </p>`
+        : nothing
+    }
     ${controller.addModelUrl ? renderAddModel(controller) : nothing}
   </details>`;
 }
@@ -209,6 +219,8 @@ function renderModel<M extends PickerModel>(
   const unsupported = state?.kind === 'unsupported';
   const id = `model-${model.id.replace(/[^a-z0-9]+/gi, '-')}`;
   const downloading = controller.download?.modelId === model.id;
+  const memoryNote = model.memoryBytes ? ` · needs ≈ ${formatBytes(model.memoryBytes)} memory` : '';
+  const note = controller.modelNote?.(model);
   return html`<div class="model" data-model=${model.id} data-state=${state?.kind ?? 'checking'}>
     <input
       type="radio"
@@ -221,12 +233,13 @@ function renderModel<M extends PickerModel>(
       }}
     />
     <label for=${id}>${model.name} <span class="hint">(${controller.whereModelRuns(model)})</span></label>
-    <span class="hint model-state"
-      >${describeModelState(state)}${model.memoryBytes ? ` · needs ≈ ${formatBytes(model.memoryBytes)} memory` : ''} ·
-      ${model.licence}</span
-    >
-    ${controller.modelNote?.(model) ? html`<span class="hint model-note">${controller.modelNote(model)}</span>` : nothing}
-    ${state?.kind === 'ready' && state.warning ? html`<span class="hint model-warning" role="note">${state.warning}</span>` : nothing}
+    <span class="hint model-state">${describeModelState(state)}${memoryNote} · ${model.licence}</span>
+    ${note ? html`<span class="hint model-note">${note}</span>` : nothing}
+    ${
+      state?.kind === 'ready' && state.warning
+        ? html`<span class="hint model-warning" role="note">${state.warning}</span>`
+        : nothing
+    }
     ${
       state?.kind === 'download' && !unsupported && !downloading
         ? html`<button
@@ -288,3 +301,10 @@ export const enginePickerStyles = css`
     flex: 1 1 14rem;
   }
 `;
+
+/** " — 12 MB of 130 MB" while a download reports its total. */
+function bytesSoFar(progress: { loadedBytes?: number | undefined; totalBytes?: number | undefined }): string {
+  return progress.totalBytes
+    ? ` — ${formatBytes(progress.loadedBytes ?? 0)} of ${formatBytes(progress.totalBytes)}`
+    : '';
+}

@@ -11,6 +11,11 @@ export interface RunProvenance {
   timeToFirstTokenMs?: number;
   completionStatus: 'complete' | 'stopped' | 'error';
   finishReason?: string;
+  /**
+   * Where an in-browser engine ran the model (the Wasm engine: llama.cpp's WebGPU backend or the
+   * CPU), when it says. Shown with the run; not a stored property (yet).
+   */
+  backend?: 'webgpu' | 'cpu';
 }
 
 /** The runtime's finish reasons; anything else an engine passes on is stored as `other`. */
@@ -21,6 +26,13 @@ const FINISH_REASONS: ReadonlySet<string> = new Set(['stop', 'length', 'content-
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const count = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+
+/** The backend an engine (or the engine a fallback engine switched to) reports, if a known one. */
+function backendOf(engine: object | undefined): RunProvenance['backend'] {
+  const { backend, active } = (engine ?? {}) as { backend?: unknown; active?: { backend?: unknown } };
+  const value = backend ?? active?.backend;
+  return value === 'webgpu' || value === 'cpu' ? value : undefined;
+}
 
 /**
  * What is stored with an output: which engine and model, tokens, when, how long, time to first
@@ -33,6 +45,7 @@ export function runProvenance(
 ): RunProvenance {
   const engineId = text(engine?.engineId);
   const modelId = text(engine?.modelId);
+  const backend = backendOf(engine);
   // The controller times with performance.now(); convert its start to wall-clock time.
   const started = new Date(Date.now() - (performance.now() - timing.startedAt));
   const inputTokens = count(outcome.usage?.inputTokens);
@@ -53,5 +66,6 @@ export function runProvenance(
     ...(outputTokens !== undefined ? { outputTokens } : {}),
     completionStatus: outcome.status === 'complete' ? 'complete' : outcome.status === 'aborted' ? 'stopped' : 'error',
     ...(finishReason !== undefined ? { finishReason } : {}),
+    ...(backend ? { backend } : {}),
   };
 }

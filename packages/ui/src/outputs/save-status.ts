@@ -25,6 +25,8 @@ export function renderSaveStatus(
   labels: SaveStatusLabels = {},
 ): TemplateResult | typeof nothing {
   if (state.status === 'idle') return nothing;
+  const retrying = state.nextRetryAt ? ' — retrying' : '';
+  const why = state.lastError ? ` (${state.lastError.message})` : '';
   const text =
     state.status === 'saving'
       ? (labels.saving ?? 'Saving…')
@@ -34,9 +36,13 @@ export function renderSaveStatus(
           ? 'Not saved: this page is read-only.'
           : state.status === 'offline'
             ? 'Not saved: no page to save to.'
-            : `${labels.unsaved ?? 'Not saved yet'}${state.nextRetryAt ? ' — retrying' : ''}${state.lastError ? ` (${state.lastError.message})` : ''}.`;
+            : `${labels.unsaved ?? 'Not saved yet'}${retrying}${why}.`;
   return html`<p class="status save-status" role="status" data-save=${state.status}>
     ${text}
-    ${state.status === 'unsaved' && !state.nextRetryAt ? html`<button type="button" part="button" @click=${onRetry}>Retry now</button>` : nothing}
+    ${
+      state.status === 'unsaved' && !state.nextRetryAt
+        ? html`<button type="button" part="button" @click=${onRetry}>Retry now</button>`
+        : nothing
+    }
   </p>`;
 }

@@ -145,14 +145,17 @@ describe('StreamingMarkdownView', () => {
     expect(renderMarkdownBlock('**bold** <b onmouseover="x()">b</b>')).to.equal('<p><strong>bold</strong> b</p>\n');
   });
 
-  it('leaves a reply nothing to pass for the block: no ids, names, styles, block classes, dialogs, slots or fields', () => {
+  it('gives a reply nothing to pose as the block: no ids, names, styles, block classes, dialogs, slots, fields', () => {
     const { container, view } = mount();
     view.setText(
       [
-        '<div class="error-notice" role="alert" id="message">Session expired — <a href="https://evil.example/login">sign in</a></div>',
+        '<div class="error-notice" role="alert" id="message">' +
+          'Session expired — <a href="https://evil.example/login">sign in</a></div>',
         '<dialog open><form method="dialog"><input type="password" name="pw"><button>Sign in</button></form></dialog>',
-        '<slot name="x">slot</slot><template><p>t</p></template><p class="status visually-hidden streaming" style="color:red" data-action="send">fake</p>',
-        '<select id="engine"><option>x</option></select><textarea id="prompt"></textarea><details open><summary>s</summary>d</details>',
+        '<slot name="x">slot</slot><template><p>t</p></template>' +
+          '<p class="status visually-hidden streaming" style="color:red" data-action="send">fake</p>',
+        '<select id="engine"><option>x</option></select><textarea id="prompt"></textarea>' +
+          '<details open><summary>s</summary>d</details>',
         '- [x] done\n- [ ] todo',
         '```streaming\ncode\n```',
         '<code class="language-js streaming">x</code> <code class="language-ts">y</code>',
@@ -161,7 +164,8 @@ describe('StreamingMarkdownView', () => {
     view.flush(true);
     expect(
       container.querySelector(
-        '[id], [name], [style], [role], [data-action], dialog, slot, template, form, button, select, textarea, details, summary, div:not(.md-block)',
+        '[id], [name], [style], [role], [data-action], dialog, slot, template, form, button, select, textarea, ' +
+          'details, summary, div:not(.md-block)',
       ),
     ).to.equal(null);
     expect(container.querySelector('.error-notice, .status, .visually-hidden, .streaming')).to.equal(null);

@@ -36,12 +36,18 @@ export function whyItCannotFit(
   for (const name of PART_NAMES) {
     const part = manifest[name];
     if (part.bytes > MAX_FILE_BYTES) {
-      return `The ${PART_LABELS[name]} is one ${gb(part.bytes)} file; a browser cannot hold a file over 2 GB in memory. It needs its weights split into ONNX external-data files under 2 GB each.`;
+      return (
+        `The ${PART_LABELS[name]} is one ${gb(part.bytes)} file; a browser cannot hold a file over 2 GB in memory. ` +
+        'It needs its weights split into ONNX external-data files under 2 GB each.'
+      );
     }
   }
   const needed = memoryNeeded(manifest);
   if (provider === 'wasm' && needed > WASM_MEMORY_BYTES * 0.9) {
-    return `The model needs about ${gb(needed)} of memory; the CPU (WebAssembly) provider can hold at most about ${gb(WASM_MEMORY_BYTES * 0.9)}. It needs a GPU (WebGPU).`;
+    return (
+      `The model needs about ${gb(needed)} of memory; ` +
+      `the CPU (WebAssembly) provider can hold at most about ${gb(WASM_MEMORY_BYTES * 0.9)}. It needs a GPU (WebGPU).`
+    );
   }
   if (limits.deviceMemoryGiB !== undefined && limits.deviceMemoryGiB > 0) {
     // deviceMemory is rounded down and capped at 8 GiB; a tab gets about half of it at best.

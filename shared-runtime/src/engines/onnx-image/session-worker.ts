@@ -98,7 +98,8 @@ export async function startOnnxWorker(options: WorkerOptions): Promise<OnnxWorke
     if (AiError.isInstance(error)) throw error;
     throw new AiError(
       AiErrorCode.ENGINE_UNAVAILABLE,
-      `onnxruntime-web could not be loaded from ${options.moduleUrl}: ${error instanceof Error ? error.message : String(error)}`,
+      `onnxruntime-web could not be loaded from ${options.moduleUrl}: ` +
+        (error instanceof Error ? error.message : String(error)),
       { cause: error },
     );
   }

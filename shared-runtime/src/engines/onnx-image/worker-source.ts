@@ -1,3 +1,11 @@
+// Two worker statements too long for one source line, spliced into the source below.
+const WRAP_FEEDS =
+  'for (const [name, tensor] of Object.entries(message.feeds)) ' +
+  'feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);';
+const POST_ERROR =
+  'self.postMessage({ id: message.id, error: ' +
+  "{ name: (error && error.name) || 'Error', message: String((error && error.message) || error) } });";
+
 /**
  * The module worker that hosts onnxruntime-web, as source text: the worker is started from a
  * Blob URL (a worker script must be same-origin, the runtime assets may be on another origin)
@@ -40,7 +48,7 @@ self.onmessage = async (event) => {
       const session = sessions.get(message.name);
       if (!session) throw new Error('No session named ' + message.name);
       const feeds = {};
-      for (const [name, tensor] of Object.entries(message.feeds)) feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+      ${WRAP_FEEDS}
       const outputs = await session.run(feeds, message.outputs);
       result = {};
       for (const name of message.outputs) {
@@ -60,7 +68,7 @@ self.onmessage = async (event) => {
     }
     self.postMessage({ id: message.id, result }, transfer);
   } catch (error) {
-    self.postMessage({ id: message.id, error: { name: (error && error.name) || 'Error', message: String((error && error.message) || error) } });
+    ${POST_ERROR}
   }
 };
 `;

@@ -110,10 +110,10 @@ export function createServiceModuleEngine(settings: ServiceModuleSettings): Text
       );
       if (answer.errors?.length) throw serviceError(answer.errors);
       const parsed = chatResponseSchema.safeParse(answer.data);
-      if (!parsed.success)
-        throw new AiError(AiErrorCode.BAD_RESPONSE, 'The host’s AI service sent a reply that does not follow the API', {
-          cause: parsed.error,
-        });
+      if (!parsed.success) {
+        const message = 'The host’s AI service sent a reply that does not follow the API';
+        throw new AiError(AiErrorCode.BAD_RESPONSE, message, { cause: parsed.error });
+      }
       const choice = parsed.data.choices[0];
       const text = choice?.message?.content ?? '';
       const finish = openAIFinishReason(choice?.finish_reason) ?? 'stop';

@@ -7,8 +7,12 @@ import type {
   TextStreamResult,
 } from '../../interface/engine.js';
 import type { AiError } from '../../interface/errors.js';
+import type { GpuLimits } from '../../provider-utils/gpu-support.js';
 import { assetBaseFor, importImplementation, type OpenAIChunk } from '../../provider-utils/index.js';
 import { importWasmImplementation } from './import-wasm-implementation.js';
+import type { WasmBackend } from './wasm-backend.js';
+
+export { chooseWasmBackend, type WasmBackend, type WasmBackendChoice, type WasmBackendNeeds } from './wasm-backend.js';
 
 /** The part of wllama's API this engine uses (tests may pass a fake). */
 export interface WllamaLike {
@@ -27,9 +31,17 @@ export interface WllamaLike {
 /** wllama streams OpenAI-shaped chunks. */
 export type WllamaChunk = OpenAIChunk;
 
+/** wllama's logger: its own messages and, unless suppressed, llama.cpp's. */
+export interface WllamaLogger {
+  debug(...args: unknown[]): void;
+  log(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
 export type WllamaConstructor = new (
   paths: { default: string },
-  config: { suppressNativeLog?: boolean; allowOffline?: boolean },
+  config: { suppressNativeLog?: boolean; allowOffline?: boolean; logger?: WllamaLogger },
 ) => WllamaLike;
 
 export interface WasmEngineSettings {
@@ -41,6 +53,13 @@ export interface WasmEngineSettings {
   contextSize?: number;
   /** Threads to use when the page is cross-origin isolated (default: hardware threads, at most 4). */
   threads?: number;
+  /**
+   * `auto` (default): the GGUF runs on the GPU through llama.cpp's WebGPU backend when the page
+   * has a real GPU that fits it (`chooseWasmBackend`), else on the CPU. `off`: always the CPU.
+   */
+  gpu?: 'auto' | 'off';
+  /** What the page's WebGPU adapter offers; default: asked of `navigator.gpu` when the model loads. */
+  gpuLimits?: () => Promise<GpuLimits>;
   /** SHA-256 of the GGUF (hex), checked while it downloads when given. */
   sha256?: string;
   /** The most bytes the download may reach (default 4 GiB); more is stopped with MODEL_LOAD_FAILED. */
@@ -65,6 +84,10 @@ export interface WasmEngine extends TextEngine {
   dispose(): Promise<void>;
   /** Threads in use after load (1 unless the page is cross-origin isolated). */
   readonly threads: number;
+  /** Where the model runs after load (llama.cpp's WebGPU backend or the CPU); undefined before. */
+  readonly backend: WasmBackend | undefined;
+  /** A sentence on where the model runs and why, after load (e.g. "GGUF on the CPU: …"). */
+  readonly backendText: string | undefined;
   /** Whether the last load came from the browser's cache. */
   readonly loadedFromCache: boolean;
   /** Set when the model could not be cached (e.g. STORAGE_FULL); the model still runs. */
@@ -85,8 +108,9 @@ function nameOf(model: string | Blob): string {
 }
 
 /**
- * llama.cpp compiled to WebAssembly (wllama), running on the CPU in its own worker: the free
- * engine for every browser. The factory is light: the engine's implementation
+ * llama.cpp compiled to WebAssembly (wllama) in its own worker: the free engine for every
+ * browser. It runs the GGUF on the CPU, or on the GPU through llama.cpp's WebGPU backend where
+ * the page has a real GPU (`chooseWasmBackend`). The factory is light: the engine's implementation
  * (wasm-implementation.ts, the runtime asset `engines/wasm.js`) and wllama's code and wasm
  * load from the asset base URL only when the model loads.
  */
@@ -118,6 +142,12 @@ export function createWasmEngine(settings: WasmEngineSettings): WasmEngine {
     kind: 'local',
     get threads() {
       return loaded?.threads ?? 1;
+    },
+    get backend() {
+      return loaded?.backend;
+    },
+    get backendText() {
+      return loaded?.backendText;
     },
     get loadedFromCache() {
       return loaded?.loadedFromCache ?? false;

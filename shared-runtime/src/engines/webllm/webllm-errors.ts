@@ -66,8 +66,19 @@ const BY_NAME: Record<string, { code: AiErrorCode; text: string }> = {
 };
 
 // How the cache backends and fetch report a failed download (Cache API `add`, IndexedDB, OPFS).
-const FETCH_FAILED =
-  /Failed to fetch|NetworkError|Request failed|Unable to fetch|Network response was not ok|Cannot fetch|Failed to store|Load failed/i;
+const FETCH_FAILED = new RegExp(
+  [
+    'Failed to fetch',
+    'NetworkError',
+    'Request failed',
+    'Unable to fetch',
+    'Network response was not ok',
+    'Cannot fetch',
+    'Failed to store',
+    'Load failed',
+  ].join('|'),
+  'i',
+);
 
 /** Translates a web-llm failure into the runtime's AiError, keeping the original as `cause`. */
 export function toWebLLMError(error: unknown, phase: WebLLMPhase): AiError {
