@@ -91,24 +91,13 @@ export class AiTextBlock extends BlockElementBase {
     this.markdown?.clear();
     const engine = this.engines.engine(engineId);
     const { system, temperature, maxOutputTokens } = this.output;
+    const messages = [{ role: 'user' as const, content: prompt }];
     await this.generation.run(
       engine,
       (abortSignal) =>
-        streamText({
-          engine,
-          messages: [{ role: 'user', content: prompt }],
-          ...(system ? { system } : {}),
-          temperature,
-          maxOutputTokens,
-          abortSignal,
-        }),
+        streamText({ engine, messages, ...(system ? { system } : {}), temperature, maxOutputTokens, abortSignal }),
       // The model may have been downloaded just now: other pickers on the page should say so.
-      {
-        meta: { prompt },
-        onLoaded: () => {
-          this.engines.announceModelsChanged();
-        },
-      },
+      { meta: { prompt }, onLoaded: () => this.engines.announceModelsChanged() },
     );
   }
 
