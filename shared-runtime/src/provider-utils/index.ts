@@ -19,3 +19,4 @@ export {
 export * from './stream-items.js';
 export * from './json-events.js';
 export * from './openai-chunk-parts.js';
+export { ignoredStopSequences } from './call-warnings.js';

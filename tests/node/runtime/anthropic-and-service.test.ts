@@ -155,6 +155,21 @@ describe('service-module engine', () => {
     usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
   };
 
+  it('says it ignored stop sequences (its request has no field for them) and answers anyway', async () => {
+    const engine = createServiceModuleEngine({ transport: () => Promise.resolve({ data: reply }) });
+    const run = streamText({ engine, messages: [{ role: 'user', content: 'hi' }], stopSequences: ['END'] });
+    for await (const delta of run.textStream) expect(delta).toBe('From the host');
+    expect((await run.outcome).warnings).toEqual([
+      {
+        type: 'unsupported-setting',
+        setting: 'stopSequences',
+        details: 'The host’s AI service takes no stop sequences.',
+      },
+    ]);
+    const plain = await streamText({ engine, messages: [{ role: 'user', content: 'hi' }] }).outcome;
+    expect(plain.warnings).toBeUndefined();
+  });
+
   it('sends HASH’s payload and streams the reply as one delta', async () => {
     const sent: unknown[] = [];
     const transport: ServiceTransport = (name, data) => {

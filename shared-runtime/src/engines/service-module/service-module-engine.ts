@@ -13,6 +13,7 @@ import { AiError, AiErrorCode } from '../../interface/errors.js';
 import {
   base64ToBytes,
   fetchImageBytes,
+  ignoredStopSequences,
   openAIFinishReason,
   ownValue,
   sniffImageType,
@@ -132,20 +133,7 @@ export function createServiceModuleEngine(settings: ServiceModuleSettings): Text
         },
       });
       // The service module's request has no field for them.
-      return {
-        stream,
-        ...(options.stopSequences?.length
-          ? {
-              warnings: [
-                {
-                  type: 'unsupported-setting',
-                  setting: 'stopSequences',
-                  details: 'The host’s AI service takes no stop sequences.',
-                },
-              ],
-            }
-          : {}),
-      };
+      return { stream, ...ignoredStopSequences(options, 'The host’s AI service takes no stop sequences.') };
     },
 
     async doGenerate(options: ImageCallOptions): Promise<{ images: GeneratedImage[] }> {

@@ -10,6 +10,7 @@ import type {
 } from '../../interface/engine.js';
 import { AiError, AiErrorCode, isAbortError } from '../../interface/errors.js';
 import {
+  ignoredStopSequences,
   importModule,
   iteratorStream,
   openAIChunkParts,
@@ -268,20 +269,7 @@ export function createWasmImplementation(settings: WasmEngineSettings): WasmEngi
         cancel: stop,
       }).pipeThrough(openAIChunkParts({ countDeltas: true, onCancel: () => void stop() }));
       // wllama's completion takes no stop sequences.
-      return {
-        stream,
-        ...(options.stopSequences?.length
-          ? {
-              warnings: [
-                {
-                  type: 'unsupported-setting',
-                  setting: 'stopSequences',
-                  details: 'The CPU engine (wllama) takes no stop sequences.',
-                },
-              ],
-            }
-          : {}),
-      };
+      return { stream, ...ignoredStopSequences(options, 'The CPU engine (wllama) takes no stop sequences.') };
     },
 
     async dispose(): Promise<void> {
