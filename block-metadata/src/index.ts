@@ -3,6 +3,7 @@
  * everything they store, and their zod mirrors. A leaf: imports nothing else of the project.
  */
 export * from './block-metadata-files.js';
+export * from './definition-texts.js';
 export * from './definitions.js';
 export * from './json-schemas.js';
 export * from './type-ids.js';

@@ -4,6 +4,7 @@ import {
   type EntitySlug,
   type EntityTypeDefinition,
 } from './definitions.js';
+import { ENTITY_TYPE_TEXTS, PROPERTY_TEXTS } from './definition-texts.js';
 import { propertyKey, propertyTypeId, typeIds, type TypeIds } from './type-ids.js';
 import { BP, DEFAULT_TYPES_BASE_URL } from './urls.js';
 
@@ -39,8 +40,7 @@ export function propertyTypeSchemas(baseUrl: string = DEFAULT_TYPES_BASE_URL): P
     $schema: PROPERTY_TYPE_META_SCHEMA,
     kind: 'propertyType',
     $id: ids.propertyType[slug as keyof typeof PROPERTY_DEFINITIONS],
-    title: definition.title,
-    description: definition.description,
+    ...PROPERTY_TEXTS[slug as keyof typeof PROPERTY_DEFINITIONS],
     oneOf: [{ $ref: BP.dataType[definition.dataType] }],
   }));
 }
@@ -58,8 +58,7 @@ function entityTypeSchema(ids: TypeIds, slug: EntitySlug, definition: EntityType
     kind: 'entityType',
     $id: ids.entityType[slug],
     type: 'object',
-    title: definition.title,
-    description: definition.description,
+    ...ENTITY_TYPE_TEXTS[slug],
     properties,
     required,
   };
