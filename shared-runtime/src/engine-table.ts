@@ -12,6 +12,8 @@ export interface EngineEntry {
   readonly name: string;
   /** Where the models list which engine runs a model ("GPU", "CPU"). */
   readonly short?: string;
+  /** In the line under an output that says what made it ("In-browser model on the CPU"). */
+  readonly credit: string;
   /** Position in the automatic choice (1 is tried first); absent for engines it never picks. */
   readonly autoRank?: number;
   /** AI Text and AI Chat can use it. */
@@ -26,6 +28,7 @@ export const ENGINE_TABLE = [
     id: 'service-module',
     label: 'Page’s AI service',
     name: 'the page’s AI service',
+    credit: 'Page’s AI service',
     autoRank: 1,
     text: true,
     image: true,
@@ -34,6 +37,7 @@ export const ENGINE_TABLE = [
     id: 'browser-ai',
     label: 'Chrome’s built-in model (free, private)',
     name: 'Chrome’s built-in model',
+    credit: 'Chrome’s built-in model',
     autoRank: 2,
     text: true,
     image: false,
@@ -42,6 +46,7 @@ export const ENGINE_TABLE = [
     id: 'wasm',
     label: 'In browser — CPU (free, private)',
     name: 'the CPU model (WebAssembly)',
+    credit: 'In-browser model',
     short: 'CPU',
     autoRank: 4,
     text: true,
@@ -52,6 +57,7 @@ export const ENGINE_TABLE = [
     id: 'webllm',
     label: 'In browser — GPU (WebGPU)',
     name: 'the GPU model (WebGPU)',
+    credit: 'In-browser model on the GPU (WebGPU)',
     short: 'GPU',
     autoRank: 3,
     text: true,
@@ -62,11 +68,20 @@ export const ENGINE_TABLE = [
     id: 'openai-compatible',
     label: 'OpenAI-compatible API',
     name: 'the OpenAI-compatible service',
+    credit: 'OpenAI-compatible API',
     autoRank: 5,
     text: true,
     image: true,
   },
-  { id: 'anthropic', label: 'Anthropic', name: 'Anthropic', autoRank: 6, text: true, image: false },
+  {
+    id: 'anthropic',
+    label: 'Anthropic',
+    name: 'Anthropic',
+    credit: 'Anthropic',
+    autoRank: 6,
+    text: true,
+    image: false,
+  },
 ] as const satisfies readonly EngineEntry[];
 
 type Row = (typeof ENGINE_TABLE)[number];
@@ -101,6 +116,16 @@ export function engineEntry(engineId: EngineId | ImageEngineId): EngineEntry {
 export const ENGINE_LABELS: Readonly<Record<EngineId, string>> = Object.fromEntries(
   ENGINE_TABLE.map((row) => [row.id, row.label]),
 ) as Record<EngineId, string>;
+
+/**
+ * What made an output, in words, from the engine id stored with it and where it ran
+ * (`backend`): "In-browser model on the CPU". An id this table does not know is shown as it is.
+ */
+export function engineCredit(engineId: string, backend?: string): string {
+  const row = ENGINE_TABLE.find((candidate) => candidate.id === engineId);
+  if (!row) return engineId;
+  return row.id === 'wasm' && backend ? `${row.credit} on the ${backend === 'webgpu' ? 'GPU' : 'CPU'}` : row.credit;
+}
 
 /** Whether a string from settings or the graph names a text engine (own entries only). */
 export function isEngineId(value: unknown): value is EngineId {

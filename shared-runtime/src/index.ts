@@ -73,6 +73,7 @@ export {
   ENGINE_IDS,
   ENGINE_LABELS,
   ENGINE_TABLE,
+  engineCredit,
   engineEntry,
   IMAGE_ENGINE_IDS,
   isEngineId,

@@ -35,8 +35,9 @@ async function offlineHost(): Promise<AiBlocksHostApp> {
   });
 }
 
-const option = (block: HTMLElement, value: string) =>
-  shadow(block).querySelector<HTMLOptionElement>(`#engine option[value="${value}"]`);
+/** Why an engine cannot run here, as the picker explains under its summary. */
+const reason = (block: HTMLElement, value: string) =>
+  shadow(block).querySelector(`[data-reason="${value}"]`)?.textContent ?? '';
 const optionsOf = (block: HTMLElement, id: string) =>
   [...(shadow(block).querySelector<HTMLSelectElement>(`#${id}`)?.options ?? [])].map((item) => item.value);
 const candidates = (block: HTMLElement) => shadow(block).querySelectorAll('figure[data-candidate]');
@@ -80,8 +81,8 @@ describe('AI Image in the browser (built block, host without an AI service)', ()
     const app = await offlineHost();
     const block = blockIn(app, 'ai-image');
     await until(
-      () => option(block, 'service-module')?.textContent.includes('does not offer') === true,
-      () => `the service to be refused with its reason (got "${option(block, 'service-module')?.textContent ?? ''}")`,
+      () => reason(block, 'service-module').includes('does not offer'),
+      () => `the service to be refused with its reason (got "${reason(block, 'service-module')}")`,
     );
     await until(
       () => engineSummary(block).includes('CPU model'),

@@ -120,7 +120,12 @@ describe('AI Image block in the host', () => {
     const app = await mountHost({ serviceBase: `${faultUrl('service-forbidden').replace(/\/v1$/, '')}/api/service/` });
     const block = imageBlock(app);
     const service = () => shadow(block).querySelector<HTMLOptionElement>('#engine option[value="service-module"]');
-    await until(() => service()?.textContent.includes('does not offer an AI service') === true, 'the reason', 3000);
+    await until(
+      () =>
+        shadow(block).querySelector('[data-reason="service-module"]')?.textContent.includes('does not offer') === true,
+      'the reason',
+      3000,
+    );
     expect(service()?.disabled).to.equal(true);
     app.remove();
   });

@@ -45,7 +45,10 @@ describe('AI Text block in the host', () => {
     button(block, 'generate')?.click();
     await until(() => button(block, 'keep') !== null, 'the answer to finish');
     expect(generatedText(block)).to.equal(TINY_MODEL_EXPECTED.chatReply);
-    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain('wasm');
+    // Labels, not internal ids: the engine and the catalogue's model name.
+    const provenance = shadow(block).querySelector('.provenance')?.textContent ?? '';
+    expect(provenance).to.contain('In-browser model on the CPU · AI Blocks test model');
+    expect(provenance).to.not.match(/\bwasm\b|ai-blocks-tiny/);
     button(block, 'keep')?.click();
     await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the save');
     expect(writes(app, 'updateEntity')).to.equal(1);

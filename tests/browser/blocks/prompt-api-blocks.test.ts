@@ -24,6 +24,9 @@ const REPLY = 'The built-in model answers from this device.';
 const generated = (block: HTMLElement) => shadow(block).querySelector('.generated')?.textContent.trim() ?? '';
 const option = (block: HTMLElement, value: string) =>
   shadow(block).querySelector<HTMLOptionElement>(`#engine option[value="${value}"]`);
+/** Why an engine cannot run here, as the picker explains under its summary. */
+const reason = (block: HTMLElement, value: string) =>
+  shadow(block).querySelector(`[data-reason="${value}"]`)?.textContent ?? '';
 
 async function writePrompt(block: BlockElement, prompt: string): Promise<void> {
   await block.updateComplete;
@@ -54,11 +57,9 @@ describe('Chrome’s built-in model in the built blocks', () => {
   it('says in the picker that this Chromium (no fake) has no built-in model on this device', async () => {
     app = await mountHost(NO_SERVICE);
     const block = blockIn(app, 'ai-text');
-    await until(() => option(block, 'browser-ai')?.textContent.includes('not available') ?? false, 'the reason');
+    await until(() => reason(block, 'browser-ai').includes('not available'), 'the reason');
     expect(option(block, 'browser-ai')?.disabled).to.equal(true);
-    expect(option(block, 'browser-ai')?.textContent).to.contain(
-      'Chrome’s built-in model is not available on this device.',
-    );
+    expect(reason(block, 'browser-ai')).to.contain('Chrome’s built-in model is not available on this device.');
   });
 
   it('AI Text picks it when available, streams the fake’s exact reply and names it in provenance', async () => {
@@ -76,7 +77,7 @@ describe('Chrome’s built-in model in the built blocks', () => {
     button(block, 'generate')?.click();
     await until(() => button(block, 'keep') !== null, 'the answer');
     expect(generated(block)).to.equal(REPLY);
-    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain('browser-ai');
+    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain('Chrome’s built-in model');
     expect(fake.calls.prompts.at(-1)?.input).to.equal('Say hello');
     button(block, 'keep')?.click();
     await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the save');

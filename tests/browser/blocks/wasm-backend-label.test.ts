@@ -57,7 +57,9 @@ describe('the Wasm engine’s label says whether the GGUF runs on the GPU or the
     await until(() => button(block, 'keep') !== null, 'the answer', 40_000);
     expect(shadow(block).querySelector('.generated')?.textContent.trim()).to.equal(TINY_MODEL_EXPECTED.chatReply);
     // The run's provenance line names where it ran.
-    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain('wasm on the CPU · ai-blocks-tiny');
+    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain(
+      'In-browser model on the CPU · AI Blocks test model',
+    );
     await until(
       () => wasmOption(block).startsWith('In browser — CPU'),
       () => `the label to follow the loaded engine (got "${wasmOption(block)}")`,

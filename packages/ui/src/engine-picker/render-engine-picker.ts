@@ -86,6 +86,13 @@ export function renderEnginePicker<M extends PickerModel>(
     download && !selection.summarySaysDownload ? ` The model needs a one-time ${formatBytes(download)} download.` : '';
   const threads = choice === 'wasm' ? controller.threadsNote() : undefined;
   const label = (engineId: EngineId) => controller.engineLabel?.(engineId) ?? ENGINE_LABELS[engineId];
+  const engineIds = controller.engineIds ?? ENGINE_IDS;
+  // Why each engine that cannot run here cannot: under the summary, not in the option labels
+  // (a long option widens the select past a phone's width).
+  const unavailable = engineIds.flatMap((engineId) => {
+    const reason = canPickEngine(selection, engineId) ? undefined : selection?.reasons[engineId]?.text;
+    return reason ? [[engineId, reason] as const] : [];
+  });
   return html`<div class="engine-picker">
     <div class="row">
       <label for="engine">Engine</label>
@@ -99,18 +106,20 @@ export function renderEnginePicker<M extends PickerModel>(
         <option value="auto" ?selected=${engineChoice === 'auto'}>
           Automatic${choice ? ` (${label(choice)})` : ''}
         </option>
-        ${(controller.engineIds ?? ENGINE_IDS).map((engineId) => {
-          const usable = canPickEngine(selection, engineId);
-          // An engine that cannot run says why, right in the list.
-          const reason = selection?.reasons[engineId]?.text;
-          const why = usable || !reason ? '' : ` — ${reason}`;
-          return html`<option value=${engineId} ?selected=${engineId === engineChoice} ?disabled=${!usable}>
-            ${label(engineId)}${why}
-          </option>`;
-        })}
+        ${engineIds.map(
+          (engineId) =>
+            html`<option
+              value=${engineId}
+              ?selected=${engineId === engineChoice}
+              ?disabled=${!canPickEngine(selection, engineId)}
+            >
+              ${label(engineId)}
+            </option>`,
+        )}
       </select>
     </div>
     ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${downloadNote}</p>` : nothing}
+    ${renderUnavailable(unavailable, label)}
     ${
       controller.fallbackNotice
         ? html`<p class="status" role="status" data-notice="fallback">${controller.fallbackNotice}</p>`
@@ -120,6 +129,20 @@ export function renderEnginePicker<M extends PickerModel>(
     ${renderBrowserAi(controller, options.busy)} ${local ? renderModelPicker(controller, options.busy) : nothing}
     ${renderDownloadConsent(controller.consent)}
   </div>`;
+}
+
+function renderUnavailable(
+  unavailable: readonly (readonly [EngineId, string])[],
+  label: (engineId: EngineId) => string,
+): TemplateResult | typeof nothing {
+  if (!unavailable.length) return nothing;
+  const count = unavailable.length;
+  return html`<details class="engine-notes hint">
+    <summary>${count === 1 ? 'One engine is' : `${String(count)} engines are`} not available here: why</summary>
+    <ul>
+      ${unavailable.map(([engineId, reason]) => html`<li data-reason=${engineId}>${label(engineId)}: ${reason}</li>`)}
+    </ul>
+  </details>`;
 }
 
 function renderModelPicker<M extends PickerModel>(controller: EnginePicking<M>, busy: boolean): TemplateResult {
@@ -276,8 +299,13 @@ export const enginePickerStyles = css`
     grid-template-columns: minmax(0, 1fr);
     gap: 0.4rem;
   }
-  .model-picker summary {
+  .model-picker summary,
+  .engine-notes summary {
     cursor: pointer;
+  }
+  .engine-notes ul {
+    margin: 0.3rem 0;
+    padding-inline-start: 1.2rem;
   }
   .models {
     display: grid;

@@ -1,3 +1,4 @@
+import { builtInCatalogue, engineCredit } from '@ai-blocks/runtime';
 import { html, nothing, type TemplateResult } from 'lit';
 
 /** What the provenance line shows (structural: the persistence package's Provenance fits). */
@@ -14,6 +15,15 @@ export interface ProvenanceLine {
 }
 
 /**
+ * A model's name where the catalogue has one ("SmolLM2 135M Instruct"); the id a server or a
+ * person gave otherwise. The service module's placeholder for "whatever the host runs" is left out.
+ */
+function modelCredit(modelId: string): string | undefined {
+  if (modelId === 'host-default') return undefined;
+  return builtInCatalogue().find((model) => model.id === modelId)?.name ?? modelId;
+}
+
+/**
  * The line under an output: engine, model, tokens, seconds, speed, and whether it was stopped
  * early or ended with an error. Nothing when neither engine nor model is known. `engine: false`
  * and `speed: false` leave the engine and the tokens a second out (a chat's line under each reply).
@@ -23,12 +33,11 @@ export function renderProvenanceLine(
   options: { engine?: boolean; speed?: boolean } = {},
 ): TemplateResult | typeof nothing {
   const { engineId, modelId, outputTokens, durationMs, completionStatus, backend, editedAt } = provenance;
-  const where = backend === 'webgpu' ? ' on the GPU' : backend === 'cpu' ? ' on the CPU' : '';
   if (!engineId && !modelId) return nothing;
   const seconds = durationMs !== undefined ? durationMs / 1000 : undefined;
   const parts = [
-    options.engine === false || !engineId ? undefined : `${engineId}${where}`,
-    modelId,
+    options.engine === false || !engineId ? undefined : engineCredit(engineId, backend),
+    modelId ? modelCredit(modelId) : undefined,
     outputTokens !== undefined ? `${outputTokens} tokens` : undefined,
     seconds !== undefined ? `${seconds.toFixed(1)} s` : undefined,
     options.speed !== false && outputTokens !== undefined && seconds
