@@ -6,6 +6,7 @@ import {
   GenerationController,
   highlightCodeBlocks,
   loadRuntimeMarkdown,
+  renderHubPreview,
   renderSaveStatus,
   StreamingMarkdownView,
   type ErrorAction,
@@ -210,7 +211,7 @@ export class AiChatBlock extends BlockElementBase {
     const streamingKey = busy ? conversation.replying?.responseKey : undefined;
     const shown = streamingKey ? conversation.path.filter((node) => node.key !== streamingKey) : conversation.path;
     const pending = 'pending' in conversation.saveState ? conversation.saveState.pending : 0;
-    return html`<section aria-label="AI Chat">
+    const content = html`
       ${
         conversation.entities.standalone
           ? html`<p class="status" role="status">
@@ -248,7 +249,8 @@ export class AiChatBlock extends BlockElementBase {
       ${renderSaveStatus(conversation.saveState, () => conversation.retrySave(), {
         unsaved: `${pending} turn${pending === 1 ? '' : 's'} not saved yet`,
       })}
-    </section>`;
+    `;
+    return html`<section aria-label="AI Chat">${renderHubPreview(conversation.entities.hubPreview, content)}</section>`;
   }
 
   private renderMessage(node: ThreadNode, readonly: boolean, busy: boolean) {

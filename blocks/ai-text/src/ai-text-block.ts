@@ -10,6 +10,7 @@ import {
   onCtrlEnter,
   renderEnginePicker,
   renderLoadProgress,
+  renderHubPreview,
   renderSaveStatus,
   StreamingMarkdownView,
   type ErrorAction,
@@ -124,23 +125,26 @@ export class AiTextBlock extends BlockElementBase {
     const { entities, mode, view } = output;
     if (entities.readonly)
       return view.text ? renderKeptText(view) : html`<p class="status">Nothing has been written yet.</p>`;
-    return html`
-      ${
-        entities.standalone
-          ? html`<p class="status" role="status">
-              This block is not connected to a page that saves it: what you generate stays here until you leave.
-            </p>`
-          : nothing
-      }
-      ${
-        mode === 'view'
-          ? html`${renderKeptText(view, { onEdit: () => output.edit(), onRegenerate: () => output.regenerate() })}
-            ${renderQuickActions(this.quick, output)}`
-          : nothing
-      }
-      ${mode === 'edit' ? renderTextEditor(output) : nothing} ${mode === 'compose' ? this.renderComposer() : nothing}
-      ${renderSaveStatus(output.saveState, () => output.retrySave())}
-    `;
+    return renderHubPreview(
+      entities.hubPreview,
+      html`
+        ${
+          entities.standalone
+            ? html`<p class="status" role="status">
+                This block is not connected to a page that saves it: what you generate stays here until you leave.
+              </p>`
+            : nothing
+        }
+        ${
+          mode === 'view'
+            ? html`${renderKeptText(view, { onEdit: () => output.edit(), onRegenerate: () => output.regenerate() })}
+              ${renderQuickActions(this.quick, output)}`
+            : nothing
+        }
+        ${mode === 'edit' ? renderTextEditor(output) : nothing} ${mode === 'compose' ? this.renderComposer() : nothing}
+        ${renderSaveStatus(output.saveState, () => output.retrySave())}
+      `,
+    );
   }
 
   private renderComposer() {

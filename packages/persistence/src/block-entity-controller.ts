@@ -89,6 +89,16 @@ export class BlockEntityController implements ReactiveController {
   }
 
   /**
+   * Whether the block is shown in the Block Protocol Hub's preview, where nothing it does can be
+   * kept: the hub's preview dock names the block entity `test-entity-<block name>` (apps/site,
+   * block-data-container.tsx) and answers every service call FORBIDDEN.
+   */
+  get hubPreview(): boolean {
+    const entityId: unknown = this.blockEntity?.metadata.recordId.entityId;
+    return typeof entityId === 'string' && entityId.startsWith('test-entity-');
+  }
+
+  /**
    * A graph client for this block's writes. Throws GraphError NO_EMBEDDER (which savers report
    * as "no page to save to") while no embedder has answered.
    */

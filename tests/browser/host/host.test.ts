@@ -107,14 +107,14 @@ describe('the embedding host', () => {
     }
     // A write the block attempts is refused.
     const client = createGraphClient(blockGraphModule(blockElement(app, 'ai-text')), { timeoutMs: 5000 });
-    const before = JSON.stringify(app.store.get('ai-text-block'));
-    const error = await saveTextOutput(client, app.store.get('ai-text-block') as Entity, {
+    const before = JSON.stringify(app.store.get('test-entity-ai-text'));
+    const error = await saveTextOutput(client, app.store.get('test-entity-ai-text') as Entity, {
       prompt: 'x',
       text: 'y',
       provenance: {},
     }).catch((caught: unknown) => caught);
     expect((error as { code: string }).code).to.equal('FORBIDDEN');
-    expect(JSON.stringify(app.store.get('ai-text-block'))).to.equal(before);
+    expect(JSON.stringify(app.store.get('test-entity-ai-text'))).to.equal(before);
     expect(app.log.serviceRequests).to.equal(0);
     app.remove();
   });

@@ -213,7 +213,8 @@ export class AiBlocksHostApp extends LitElement {
       const blocksBase = new URL(this.config.blocksBase);
       const offerService = await this.serviceConfigured();
       for (const name of BLOCK_NAMES) {
-        const blockEntityId = `${name}-block`;
+        // The hub's preview dock names the block entity so (apps/site block-data-container.tsx).
+        const blockEntityId = this.mode.hubPreview ? `test-entity-${name}` : `${name}-block`;
         if (!this.store.get(blockEntityId)) {
           await this.store.create({
             entityId: blockEntityId,

@@ -103,6 +103,16 @@ export const blockBaseStyles = css`
     font-size: 0.82em;
     color: var(--_muted);
   }
+  /* The hub preview's disabled fieldset (renderHubPreview) lays its content out as the block does. */
+  fieldset.preview {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+    gap: 0.5rem;
+    border: 0;
+    margin: 0;
+    padding: 0;
+    min-width: 0;
+  }
   .output {
     border: 1px solid var(--_border);
     border-radius: 8px;
