@@ -28,6 +28,16 @@ export async function buildRuntimeAssets({ outDir = join(rootDir, 'dist') } = {}
     }),
   );
   await buildRuntimeModules(target);
+  // The text pickers' "Connect a model" form, loaded when a person opens it.
+  await build(
+    singleFileConfig({
+      entry: join(rootDir, 'packages/ui/src/engine-picker/connect-form.ts'),
+      outDir: target,
+      fileName: 'connect-form.js',
+      format: 'es',
+      variants: false,
+    }),
+  );
   // The Markdown renderer (marked + DOMPurify), loaded by the blocks on first use.
   await build(
     singleFileConfig({
@@ -75,6 +85,7 @@ export async function buildRuntimeModules(target) {
     ['engines/onnx-image/onnx-image-engine.ts', 'engines/onnx-image.js'],
     ['engines/prompt-api/prompt-api-implementation.ts', 'engines/prompt-api.js'],
     ['provider-utils/model-download.ts', 'model-download.js'],
+    ['cloud-engines/cloud-engines.ts', 'engines/cloud.js'],
   ];
   for (const [entry, file] of modules) {
     await build(

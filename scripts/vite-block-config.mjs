@@ -4,23 +4,25 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const rootDir = new URL('..', import.meta.url).pathname;
-const runtimeSource = join(rootDir, 'shared-runtime', 'src');
+// Where `x.main-file.ts` variants may replace a module: the runtime and the shared UI.
+const variantSources = [join(rootDir, 'shared-runtime', 'src'), join(rootDir, 'packages', 'ui', 'src')];
 
 /** Workspace packages resolve to their sources; the production builds of Lit and the others. */
 const productionConditions = ['@ai-blocks/source', 'module', 'browser', 'production'];
 
 /**
  * In a main file, a runtime module `x.ts` with a sibling `x.main-file.ts` is built from that
- * sibling instead: how the local engines' implementation becomes a runtime asset imported on
- * demand (the import-*.main-file.ts loaders in shared-runtime/src) while tests and source imports
- * get the module itself.
+ * sibling instead: how the local engines' implementation (and the connect form) become runtime
+ * assets imported on demand (the import-*.main-file.ts loaders in shared-runtime/src and
+ * packages/ui/src) while tests and source imports get the module itself.
  */
 export function mainFileVariants() {
   return {
     name: 'ai-blocks-main-file-variants',
     enforce: 'pre',
     resolveId(source, importer) {
-      if (!importer || !importer.startsWith(runtimeSource) || !/^\.{1,2}\/.*\.js$/.test(source)) return null;
+      if (!importer || !variantSources.some((dir) => importer.startsWith(dir)) || !/^\.{1,2}\/.*\.js$/.test(source))
+        return null;
       const variant = join(dirname(importer), source.replace(/\.js$/, '.main-file.ts'));
       return existsSync(variant) ? variant : null;
     },

@@ -1,8 +1,7 @@
 // The text engines a block offers, built from settings a host or a person gives: shared by
 // AI Text and AI Chat so both pick, label and create engines the same way.
-import { createAnthropicEngine } from './engines/anthropic/anthropic-engine.js';
 import { createFallbackEngine } from './engines/fallback/fallback-engine.js';
-import { createOpenAICompatibleEngine } from './engines/openai-compatible/openai-compatible-engine.js';
+import { lazyCloudEngine } from './cloud-engines/lazy-cloud-engine.js';
 import { createPromptApiEngine } from './engines/prompt-api/prompt-api-engine.js';
 import { elementServiceTransport } from './engines/service-module/service-block-handler.js';
 import { createServiceModuleEngine } from './engines/service-module/service-module-engine.js';
@@ -34,7 +33,7 @@ export interface BlockEngineSettings {
   /** The GPU engine's model; defaults to the catalogue's first web-llm model this GPU supports. */
   webllmModel?: CatalogueModel;
   openaiCompatible?: { baseURL: string; model: string; apiKey?: string };
-  anthropic?: { apiKey: string; model: string };
+  anthropic?: { apiKey: string; model: string; baseURL?: string };
   /** Model named in service-module requests. */
   serviceModel?: string;
   /** Capabilities to use instead of probing (hosts that know better, and tests). */
@@ -192,11 +191,13 @@ export function createBlockEngine(
     case 'openai-compatible': {
       const config = settings.openaiCompatible;
       if (!config) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, 'No OpenAI-compatible endpoint is set up.');
-      return createOpenAICompatibleEngine({
-        baseURL: config.baseURL,
-        model: config.model,
-        ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-      });
+      return lazyCloudEngine({ engineId, modelId: config.model }, (module) =>
+        module.createOpenAICompatibleEngine({
+          baseURL: config.baseURL,
+          model: config.model,
+          ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+        }),
+      );
     }
     case 'browser-ai':
       // Chrome runs its sessions side by side and keeps one copy of the model: nothing to share.
@@ -204,7 +205,13 @@ export function createBlockEngine(
     case 'anthropic': {
       const config = settings.anthropic;
       if (!config) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, 'No Anthropic API key is set.');
-      return createAnthropicEngine({ apiKey: config.apiKey, model: config.model });
+      return lazyCloudEngine({ engineId, modelId: config.model }, (module) =>
+        module.createAnthropicEngine({
+          apiKey: config.apiKey,
+          model: config.model,
+          ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+        }),
+      );
     }
     case 'webllm': {
       const model = webllmModelFor(settings, options.probe ?? settings.probe ?? EMPTY_PROBE);

@@ -163,3 +163,12 @@ export {
   TINY_DIFFUSION_BYTES,
   type ImageCatalogueModel,
 } from './image-catalogue.js';
+export {
+  checkConnection,
+  CONNECTION_PRESETS,
+  connectionHeaders,
+  type ConnectionCheck,
+  type ConnectionKind,
+  type ConnectionPreset,
+  type ModelConnection,
+} from './connect/model-connection.js';

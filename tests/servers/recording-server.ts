@@ -28,6 +28,8 @@ export interface SessionScript {
   /** Milliseconds between streamed words (a reply slow enough to stop). */
   pieceDelayMs?: number;
   failures?: ScriptedFailure[];
+  /** The model ids `GET …/models` lists (default: recorded-large, recorded-small). */
+  models?: string[];
 }
 
 export interface RecordingServer {
@@ -67,6 +69,13 @@ export async function startRecordingServer(): Promise<RecordingServer> {
 
   const server = createServer((request, response) => {
     void (async () => {
+      // A session named `nocors-…` answers without CORS headers, as a server that does not
+      // allow web pages: the browser withholds its answers.
+      if (/^\/nocors-/.test(request.url ?? '')) {
+        response.writeHead(request.method === 'OPTIONS' ? 204 : 200, { 'content-type': 'application/json' });
+        response.end(request.method === 'OPTIONS' ? undefined : '{"data":[]}');
+        return;
+      }
       const scoped = await readScopedRequest(request, response);
       if (!scoped) return;
       const { scope: session, path, raw } = scoped;
@@ -94,6 +103,11 @@ export async function startRecordingServer(): Promise<RecordingServer> {
           failure.headers,
         );
 
+      if (path.endsWith('/models') && request.method === 'GET')
+        return json(response, 200, {
+          object: 'list',
+          data: (script.models ?? ['recorded-large', 'recorded-small']).map((id) => ({ id, object: 'model' })),
+        });
       if (path.endsWith('/images/generations')) {
         const n = typeof body['n'] === 'number' ? body['n'] : 1;
         const size = typeof body['size'] === 'string' ? body['size'] : '256x256';

@@ -8,6 +8,8 @@ import * as wasmMainFile from '../../../shared-runtime/src/engines/wasm/import-w
 import * as wasmSource from '../../../shared-runtime/src/engines/wasm/wasm-implementation.js';
 import * as webllmMainFile from '../../../shared-runtime/src/engines/webllm/import-webllm-implementation.main-file.js';
 import * as webllmSource from '../../../shared-runtime/src/engines/webllm/webllm-implementation.js';
+import * as cloudSource from '../../../shared-runtime/src/cloud-engines/cloud-engines.js';
+import { importCloudEngines } from '../../../shared-runtime/src/cloud-engines/import-cloud-engines.main-file.js';
 import { importImplementation } from '../../../shared-runtime/src/provider-utils/assets.js';
 import { importModelDownload } from '../../../shared-runtime/src/provider-utils/import-model-download.main-file.js';
 import * as downloadSource from '../../../shared-runtime/src/provider-utils/model-download.js';
@@ -39,6 +41,11 @@ describe('the runtime modules a main file imports on demand', () => {
     expect(functionsOf(await wasmMainFile.importWasmImplementation(base))).toEqual(functionsOf(wasmSource));
     expect(functionsOf(await webllmMainFile.importWebLLMImplementation(base))).toEqual(functionsOf(webllmSource));
     expect(functionsOf(await importModelDownload(base))).toEqual(functionsOf(downloadSource));
+    expect(functionsOf(await importCloudEngines(base))).toEqual([
+      'createAnthropicEngine',
+      'createOpenAICompatibleEngine',
+    ]);
+    expect(functionsOf(cloudSource)).toEqual(['createAnthropicEngine', 'createOpenAICompatibleEngine']);
     expect(functionsOf(wasmSource)).toContain('createWasmImplementation');
   });
 

@@ -26,9 +26,12 @@ import {
   type WasmBackendChoice,
   webllmModelFor,
 } from '@ai-blocks/runtime';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type { ConnectForm } from './connect-form.js';
 import { DownloadConsent } from './download-consent.js';
 import { listenForHostService } from './host-service.js';
+import { importConnectForm } from './import-connect-form.js';
+import { CONNECTION_CHANGED_EVENT, personConnection, setPersonConnection } from './person-connection.js';
 
 /** A model download in progress. */
 export interface ModelDownload {
@@ -52,7 +55,7 @@ const MODELS_CHANGED_EVENT = 'ai-blocks-models-changed';
  */
 export class EngineChoiceController implements ReactiveController {
   /** The person's engine choice. */
-  engineChoice: EngineId | 'auto' = 'auto';
+  engineChoice: EngineId | 'auto';
   selection: EngineSelection | undefined;
   probe: CapabilityProbe = EMPTY_PROBE;
   /** Built-in models plus the ones the person added (by URL on an earlier visit, or now). */
@@ -69,6 +72,10 @@ export class EngineChoiceController implements ReactiveController {
   fallbackNotice: string | undefined;
   /** A run waiting for the person to agree to download its model. */
   readonly consent: DownloadConsent;
+  /** The open "Connect a model" form (a runtime asset, loaded when first opened). */
+  connectForm: ConnectForm | undefined;
+  /** Why the form could not be loaded. */
+  connectError: string | undefined;
 
   private hostAnswersService: 'yes' | 'no' | 'unknown' = 'unknown';
   private readonly engines = new Map<string, TextEngine>();
@@ -81,6 +88,8 @@ export class EngineChoiceController implements ReactiveController {
   ) {
     host.addController(this);
     this.consent = new DownloadConsent(host);
+    // A model the person connected (on this page, or remembered) is what they asked to use.
+    this.engineChoice = personConnection()?.kind ?? 'auto';
     // Listen from the start: the handshake can complete before the host connects the controller.
     listenForHostService(host, (offered) => {
       this.hostAnswersService = offered ? 'yes' : 'no';
@@ -94,8 +103,19 @@ export class EngineChoiceController implements ReactiveController {
     void this.refresh();
   };
 
+  // Connecting a model means "use it": every block on the page switches to it (a block the
+  // person pointed at another engine keeps that); forgetting it hands the choice back to Automatic.
+  private readonly handleConnectionChanged = (): void => {
+    const kind = personConnection()?.kind;
+    if (kind && this.engineChoice === 'auto') this.engineChoice = kind;
+    if (!kind && (this.engineChoice === 'openai-compatible' || this.engineChoice === 'anthropic'))
+      this.engineChoice = 'auto';
+    this.reselect();
+  };
+
   hostConnected(): void {
     globalThis.addEventListener(MODELS_CHANGED_EVENT, this.handleModelsChanged);
+    globalThis.addEventListener(CONNECTION_CHANGED_EVENT, this.handleConnectionChanged);
     void this.refresh();
   }
 
@@ -110,6 +130,8 @@ export class EngineChoiceController implements ReactiveController {
 
   hostDisconnected(): void {
     globalThis.removeEventListener(MODELS_CHANGED_EVENT, this.handleModelsChanged);
+    globalThis.removeEventListener(CONNECTION_CHANGED_EVENT, this.handleConnectionChanged);
+    this.closeConnectForm();
     this.download?.abort.abort();
     for (const engine of this.engines.values()) void engine.dispose?.();
     this.engines.clear();
@@ -118,6 +140,12 @@ export class EngineChoiceController implements ReactiveController {
   /** The settings with the chosen models applied: what engines are created from. */
   effectiveSettings(): BlockEngineSettings {
     const settings = { ...this.settings(), probe: this.probe };
+    // The model the person connected, unless the host set that kind of engine up itself.
+    const { kind, baseURL, apiKey, model } = personConnection() ?? {};
+    if (kind === 'openai-compatible' && baseURL && model && !settings.openaiCompatible)
+      settings.openaiCompatible = { baseURL, model, ...(apiKey ? { apiKey } : {}) };
+    if (kind === 'anthropic' && baseURL && apiKey && model && !settings.anthropic)
+      settings.anthropic = { apiKey, model, baseURL };
     const wasm = this.models.find((model) => model.id === this.wasmModelId && model.engine === 'wasm');
     // A host's own CPU model URL wins until the person picks another model.
     if (wasm && !(settings.wasmModelUrl && this.wasmModelId === 'ai-blocks-tiny')) settings.wasmModel = wasm;
@@ -231,9 +259,7 @@ export class EngineChoiceController implements ReactiveController {
         ? (settings.wasmModel?.id ?? settings.wasmModelUrl ?? '')
         : engineId === 'webllm'
           ? (settings.webllmModel?.id ?? '')
-          : JSON.stringify(
-              engineId === 'openai-compatible' ? (settings.openaiCompatible ?? {}) : (settings.anthropic?.model ?? ''),
-            );
+          : JSON.stringify(engineId === 'openai-compatible' ? settings.openaiCompatible : settings.anthropic);
     const key = `${engineId}:${config}`;
     let engine = this.engines.get(key);
     if (!engine) {
@@ -301,6 +327,65 @@ export class EngineChoiceController implements ReactiveController {
   whereModelRuns(model: CatalogueModel): string {
     if (model.engine === 'wasm' && this.wasmBackend(model)?.backend === 'webgpu') return 'GPU, GGUF';
     return engineEntry(model.engine).short ?? '';
+  }
+
+  /** Opens the "Connect a model" form, loading it first (focus moves to its first field). */
+  async openConnectForm(): Promise<void> {
+    if (this.connectForm) return;
+    this.connectError = undefined;
+    try {
+      const { createConnectForm } = await importConnectForm();
+      this.connectForm = createConnectForm({
+        html,
+        current: personConnection(),
+        hostConfigured: (kind) =>
+          Boolean(kind === 'anthropic' ? this.settings().anthropic : this.settings().openaiCompatible),
+        update: () => {
+          this.host.requestUpdate();
+        },
+        connect: (connection, remember) => {
+          this.engineChoice = 'auto';
+          setPersonConnection({ ...connection, remember });
+          this.closeConnectForm();
+        },
+        forget: () => {
+          setPersonConnection(undefined);
+          this.closeConnectForm();
+        },
+        close: () => {
+          this.closeConnectForm();
+        },
+      });
+    } catch (error) {
+      this.connectError = `The form could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    this.host.requestUpdate();
+    await this.host.updateComplete;
+    this.host.shadowRoot?.querySelector<HTMLElement>('#connect-service')?.focus();
+  }
+
+  /** Closes the form; focus returns to the button that opens it. */
+  closeConnectForm(): void {
+    if (!this.connectForm) return;
+    this.connectForm.dispose();
+    this.connectForm = undefined;
+    this.host.requestUpdate();
+    void this.host.updateComplete.then(() =>
+      this.host.shadowRoot?.querySelector<HTMLElement>('[data-action="open-connect"]')?.focus(),
+    );
+  }
+
+  /** The model the person connected, in words for the picker ("gpt-4o-mini at api.openai.com"). */
+  connectionText(): string | undefined {
+    const connection = personConnection();
+    if (!connection) return undefined;
+    let host = connection.baseURL;
+    try {
+      host = new URL(connection.baseURL).host;
+    } catch {
+      // Shown as typed.
+    }
+    return `${connection.model} at ${host}`;
   }
 
   /** Downloads a model into the browser's cache, with progress and cancel. */

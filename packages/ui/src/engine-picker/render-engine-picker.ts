@@ -58,6 +58,12 @@ export interface EnginePicking<M extends PickerModel = PickerModel> {
   downloadBrowserAi?(): void;
   /** A run waiting for the person to agree to its model's download (asked in the picker). */
   consent?: DownloadConsent;
+  /** Connecting a cloud model from the picker (text blocks): the open form, and how to open it. */
+  connectForm?: { render(): unknown } | undefined;
+  connectError?: string | undefined;
+  openConnectForm?(): Promise<void>;
+  /** The connected model in words, if the person connected one. */
+  connectionText?(): string | undefined;
 }
 
 /** A model's state in words: cached, needs N MB, or not available here and why. */
@@ -118,6 +124,7 @@ export function renderEnginePicker<M extends PickerModel>(
         )}
       </select>
     </div>
+    ${renderConnect(controller, options.busy)}
     ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${downloadNote}</p>` : nothing}
     ${renderUnavailable(unavailable, label)}
     ${
@@ -128,6 +135,25 @@ export function renderEnginePicker<M extends PickerModel>(
     ${threads ? html`<p class="hint" data-threads>${threads}</p>` : nothing}
     ${renderBrowserAi(controller, options.busy)} ${local ? renderModelPicker(controller, options.busy) : nothing}
     ${renderDownloadConsent(controller.consent)}
+  </div>`;
+}
+
+function renderConnect<M extends PickerModel>(controller: EnginePicking<M>, busy: boolean): unknown {
+  if (!controller.openConnectForm) return nothing;
+  if (controller.connectForm) return controller.connectForm.render();
+  const connected = controller.connectionText?.();
+  return html`<div class="row connect">
+    ${connected ? html`<span class="hint" data-connection>Connected: ${connected}</span>` : nothing}
+    <button
+      type="button"
+      part="button"
+      data-action="open-connect"
+      ?disabled=${busy}
+      @click=${() => void controller.openConnectForm?.()}
+    >
+      ${connected ? 'Change connection…' : 'Connect a model…'}
+    </button>
+    ${controller.connectError ? html`<p class="status" role="alert">${controller.connectError}</p>` : nothing}
   </div>`;
 }
 
@@ -302,6 +328,20 @@ export const enginePickerStyles = css`
   .model-picker summary,
   .engine-notes summary {
     cursor: pointer;
+  }
+  .connect-form {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+    gap: 0.45rem;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    padding: 0.6rem 0.75rem;
+  }
+  .connect-form p {
+    margin: 0;
+  }
+  .connect-form input:not([type='checkbox']) {
+    flex: 1 1 14rem;
   }
   .engine-notes ul {
     margin: 0.3rem 0;
