@@ -43,9 +43,39 @@ export const aiImageBlockStyles = [
       align-items: center;
       margin-top: 0.3rem;
     }
+    /* A thumbnail is a button: it opens the image large and gets the focus back after. */
+    button.thumb {
+      display: block;
+      width: 100%;
+      padding: 0;
+      border: 0;
+      border-radius: 4px;
+      background: none;
+    }
     dialog img {
+      display: block;
       max-width: min(90vw, 1024px);
-      max-height: 80vh;
+      max-height: 70vh;
+    }
+    .viewer-prompt {
+      font-size: 1em;
+      margin: 0 0 0.5rem;
+      max-width: min(90vw, 1024px);
+      overflow-wrap: anywhere;
+    }
+    .viewer-details {
+      display: grid;
+      grid-template-columns: auto 1fr;
+      gap: 0.15rem 0.8rem;
+      margin: 0.5rem 0;
+      font-size: 0.85em;
+    }
+    .viewer-details dt {
+      color: var(--_muted);
+    }
+    .viewer-details dd {
+      margin: 0;
+      overflow-wrap: anywhere;
     }
     .refused-image {
       margin: 0;

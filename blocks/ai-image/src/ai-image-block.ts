@@ -1,4 +1,4 @@
-import { AiError, AiErrorCode, generateImage, type GeneratedImage, type ImageEngineId } from '@ai-blocks/runtime';
+import { AiError, AiErrorCode, generateImage, type GeneratedImage } from '@ai-blocks/runtime';
 import {
   focusForErrorAction,
   ImageEngineChoiceController,
@@ -14,8 +14,9 @@ import { aiImageBlockStyles } from './ai-image-block.styles.js';
 import { downloadImage } from './download-image.js';
 import { ImageCandidatesController } from './image-candidates.js';
 import { renderComposer, renderRunStatus, type ImageOption } from './image-composer.js';
-import { renderCandidates, renderKept } from './image-gallery.js';
-import { optionsForEngine, type AiImageSettings, type ImageModelOptions } from './image-models.js';
+import { renderCandidates, renderKept, type OpenLarge } from './image-gallery.js';
+import { isLocal, modelLabel, optionsForEngine, type AiImageSettings, type ImageModelOptions } from './image-models.js';
+import { renderViewer, type ViewedImage } from './image-viewer.js';
 
 /** What a run was started with: kept with each image of it. */
 interface RunMeta {
@@ -26,9 +27,6 @@ interface RunMeta {
 }
 
 const STANDALONE = 'This block is not connected to a page that saves it: kept images cannot be stored.';
-
-const isLocal = (engineId: ImageEngineId | undefined): engineId is 'wasm' | 'webllm' =>
-  engineId === 'wasm' || engineId === 'webllm';
 
 /**
  * AI Image: describe a picture, get a few candidates, and keep the ones you want as files in
@@ -64,9 +62,12 @@ export class AiImageBlock extends BlockElementBase {
   protected size = '1024x1024';
   protected quality = '';
   protected steps = 1;
-  protected zoomed: { url: string; alt: string } | undefined;
+  /** The image open large, if one is. */
+  protected zoomed: ViewedImage | undefined;
   /** Why the last download did not happen, if it did not. */
   protected downloadNotice: string | undefined;
+  /** What opened the large view: it gets the focus back when the view closes. */
+  private opener: HTMLElement | undefined;
 
   /** The candidates, the prompt, the kept images and how they are saved. */
   private readonly images = new ImageCandidatesController(this, {
@@ -152,25 +153,32 @@ export class AiImageBlock extends BlockElementBase {
     this.downloadNotice = await downloadImage(url, fileName);
   }
 
-  private handleOpenLarge(url: string, alt: string): void {
-    const safe = safeImageUrl(url);
-    if (!safe) return;
-    this.zoomed = { url: safe, alt };
+  private readonly handleOpenLarge: OpenLarge = (image, opener) => {
+    const url = safeImageUrl(image.url);
+    if (!url) return;
+    this.opener = opener;
+    this.downloadNotice = undefined;
+    this.zoomed = { ...image, url };
     void this.updateComplete.then(() => this.renderRoot.querySelector('dialog')?.showModal());
-  }
+  };
+
+  private readonly handleCloseLarge = (): void => {
+    this.zoomed = undefined;
+    // Back to the thumbnail or button that opened it (Close, Escape, or a form submit).
+    if (this.opener?.isConnected) this.opener.focus();
+    this.opener = undefined;
+  };
 
   override render() {
     const { images } = this;
     const pending = images.pending;
-    const open = (url: string, alt: string) => {
-      this.handleOpenLarge(url, alt);
-    };
+    const open = this.handleOpenLarge;
     return html`
       ${images.entities.standalone ? html`<p class="status" role="status">${STANDALONE}</p>` : nothing}
       ${images.entities.readonly ? nothing : this.renderComposer()}
       ${
-        images.candidates.length > 0
-          ? renderCandidates(images.candidates, images.run?.prompt ?? '', {
+        images.candidates.length > 0 && images.run
+          ? renderCandidates(images.candidates, images.run, {
               toggle: (candidate) => {
                 images.toggle(candidate);
               },
@@ -227,18 +235,16 @@ export class AiImageBlock extends BlockElementBase {
   }
 
   private renderZoomed() {
-    return html`<dialog
-      aria-label="Image"
-      @close=${() => {
-        this.zoomed = undefined;
-      }}
-    >
-      ${
-        this.zoomed
-          ? html`<img src=${this.zoomed.url} alt=${this.zoomed.alt} />
-              <form method="dialog"><button part="button">Close</button></form>`
-          : nothing
-      }
-    </dialog>`;
+    return renderViewer(
+      this.zoomed,
+      { modelLabel: modelLabel(this.zoomed?.modelId, this.picker.models), notice: this.downloadNotice },
+      {
+        download: (url, fileName) => void this.handleDownload(url, fileName),
+        measured: (width, height) => {
+          if (this.zoomed) this.zoomed = { ...this.zoomed, pixels: { width, height } };
+        },
+        closed: this.handleCloseLarge,
+      },
+    );
   }
 }

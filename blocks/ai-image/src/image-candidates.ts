@@ -21,6 +21,8 @@ export interface Candidate {
   image: GeneratedImage;
   url: string;
   selected: boolean;
+  /** The run's, with the model the service says made this image where it names one. */
+  provenance: Provenance;
 }
 
 /** What the candidates were made with: stored with each image that is kept. */
@@ -120,6 +122,7 @@ export class ImageCandidatesController implements ReactiveController {
       image,
       url: objectUrl(image),
       selected: false,
+      provenance: image.modelId ? { ...run.provenance, modelId: image.modelId } : run.provenance,
     }));
     this.host.requestUpdate();
   }
@@ -142,7 +145,7 @@ export class ImageCandidatesController implements ReactiveController {
         mediaType: candidate.image.mediaType,
         prompt: run.prompt,
         size: run.size,
-        provenance: run.provenance,
+        provenance: candidate.provenance,
       };
       if (run.quality) image.quality = run.quality;
       if (candidate.image.revisedPrompt) image.revisedPrompt = candidate.image.revisedPrompt;

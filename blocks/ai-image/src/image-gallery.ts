@@ -1,34 +1,58 @@
 // AI Image's pictures: the last run's candidates (tick to keep, open large) and the kept images
 // grouped by prompt, each with what made it (engine, model, seed, steps, size, duration).
-import type { KeptImage } from '@ai-blocks/persistence';
+import { keptImageFileName, type KeptImage } from '@ai-blocks/persistence';
 import { ENGINE_LABELS, isEngineId } from '@ai-blocks/runtime';
 import { safeImageUrl } from '@ai-blocks/ui';
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Candidate } from './image-candidates.js';
+import type { Candidate, CandidateRun } from './image-candidates.js';
+import type { ViewedImage } from './image-viewer.js';
+
+/** Opens an image large; `opener` gets the focus back when it closes. */
+export type OpenLarge = (image: ViewedImage, opener: HTMLElement) => void;
 
 /** What the candidates' buttons call. */
 export interface CandidateActions {
   toggle: (candidate: Candidate) => void;
-  open: (url: string, alt: string) => void;
+  open: OpenLarge;
   keep: () => void;
   discard: () => void;
 }
 
+/** The image as a button that opens it large (named by its alt text, the prompt). */
+function thumbnail(src: string, image: ViewedImage, open: OpenLarge): TemplateResult {
+  return html`<button
+    type="button"
+    class="thumb"
+    data-action="open"
+    @click=${(event: Event) => {
+      open(image, event.currentTarget as HTMLElement);
+    }}
+  >
+    <img src=${src} alt=${image.prompt} />
+  </button>`;
+}
+
 /** The candidates, each with Keep and Open, and Keep selected / Discard all. */
-export function renderCandidates(candidates: Candidate[], prompt: string, actions: CandidateActions): TemplateResult {
+export function renderCandidates(
+  candidates: Candidate[],
+  run: Pick<CandidateRun, 'prompt' | 'size'>,
+  actions: CandidateActions,
+): TemplateResult {
   const selected = candidates.filter((candidate) => candidate.selected).length;
+  const { prompt } = run;
+  const viewed = (candidate: Candidate): ViewedImage => ({
+    url: candidate.url,
+    prompt,
+    size: run.size,
+    fileName: keptImageFileName(candidate.id, candidate.image.mediaType),
+    ...(candidate.provenance.modelId ? { modelId: candidate.provenance.modelId } : {}),
+  });
   return html`<section aria-label="Candidates">
     <div class="grid" part="candidates">
       ${candidates.map(
         (candidate, index) =>
           html`<figure class=${candidate.selected ? 'selected' : ''} data-candidate=${String(index)}>
-            <img
-              src=${candidate.url}
-              alt=${prompt}
-              @click=${() => {
-                actions.open(candidate.url, prompt);
-              }}
-            />
+            ${thumbnail(candidate.url, viewed(candidate), actions.open)}
             <figcaption>
               <label
                 ><input
@@ -43,8 +67,8 @@ export function renderCandidates(candidates: Candidate[], prompt: string, action
               <button
                 type="button"
                 part="button"
-                @click=${() => {
-                  actions.open(candidate.url, prompt);
+                @click=${(event: Event) => {
+                  actions.open(viewed(candidate), event.currentTarget as HTMLElement);
                 }}
               >
                 Open
@@ -88,7 +112,7 @@ export function keptImageProvenance(image: KeptImage): string {
 
 /** What the kept images' buttons call. */
 export interface KeptActions {
-  open: (url: string, alt: string) => void;
+  open: OpenLarge;
   download: (url: string, fileName: string) => void;
 }
 
@@ -98,13 +122,17 @@ function renderKeptImage(image: KeptImage, actions: KeptActions): TemplateResult
   return html`<figure data-kept=${image.fileEntityId} ?data-refused=${!src}>
     ${
       src
-        ? html`<img
-            src=${src}
-            alt=${image.prompt}
-            @click=${() => {
-              actions.open(src, image.prompt);
-            }}
-          />`
+        ? thumbnail(
+            src,
+            {
+              url: src,
+              prompt: image.prompt,
+              fileName: image.fileName ?? 'image.png',
+              ...(image.size ? { size: image.size } : {}),
+              ...(image.provenance.modelId ? { modelId: image.provenance.modelId } : {}),
+            },
+            actions.open,
+          )
         : html`<p class="refused-image" role="img" aria-label=${`${image.prompt || 'Image'}: not shown`}>
             This image’s address is not allowed.
           </p>`

@@ -33,6 +33,10 @@ export function optionsForModel(model: string): ImageModelOptions {
   return Object.hasOwn(IMAGE_MODELS, model) ? (IMAGE_MODELS[model] ?? GENERIC) : GENERIC;
 }
 
+/** Whether an engine runs an in-browser model (its own size, steps and seeds). */
+export const isLocal = (engineId: ImageEngineId | undefined): engineId is 'wasm' | 'webllm' =>
+  engineId === 'wasm' || engineId === 'webllm';
+
 /** Engine settings from the host or the person (never stored in the graph). */
 export type AiImageSettings = ImageEngineSettings;
 
@@ -52,7 +56,7 @@ export function optionsForEngine(
   settings: AiImageSettings,
   localModel: ImageCatalogueModel | undefined,
 ): ImageModelOptions {
-  if (engineId === 'wasm' || engineId === 'webllm') {
+  if (isLocal(engineId)) {
     const maxSteps = Math.max(1, localModel?.maxSteps ?? 1);
     return {
       counts: [1, 2, 3, 4],
@@ -61,4 +65,10 @@ export function optionsForEngine(
     };
   }
   return optionsForModel(imageModelName(engineId ?? 'service-module', settings));
+}
+
+/** A model's label: an in-browser model's catalogue name, or a cloud model's own name. */
+export function modelLabel(modelId: string | undefined, catalogue: readonly ImageCatalogueModel[]): string | undefined {
+  if (!modelId) return undefined;
+  return catalogue.find((model) => model.id === modelId)?.name ?? modelId;
 }

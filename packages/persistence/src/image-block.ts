@@ -83,6 +83,15 @@ export interface ImageToKeep {
   provenance: Provenance;
 }
 
+/**
+ * The file name a kept image is uploaded under (its client id names it, so a retry finds it); a
+ * candidate downloaded before it is kept gets the same name.
+ */
+export function keptImageFileName(clientId: string, mediaType: string): string {
+  const extension = mediaType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
+  return `ai-image-${clientId}.${extension}`;
+}
+
 // Each image being kept remembers what its attempts created: the block retries with the same object.
 const ledgers = new WeakMap<ImageToKeep, WriteLedger>();
 
@@ -105,8 +114,7 @@ export async function keepImage(
   }
   const blockId = image.blockEntity.metadata.recordId.entityId;
   const context = { ledger, scopeId: blockId };
-  const extension = image.mediaType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
-  const fileName = `ai-image-${image.clientId}.${extension}`;
+  const fileName = keptImageFileName(image.clientId, image.mediaType);
   const fileEntityId = await ledger.ensure(client, `file:${fileName}`, {
     find: () =>
       findEntity(

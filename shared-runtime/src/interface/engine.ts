@@ -111,6 +111,11 @@ export interface GeneratedImage {
   revisedPrompt?: string;
   /** The seed it was made with, where the engine samples locally (to make it again). */
   seed?: number;
+  /**
+   * The model the service says made it, where its answer names one (gateways may serve another
+   * than the one asked for); absent when it names none.
+   */
+  modelId?: string;
 }
 
 export interface ImageEngine extends EngineHeader {

@@ -20,3 +20,4 @@ export * from './stream-items.js';
 export * from './json-events.js';
 export * from './openai-chunk-parts.js';
 export { ignoredStopSequences } from './call-warnings.js';
+export { reportedModelSchema } from './reported-model.js';

@@ -4,7 +4,7 @@
 // a new document, and writes nothing before Keep. Cloud options stay for the OpenAI-compatible
 // engine; a model too large for the device is refused before any download.
 import { TYPE_IDS } from '@ai-blocks/block-metadata';
-import type { CapabilityProbe } from '@ai-blocks/runtime';
+import { builtInImageCatalogue, type CapabilityProbe } from '@ai-blocks/runtime';
 import { expect } from '@open-wc/testing';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
 import { openHostInNewDocument, type HostDocument } from '../../helpers/host-document.js';
@@ -160,6 +160,17 @@ describe('AI Image in the browser (built block, host without an AI service)', ()
     for (const part of ['64x64', 'In browser — CPU', TINY, `seed ${String(seed)}`, '8 steps'])
       expect(provenance, 'the provenance line').to.contain(part);
     expect(provenance).to.match(/\d+\.\d s/);
+    // Large: the catalogue's name for the model (not its id) and the image's own pixels.
+    kept()?.querySelector<HTMLButtonElement>('button.thumb')?.click();
+    const large = shadow(reloaded).querySelector('dialog');
+    await until(() => large?.open === true, 'the kept image, large');
+    const shown = (name: string) => large?.querySelector(`[data-detail="${name}"]`)?.textContent.trim();
+    expect(shown('model')).to.equal(builtInImageCatalogue().find((model) => model.id === TINY)?.name);
+    await until(
+      () => shown('size') === '64 × 64',
+      () => `the pixel size (got "${String(shown('size'))}")`,
+    );
+    large?.close();
   });
 
   it('downloads an image model with the shared model manager: state, then Downloaded, storage used', async () => {

@@ -249,6 +249,31 @@ describe('AI Image state', () => {
     expect(images.kept[0]?.provenance).toMatchObject({ engineId: 'wasm', durationMs: 1234 });
   });
 
+  it('keeps the model the service says made an image; the one asked for when it names none', async () => {
+    const { images, send, links } = await imageBlock();
+    send();
+    images.offer([{ ...image(1), modelId: 'dall-e-3-2025-hd' }, image(2)], {
+      prompt: 'Two',
+      size: '1024x1024',
+      provenance: { ...provenance, modelId: 'dall-e-3' },
+    });
+    expect(images.candidates.map((candidate) => candidate.provenance.modelId)).toEqual([
+      'dall-e-3-2025-hd',
+      'dall-e-3',
+    ]);
+    for (const candidate of images.candidates) images.toggle(candidate);
+    images.keepSelected();
+    await vi.waitFor(() => {
+      expect(images.saveState.status).toBe('saved');
+    }, waitLong);
+    expect(links().map((link) => link.properties[TYPE_IDS.property['model-id']])).toEqual([
+      'dall-e-3-2025-hd',
+      'dall-e-3',
+    ]);
+    send();
+    expect(images.kept.map((kept) => kept.provenance.modelId)).toEqual(['dall-e-3-2025-hd', 'dall-e-3']);
+  });
+
   it('reads hostile seed and steps as absent, and keeps the image readable', async () => {
     const { images, send, links, fake } = await imageBlock();
     send();

@@ -21,6 +21,7 @@ import {
   openAIChunkParts,
   postWithRetry,
   readBodyBytes,
+  reportedModelSchema,
   sniffImageType,
   type OpenAIChunk,
   type RetryPolicy,
@@ -126,6 +127,7 @@ export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings)
           { cause: parsed.error },
         );
       const images: GeneratedImage[] = [];
+      const modelId = parsed.data.model;
       for (const item of parsed.data.data) {
         let bytes: Uint8Array;
         if (item.b64_json) bytes = base64ToBytes(item.b64_json);
@@ -140,6 +142,7 @@ export function createOpenAICompatibleEngine(settings: OpenAICompatibleSettings)
         else throw new AiError(AiErrorCode.BAD_RESPONSE, `${provider} sent an image without data`);
         const image: GeneratedImage = { bytes, mediaType: sniffImageType(bytes) };
         if (item.revised_prompt) image.revisedPrompt = item.revised_prompt;
+        if (modelId) image.modelId = modelId;
         images.push(image);
       }
       return { images };
@@ -221,6 +224,7 @@ const chunkSchema = z.looseObject({
 });
 
 const imagesResponseSchema = z.looseObject({
+  model: reportedModelSchema,
   data: z.array(
     z.looseObject({
       b64_json: z.optional(z.nullable(z.string())),

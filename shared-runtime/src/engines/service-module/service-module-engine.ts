@@ -16,6 +16,7 @@ import {
   ignoredStopSequences,
   openAIFinishReason,
   ownValue,
+  reportedModelSchema,
   sniffImageType,
 } from '../../provider-utils/index.js';
 
@@ -155,6 +156,7 @@ export function createServiceModuleEngine(settings: ServiceModuleSettings): Text
           { cause: parsed.error },
         );
       const images: GeneratedImage[] = [];
+      const modelId = parsed.data.model;
       for (const item of parsed.data.data) {
         let bytes: Uint8Array | undefined;
         if (item.b64_json) bytes = base64ToBytes(item.b64_json);
@@ -168,7 +170,7 @@ export function createServiceModuleEngine(settings: ServiceModuleSettings): Text
           });
         }
         if (!bytes) throw new AiError(AiErrorCode.BAD_RESPONSE, 'The host’s AI service sent an image without data');
-        images.push({ bytes, mediaType: sniffImageType(bytes) });
+        images.push({ bytes, mediaType: sniffImageType(bytes), ...(modelId ? { modelId } : {}) });
       }
       return { images };
     },
@@ -188,6 +190,7 @@ const chatResponseSchema = z.looseObject({
 });
 
 const imagesSchema = z.looseObject({
+  model: reportedModelSchema,
   data: z.array(
     z.looseObject({ b64_json: z.optional(z.nullable(z.string())), url: z.optional(z.nullable(z.string())) }),
   ),
