@@ -7,7 +7,7 @@ import { downloadCap, modelSupport, modelUrl, type CatalogueModel } from './mode
 import type { CapabilityProbe } from './probe-capabilities.js';
 import { assetBaseFor, importImplementation } from './provider-utils/assets.js';
 import { importModelDownload } from './provider-utils/import-model-download.js';
-import { deleteCachedModel, isModelCached, modelIntegrityWarning } from './provider-utils/model-cache.js';
+import { cachedModelFacts, deleteCachedModel, isModelCached, remoteModelBytes } from './provider-utils/model-cache.js';
 import type { CacheStorageLike } from './provider-utils/model-integrity.js';
 
 /**
@@ -15,7 +15,8 @@ import type { CacheStorageLike } from './provider-utils/model-integrity.js';
  * changed since it was first downloaded from the same URL (the picker can show it).
  */
 export type ModelState =
-  | { kind: 'ready'; source: 'cache' | 'file'; warning?: string }
+  /** `bytes`: the file's size, where known (its last download's record, or the file on disk). */
+  | { kind: 'ready'; source: 'cache' | 'file'; bytes?: number; warning?: string }
   | { kind: 'download'; bytes: number }
   | { kind: 'unsupported'; reason: string };
 
@@ -89,7 +90,7 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
     async state(model) {
       const support = modelSupport(model, options.probe);
       if (!support.supported) return { kind: 'unsupported', reason: support.reason };
-      if (model.file) return { kind: 'ready', source: 'file' };
+      if (model.file) return { kind: 'ready', source: 'file', bytes: model.file.size };
       if (model.engine === 'webllm') {
         const cached = await webllm.isCached(model.id).catch(() => false);
         return cached ? { kind: 'ready', source: 'cache' } : { kind: 'download', bytes: model.downloadBytes };
@@ -97,9 +98,13 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       const url = modelUrl(model);
       if (!url) return { kind: 'unsupported', reason: 'This model has no file to download.' };
       const cached = await isModelCached(url, cacheName, options.caches).catch(() => false);
-      if (!cached) return { kind: 'download', bytes: model.downloadBytes };
-      const warning = await modelIntegrityWarning(url, cacheName, options.caches).catch(() => undefined);
-      return { kind: 'ready', source: 'cache', ...(warning ? { warning } : {}) };
+      if (!cached) {
+        // A model added by URL has no catalogue size: the server says how big the file is.
+        const bytes = model.downloadBytes || (model.custom ? await remoteModelBytes(url, options.fetch) : 0);
+        return { kind: 'download', bytes };
+      }
+      const facts = await cachedModelFacts(url, cacheName, options.caches).catch(() => ({}));
+      return { kind: 'ready', source: 'cache', ...facts };
     },
     async download(model, downloadOptions = {}) {
       if (model.engine === 'webllm') {
@@ -110,16 +115,15 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       if (!url) return {};
       // The download code is the runtime asset model-download.js in a main file.
       const assetBaseUrl = assetBaseFor(undefined);
-      const { downloadModel } = await importImplementation(
+      const { storeModel } = await importImplementation(
         () => importModelDownload(assetBaseUrl),
         'The model download',
         `${assetBaseUrl}model-download.js`,
-        ['downloadModel'],
+        ['storeModel'],
       );
-      const result = await downloadModel({
+      const result = await storeModel({
         url,
         cacheName,
-        requireCache: true,
         maxBytes: downloadCap(model),
         ...(model.downloadBytes > 0 ? { expectedBytes: model.downloadBytes } : {}),
         ...(model.sha256 ? { sha256: model.sha256 } : {}),

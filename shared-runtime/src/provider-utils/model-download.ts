@@ -107,7 +107,24 @@ async function collectBlob(stream: ReadableStream<Uint8Array>): Promise<Blob> {
  * when `requireCache`, else the file is returned uncached with `cacheError`. The first
  * download's SHA-256 is recorded; a later one that differs sets `integrityWarning`.
  */
-export async function downloadModel(options: DownloadOptions): Promise<DownloadResult> {
+export function downloadModel(options: DownloadOptions): Promise<DownloadResult> {
+  return fetchModel(options, false) as Promise<DownloadResult>;
+}
+
+/** What `storeModel` reports: the download's facts, without the file. */
+export type StoredModel = Omit<DownloadResult, 'blob'>;
+
+/**
+ * Downloads a model into the cache only (the model picker's Download), as `downloadModel` does,
+ * but hands back no Blob of it: Chromium keeps counting a deleted file's storage while any Blob
+ * of it is alive, so a model deleted after a picker download would seem to use its space until
+ * the page's garbage collector ran.
+ */
+export function storeModel(options: DownloadOptions): Promise<StoredModel> {
+  return fetchModel({ ...options, requireCache: true }, true);
+}
+
+async function fetchModel(options: DownloadOptions, storeOnly: boolean): Promise<DownloadResult | StoredModel> {
   const span = options.span ?? 1;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const idleMs = options.idleTimeoutMs ?? DEFAULT_DOWNLOAD_IDLE_MS;
@@ -122,6 +139,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
   const storage = options.caches ?? browserCaches();
   const cache = await openCache(storage, options.cacheName);
   const records = options.cacheName ? await openCache(storage, integrityCacheName(options.cacheName)) : undefined;
+  // Already stored: nothing to do (keys() reads no file).
+  if (storeOnly && cache?.keys && (await cache.keys(options.url)).length > 0) return { fromCache: true };
   const cached = await cache?.match(options.url);
   if (cached) {
     const blob = await cached.blob();
@@ -315,7 +334,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
           options.url,
           new Response(metered, { headers: { 'content-type': 'application/octet-stream' } }),
         );
-        blob = await (await target.match(options.url))?.blob();
+        blob = storeOnly ? undefined : await (await target.match(options.url))?.blob();
       } catch (error) {
         if (failure || options.abortSignal?.aborted || !isQuotaError(error)) throw cutOff(error);
         // Full storage part-way (the estimate was wrong): the bytes are gone, so fetch again uncached.
@@ -340,7 +359,12 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
           ),
         };
       }
-      if (!blob)
+      const stored = !storeOnly
+        ? Boolean(blob)
+        : target.keys
+          ? (await target.keys(options.url)).length > 0
+          : (await target.match(options.url)) !== undefined;
+      if (!stored)
         throw new AiError(
           AiErrorCode.INTERNAL,
           'The model was stored but cannot be read back from the browser’s cache',
@@ -356,7 +380,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     const record = await noteDownloadHash(records, options.url, digest, received);
     const warning = integrityWarning(record);
     return {
-      blob,
+      ...(blob ? { blob } : {}),
       fromCache: false,
       sha256: digest,
       ...(cacheError ? { cacheError } : {}),

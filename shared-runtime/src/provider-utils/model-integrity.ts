@@ -11,6 +11,8 @@ export interface CacheStorageLike {
 /** The part of a Cache the downloads use. */
 export interface CacheLike {
   match(url: string): Promise<Response | undefined>;
+  /** The requests stored for a URL (no bodies): asking this holds no file open. */
+  keys?(url: string): Promise<readonly Request[]>;
   put(url: string, response: Response): Promise<void>;
   delete(url: string): Promise<boolean>;
 }

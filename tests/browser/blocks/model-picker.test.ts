@@ -1,3 +1,4 @@
+import { formatBytes, TEST_MODEL_BYTES as TINY_MODEL_BYTES } from '@ai-blocks/runtime';
 import { TINY_MODEL_EXPECTED } from '@ai-blocks/test-models';
 import { expect } from '@open-wc/testing';
 import {
@@ -10,6 +11,13 @@ import {
   until,
   type BlockElement,
 } from '../../helpers/host-page.js';
+
+/** The first figure of "Storage used by this site: 1.3 MB of 10 GB", in bytes. */
+function storageBytes(text: string): number {
+  const match = /used by this site: ([\d.]+) (B|KB|MB|GB)/.exec(text);
+  const unit = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 }[match?.[2] ?? 'B'] ?? 1;
+  return Number(match?.[1] ?? 'NaN') * unit;
+}
 
 const modelRow = (block: HTMLElement, id: string) =>
   shadow(block).querySelector<HTMLElement>(`[data-model="${CSS.escape(id)}"]`);
@@ -28,7 +36,8 @@ async function addByUrl(block: BlockElement, url: string): Promise<string> {
 }
 
 describe('the model picker (in AI Text, in the host)', () => {
-  it('adds a model by URL, downloads it with progress into the cache, then deletes it', async () => {
+  it('adds a model by URL, downloads it with progress into the cache, then deletes it', async function () {
+    this.timeout(60_000);
     const { fault } = await testServers();
     const app = await mountHost();
     const block = blockIn(app, 'ai-text');
@@ -38,15 +47,40 @@ describe('the model picker (in AI Text, in the host)', () => {
     expect((modelRow(block, id)?.querySelector('input[type="radio"]') as HTMLInputElement | null)?.checked).to.equal(
       true,
     );
+    // The server says how big the file is (HEAD), so the row does too, before any download.
+    const size = formatBytes(TINY_MODEL_BYTES);
+    await until(
+      () => modelRow(block, id)?.textContent.includes(`Needs a ${size} download`) === true,
+      () => `the size from the server (got "${modelRow(block, id)?.textContent ?? ''}")`,
+    );
     modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="download-model"]')?.click();
     await until(() => rowState(block, id) === 'ready', 'the download to finish');
-    expect(modelRow(block, id)?.textContent).to.contain('Downloaded');
+    expect(modelRow(block, id)?.textContent).to.contain(`Downloaded · ${size}`);
     expect(shadow(block).querySelector('[data-storage]')?.textContent).to.match(
       /Storage used by this site: [\d.]+ MB of/,
     );
     await expect(block).to.be.accessible(); // with the model list open
-    modelRow(block, id)?.querySelector<HTMLButtonElement>('button[data-action="delete-model"]')?.click();
+
+    // Delete asks first, with what it frees; Keep keeps the model and gives the keyboard back.
+    const deleteButton = () => modelRow(block, id)?.querySelector<HTMLButtonElement>('[data-action="delete-model"]');
+    deleteButton()?.click();
+    await until(() => button(block, 'confirm-delete') !== null, 'the question');
+    expect(modelRow(block, id)?.querySelector('.delete-question')?.textContent).to.contain(`It frees ${size}`);
+    await until(() => shadow(block).activeElement === button(block, 'confirm-delete'), 'focus on the question');
+    button(block, 'cancel-delete')?.click();
+    await until(() => shadow(block).activeElement === deleteButton(), 'focus back on Delete');
+    expect(rowState(block, id)).to.equal('ready');
+    // Then deleted for real: the row needs a download again and the storage figure is read again.
+    const usage = () => storageBytes(shadow(block).querySelector('[data-storage]')?.textContent ?? '');
+    const before = usage();
+    deleteButton()?.click();
+    await until(() => button(block, 'confirm-delete') !== null, 'the question');
+    button(block, 'confirm-delete')?.click();
     await until(() => rowState(block, id) === 'download', 'the model to be deleted');
+    await until(
+      () => usage() < before,
+      () => `the storage figure to go down from ${String(before)} (${usage()})`,
+    );
     app.remove();
   });
 

@@ -186,12 +186,18 @@ describe('downloading a model into the browser’s cache', () => {
     const first = await manager.download(model);
     expect(first.sha256).to.match(/^[0-9a-f]{64}$/);
     expect(first.warning).to.equal(undefined);
-    expect(await manager.state(model)).to.deep.equal({ kind: 'ready', source: 'cache' });
+    const bytes = TEST_MODEL_BYTES; // the size the download recorded
+    expect(await manager.state(model)).to.deep.equal({ kind: 'ready', source: 'cache', bytes });
     await manager.remove(model);
     const second = await manager.download(model);
     expect(second.sha256).to.not.equal(first.sha256);
     expect(second.warning).to.match(/changed since it was first downloaded here/);
-    expect(await manager.state(model)).to.deep.equal({ kind: 'ready', source: 'cache', warning: second.warning });
+    expect(await manager.state(model)).to.deep.equal({
+      kind: 'ready',
+      source: 'cache',
+      bytes,
+      warning: second.warning,
+    });
     await manager.remove(model);
   });
 });

@@ -323,13 +323,15 @@ describe('the model manager’s downloads', () => {
 
     const custom = customModelFromUrl('https://models.test/custom.gguf?token=abc');
     expect(await manager(serve(MB).fetch).download(custom)).toEqual({ sha256: patternHash(MB) });
-    expect(await manager(serve(MB).fetch).state(custom)).toEqual({ kind: 'ready', source: 'cache' });
+    // A downloaded model's size is what its download recorded.
+    expect(await manager(serve(MB).fetch).state(custom)).toEqual({ kind: 'ready', source: 'cache', bytes: MB });
     await manager(serve(MB).fetch).remove(custom);
     const changed = await manager(serve(MB, { salt: 1 }).fetch).download(custom);
     expect(changed.warning).toMatch(/changed since it was first downloaded/);
     expect(await manager(serve(MB).fetch).state(custom)).toEqual({
       kind: 'ready',
       source: 'cache',
+      bytes: MB,
       warning: changed.warning,
     });
   });

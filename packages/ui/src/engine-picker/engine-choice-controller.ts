@@ -28,6 +28,7 @@ import {
 } from '@ai-blocks/runtime';
 import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ConnectForm } from './connect-form.js';
+import { DeleteConfirmation } from './delete-confirmation.js';
 import { DownloadConsent } from './download-consent.js';
 import { listenForHostService } from './host-service.js';
 import { importConnectForm } from './import-connect-form.js';
@@ -72,6 +73,8 @@ export class EngineChoiceController implements ReactiveController {
   fallbackNotice: string | undefined;
   /** A run waiting for the person to agree to download its model. */
   readonly consent: DownloadConsent;
+  /** A downloaded model's row asking before it is deleted. */
+  readonly deletion: DeleteConfirmation;
   /** The open "Connect a model" form (a runtime asset, loaded when first opened). */
   connectForm: ConnectForm | undefined;
   /** Why the form could not be loaded. */
@@ -88,6 +91,7 @@ export class EngineChoiceController implements ReactiveController {
   ) {
     host.addController(this);
     this.consent = new DownloadConsent(host);
+    this.deletion = new DeleteConfirmation(host);
     // A model the person connected (on this page, or remembered) is what they asked to use.
     this.engineChoice = personConnection()?.kind ?? 'auto';
     // Listen from the start: the handshake can complete before the host connects the controller.
@@ -205,6 +209,13 @@ export class EngineChoiceController implements ReactiveController {
     this.probe = probe;
     this.states.clear();
     for (const [id, state] of states) this.states.set(id, state);
+    // A model added by URL learns its size from its server: the download question and cap use it.
+    this.models = this.models.map((model) => {
+      const state = this.states.get(model.id);
+      return model.custom && !model.downloadBytes && state?.kind === 'download' && state.bytes > 0
+        ? { ...model, downloadBytes: state.bytes }
+        : model;
+    });
     this.storage = storage;
     this.reselect();
   }

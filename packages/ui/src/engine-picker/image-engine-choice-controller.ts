@@ -18,6 +18,7 @@ import {
   type ModelState,
 } from '@ai-blocks/runtime';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { DeleteConfirmation } from './delete-confirmation.js';
 import type { ModelDownload } from './engine-choice-controller.js';
 import { listenForHostService } from './host-service.js';
 import type { EnginePicking } from './render-engine-picker.js';
@@ -48,6 +49,9 @@ export class ImageEngineChoiceController implements ReactiveController, EnginePi
   downloadError: string | undefined;
   storage: { usage: number; quota: number } | undefined;
 
+  /** A downloaded model's row asking before it is deleted. */
+  readonly deletion: DeleteConfirmation;
+
   private hostAnswersService: 'yes' | 'no' | 'unknown' = 'unknown';
   private readonly engines = new Map<string, ImageEngine>();
   private manager: ImageModelManager | undefined;
@@ -58,6 +62,7 @@ export class ImageEngineChoiceController implements ReactiveController, EnginePi
     private readonly settings: () => ImageEngineSettings,
   ) {
     host.addController(this);
+    this.deletion = new DeleteConfirmation(host);
     // Listen from the start: the handshake can complete before the host connects the controller.
     listenForHostService(host, (offered) => {
       this.hostAnswersService = offered ? 'yes' : 'no';

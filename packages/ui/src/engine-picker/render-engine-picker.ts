@@ -9,6 +9,7 @@ import {
   type ModelState,
 } from '@ai-blocks/runtime';
 import { css, html, nothing, type TemplateResult } from 'lit';
+import type { DeleteConfirmation } from './delete-confirmation.js';
 import { renderDownloadConsent, type DownloadConsent } from './download-consent.js';
 import { renderBrowserAi } from './render-browser-ai.js';
 import type { ModelDownload } from './engine-choice-controller.js';
@@ -58,6 +59,8 @@ export interface EnginePicking<M extends PickerModel = PickerModel> {
   downloadBrowserAi?(): void;
   /** A run waiting for the person to agree to its model's download (asked in the picker). */
   consent?: DownloadConsent;
+  /** Asks before a downloaded model is deleted. */
+  deletion?: DeleteConfirmation;
   /** Connecting a cloud model from the picker (text blocks): the open form, and how to open it. */
   connectForm?: { render(): unknown } | undefined;
   connectError?: string | undefined;
@@ -69,7 +72,10 @@ export interface EnginePicking<M extends PickerModel = PickerModel> {
 /** A model's state in words: cached, needs N MB, or not available here and why. */
 export function describeModelState(state: ModelState | undefined): string {
   if (!state) return 'Checking…';
-  if (state.kind === 'ready') return state.source === 'file' ? 'From your disk' : 'Downloaded';
+  if (state.kind === 'ready') {
+    const size = state.bytes ? ` · ${formatBytes(state.bytes)}` : '';
+    return `${state.source === 'file' ? 'From your disk' : 'Downloaded'}${size}`;
+  }
   if (state.kind === 'download')
     return state.bytes > 0 ? `Needs a ${formatBytes(state.bytes)} download` : 'Downloads when first used';
   return `Not available here: ${state.reason}`;
@@ -304,17 +310,46 @@ function renderModel<M extends PickerModel>(
     }
     ${
       state?.kind === 'ready' && state.source === 'cache' && !model.testModel
-        ? html`<button
-            type="button"
-            part="button"
-            data-action="delete-model"
-            ?disabled=${busy}
-            @click=${() => void controller.deleteModel(model)}
-          >
-            Delete
-          </button>`
+        ? controller.deletion?.modelId === model.id
+          ? renderDeleteQuestion(controller, model, state.bytes)
+          : html`<button
+              type="button"
+              part="button"
+              data-action="delete-model"
+              aria-label=${`Delete ${model.name}`}
+              ?disabled=${busy}
+              @click=${() => {
+                if (controller.deletion) controller.deletion.ask(model.id);
+                else void controller.deleteModel(model);
+              }}
+            >
+              Delete
+            </button>`
         : nothing
     }
+  </div>`;
+}
+
+function renderDeleteQuestion<M extends PickerModel>(
+  controller: EnginePicking<M>,
+  model: M,
+  bytes: number | undefined,
+): TemplateResult {
+  const deletion = controller.deletion;
+  const frees = bytes ? ` It frees ${formatBytes(bytes)};` : '';
+  return html`<div class="delete-question" role="group" aria-labelledby="delete-question-text">
+    <span id="delete-question-text">
+      Delete ${model.name} from this browser?${frees} using it again means downloading it again.
+    </span>
+    <button
+      type="button"
+      part="button"
+      data-action="confirm-delete"
+      @click=${() => void deletion?.confirm(() => controller.deleteModel(model))}
+    >
+      Delete
+    </button>
+    <button type="button" part="button" data-action="cancel-delete" @click=${() => deletion?.cancel()}>Keep</button>
   </div>`;
 }
 
@@ -364,6 +399,17 @@ export const enginePickerStyles = css`
   .model button {
     grid-column: 3;
     grid-row: 1 / span 2;
+  }
+  .model .delete-question {
+    grid-column: 1 / -1;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4rem;
+    align-items: center;
+  }
+  .model .delete-question button {
+    grid-column: auto;
+    grid-row: auto;
   }
   .add-model input[type='url'] {
     flex: 1 1 14rem;
