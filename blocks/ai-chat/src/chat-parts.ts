@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 
 /** An example exchange: what a person sees before the first message (and in the hub's preview). */
 export function renderExampleExchange(): TemplateResult {
-  return html`<div class="example" aria-label="Example conversation">
+  return html`<div class="example" role="group" aria-label="Example conversation">
     <p class="hint">Example — write a message below to start.</p>
     <div class="message user"><div class="body">What is a good name for a lighthouse cat?</div></div>
     <div class="message assistant">
@@ -30,7 +30,7 @@ export function renderVersionSwitch(
       ?disabled=${index <= 0 || busy}
       @click=${() => onStep(-1)}
     >
-      ‹
+      <span aria-hidden="true">‹</span>
     </button>
     <span class="branch-position">${index + 1}/${count}</span>
     <button
@@ -41,7 +41,7 @@ export function renderVersionSwitch(
       ?disabled=${index >= count - 1 || busy}
       @click=${() => onStep(1)}
     >
-      ›
+      <span aria-hidden="true">›</span>
     </button>
   </span>`;
 }

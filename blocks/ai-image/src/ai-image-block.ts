@@ -4,6 +4,7 @@ import {
   ImageEngineChoiceController,
   ImageRunController,
   renderEnginePicker,
+  renderHubPreview,
   renderSaveStatus,
   safeImageUrl,
   type ErrorAction,
@@ -173,39 +174,36 @@ export class AiImageBlock extends BlockElementBase {
     const { images } = this;
     const pending = images.pending;
     const open = this.handleOpenLarge;
-    return html`
-      ${images.entities.standalone ? html`<p class="status" role="status">${STANDALONE}</p>` : nothing}
-      ${images.entities.readonly ? nothing : this.renderComposer()}
-      ${
-        images.candidates.length > 0 && images.run
-          ? renderCandidates(images.candidates, images.run, {
-              toggle: (candidate) => {
-                images.toggle(candidate);
-              },
-              open,
-              keep: () => {
-                images.keepSelected();
-              },
-              discard: () => {
-                images.discardAll();
-              },
-            })
-          : nothing
-      }
-      ${renderKept(
-        images.kept,
-        { readonly: images.entities.readonly, downloadNotice: this.downloadNotice },
-        { open, download: (url, fileName) => void this.handleDownload(url, fileName) },
-      )}
-      ${renderSaveStatus(
-        images.saveState,
-        () => {
-          images.retrySave();
-        },
-        { saved: 'Kept images saved.', saving: `Saving ${pending} image${pending === 1 ? '' : 's'}…` },
-      )}
-      ${this.renderZoomed()}
-    `;
+    return renderHubPreview(
+      images.entities.hubPreview,
+      html`
+        ${images.entities.standalone ? html`<p class="status" role="status">${STANDALONE}</p>` : nothing}
+        ${images.entities.readonly ? nothing : this.renderComposer()}
+        ${
+          images.candidates.length > 0 && images.run
+            ? renderCandidates(images.candidates, images.run, {
+                toggle: (candidate) => images.toggle(candidate),
+                open,
+                keep: () => images.keepSelected(),
+                discard: () => images.discardAll(),
+              })
+            : nothing
+        }
+        ${renderKept(
+          images.kept,
+          { readonly: images.entities.readonly, downloadNotice: this.downloadNotice },
+          { open, download: (url, fileName) => void this.handleDownload(url, fileName) },
+        )}
+        ${renderSaveStatus(
+          images.saveState,
+          () => {
+            images.retrySave();
+          },
+          { saved: 'Kept images saved.', saving: `Saving ${pending} image${pending === 1 ? '' : 's'}…` },
+        )}
+        ${this.renderZoomed()}
+      `,
+    );
   }
 
   private renderComposer() {
