@@ -22,6 +22,8 @@ export interface TextOutcome {
   error?: SerializedAiError;
   /** What the engine said it ignored (an option it cannot honour); absent when nothing. */
   warnings?: CallWarning[];
+  /** The model the server said answered, when it named one (it may differ from the one asked for). */
+  responseModelId?: string;
 }
 
 export interface TextRun {
@@ -47,6 +49,7 @@ export function streamText(options: StreamTextOptions): TextRun {
   };
 
   let warnings: CallWarning[] | undefined;
+  let responseModelId: string | undefined;
   const outcome = (async (): Promise<TextOutcome> => {
     let text = '';
     const signal = options.abortSignal;
@@ -67,6 +70,7 @@ export function streamText(options: StreamTextOptions): TextRun {
         ...(signal ? { abortSignal: signal } : {}),
       });
       if (result.warnings?.length) warnings = result.warnings;
+      responseModelId = result.response?.modelId;
       reader = result.stream.getReader();
       if (signal?.aborted) {
         await reader.cancel(signal.reason).catch(() => undefined);
@@ -105,7 +109,11 @@ export function streamText(options: StreamTextOptions): TextRun {
       done = true;
       notify();
     }
-  })().then((result) => (warnings ? { ...result, warnings } : result));
+  })().then((result) => ({
+    ...result,
+    ...(warnings ? { warnings } : {}),
+    ...(responseModelId ? { responseModelId } : {}),
+  }));
 
   const textStream: AsyncIterable<string> = {
     async *[Symbol.asyncIterator]() {

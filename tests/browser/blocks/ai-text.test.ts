@@ -83,6 +83,11 @@ describe('AI Text block in the host', () => {
       '<strong>host</strong>',
     );
     expect(app.log.serviceRequests).to.equal(1);
+    // The host chose the model: the line names the service and the model its answer named.
+    expect(shadow(block).querySelector('.provenance')?.textContent).to.contain('Page’s AI service · host-model');
+    button(block, 'keep')?.click();
+    await until(() => shadow(block).querySelector('[data-save="saved"]') !== null, 'the save');
+    expect(app.store.get('ai-text-block')?.properties[TYPE_IDS.property['model-id']]).to.equal('host-model');
     app.remove();
   });
 

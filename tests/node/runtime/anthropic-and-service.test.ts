@@ -168,6 +168,11 @@ describe('service-module engine', () => {
     ]);
     const plain = await streamText({ engine, messages: [{ role: 'user', content: 'hi' }] }).outcome;
     expect(plain.warnings).toBeUndefined();
+    // An answer whose model is not a name is still an answer, with no model recorded.
+    const odd = createServiceModuleEngine({ transport: () => Promise.resolve({ data: { ...reply, model: 42 } }) });
+    const oddOutcome = await streamText({ engine: odd, messages: [{ role: 'user', content: 'hi' }] }).outcome;
+    expect(oddOutcome.text).toBe('From the host');
+    expect(oddOutcome.responseModelId).toBeUndefined();
   });
 
   it('sends HASH’s payload and streams the reply as one delta', async () => {
@@ -183,6 +188,8 @@ describe('service-module engine', () => {
       text: 'From the host',
       finishReason: 'stop',
       usage: { inputTokens: 5, outputTokens: 3 },
+      // The host may run another model than the one named: its answer's model is recorded.
+      responseModelId: 'm',
     });
     expect(sent).toEqual([
       {

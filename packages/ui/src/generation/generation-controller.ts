@@ -30,6 +30,8 @@ export interface GenerationOutcome {
   finishReason?: string;
   usage?: { inputTokens: number; outputTokens: number };
   error?: SerializedAiError;
+  /** The model the server said answered, when it named one. */
+  responseModelId?: string;
 }
 
 export interface GenerationRun {

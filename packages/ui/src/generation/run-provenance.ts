@@ -44,7 +44,8 @@ export function runProvenance(
   timing: GenerationTiming,
 ): RunProvenance {
   const engineId = text(engine?.engineId);
-  const modelId = text(engine?.modelId);
+  // The model the server said answered wins over the one asked for (a host's own choice, a router).
+  const modelId = text(outcome.responseModelId) ?? text(engine?.modelId);
   const backend = backendOf(engine);
   // The controller times with performance.now(); convert its start to wall-clock time.
   const started = new Date(Date.now() - (performance.now() - timing.startedAt));

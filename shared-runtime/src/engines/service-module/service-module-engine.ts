@@ -134,7 +134,13 @@ export function createServiceModuleEngine(settings: ServiceModuleSettings): Text
         },
       });
       // The service module's request has no field for them.
-      return { stream, ...ignoredStopSequences(options, 'The host’s AI service takes no stop sequences.') };
+      // The host chooses the model: record the one its answer names.
+      const modelId = parsed.data.model;
+      return {
+        stream,
+        ...(modelId ? { response: { modelId } } : {}),
+        ...ignoredStopSequences(options, 'The host’s AI service takes no stop sequences.'),
+      };
     },
 
     async doGenerate(options: ImageCallOptions): Promise<{ images: GeneratedImage[] }> {
@@ -178,6 +184,7 @@ export function createServiceModuleEngine(settings: ServiceModuleSettings): Text
 }
 
 const chatResponseSchema = z.looseObject({
+  model: reportedModelSchema,
   choices: z.array(
     z.looseObject({
       message: z.optional(z.looseObject({ content: z.optional(z.nullable(z.string())) })),
