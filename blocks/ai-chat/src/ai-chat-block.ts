@@ -6,6 +6,7 @@ import {
   GenerationController,
   highlightCodeBlocks,
   loadRuntimeMarkdown,
+  renderEnginePicker,
   renderHubPreview,
   renderSaveStatus,
   StreamingMarkdownView,
@@ -219,7 +220,7 @@ export class AiChatBlock extends BlockElementBase {
             </p>`
           : nothing
       }
-      ${readonly ? nothing : renderChatSettings(conversation, this.engines, busy)}
+      ${readonly ? nothing : renderChatSettings(conversation, busy)}
       ${
         conversation.path.length > 0
           ? nothing
@@ -290,6 +291,7 @@ export class AiChatBlock extends BlockElementBase {
       onSend: () => this.handleSend(),
       onStop: () => this.generation.stop(),
       onNewConversation: this.conversation.path.length > 0 ? () => this.conversation.startNew() : undefined,
+      picker: renderEnginePicker(this.engines, { busy }),
     });
   }
 }

@@ -4,16 +4,15 @@
 import {
   GenerationStatus,
   markdownView,
-  renderEnginePicker,
   renderErrorNotice,
   renderLoadProgress,
   renderCopyButton,
   renderProvenanceLine,
   renderSamplingControls,
-  type EngineChoiceController,
   type ErrorAction,
   type GenerationController,
 } from '@ai-blocks/ui';
+import { engineCredit } from '@ai-blocks/runtime';
 import { html, nothing } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import { renderTrimmedNotice, renderVersionSwitch } from './chat-parts.js';
@@ -25,14 +24,9 @@ export const valueOf = (event: Event) =>
   (event.target as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement).value;
 
 /** The engine picker, the assistant preset (or the person's own system prompt) and sampling. */
-export function renderChatSettings(
-  conversation: ConversationController,
-  engines: EngineChoiceController,
-  busy: boolean,
-) {
+export function renderChatSettings(conversation: ConversationController, busy: boolean) {
   const stored = conversation.storedSettings;
-  return html`${renderEnginePicker(engines, { busy })}
-    <div class="settings row">
+  return html`<div class="settings row">
       <label for="preset">Assistant</label>
       <select id="preset" ?disabled=${busy} @change=${(event: Event) => conversation.set('presetId', valueOf(event))}>
         ${SYSTEM_PROMPT_PRESETS.map(
@@ -45,7 +39,8 @@ export function renderChatSettings(
     ${
       stored.modelId
         ? html`<p class="hint" data-stored-model>
-            This conversation last used ${stored.modelId}${stored.engineId ? ` (${stored.engineId})` : ''}.
+            This conversation last used
+            ${stored.modelId}${stored.engineId ? ` (${engineCredit(stored.engineId)})` : ''}.
           </p>`
         : nothing
     }
@@ -200,6 +195,8 @@ export interface ComposerView {
   onStop: () => void;
   /** Starts a new conversation; absent while there is nothing to start anew from. */
   onNewConversation?: (() => void) | undefined;
+  /** The engine and model choice, one line above the message field (as chat apps put it). */
+  picker: unknown;
 }
 
 /** The message field, Send / Stop, the keyboard hint and the token meter. */
@@ -208,6 +205,7 @@ export function renderComposer(view: ComposerView) {
     ? 'Your last message has no reply yet: Try again, or send a new message in its place.'
     : 'Enter sends, Shift+Enter adds a line, Esc stops.';
   return html`<div class="composer" part="composer">
+    ${view.picker}
     <label for="message">Message</label>
     <textarea
       id="message"

@@ -174,7 +174,8 @@ describe('Connect a model from the picker', () => {
     expect(shadow(text).querySelector('[data-connect-help]')?.textContent).to.contain('Check the API key');
   });
 
-  it('asks for a key where the service needs one, and Escape closes the form', async () => {
+  it('asks for a key where the service needs one, and Escape closes the form', async function () {
+    this.timeout(60_000);
     app = await mountHost();
     const text = blockIn(app, 'ai-text');
     await openForm(text);

@@ -163,6 +163,9 @@ describe('Chrome’s built-in model in the built blocks', () => {
     await until(() => button(block, 'download-browser-ai') !== null, 'the Download button');
     expect(shadow(block).textContent).to.contain('Chrome downloads it once, for every site.');
     expect(fake.calls.create).to.have.length(0);
+    // The person opens the engine picker (one line while closed) and presses Download in it.
+    await realClick(shadow(block).querySelector<HTMLElement>('[data-engine-line]') as HTMLElement);
+    await until(() => shadow(block).querySelector<HTMLDetailsElement>('details.engine-picker')?.open === true, 'open');
     await realClick(button(block, 'download-browser-ai') as HTMLButtonElement);
     const progress = () => shadow(block).querySelector('[data-browser-ai-download]')?.textContent ?? '';
     await until(

@@ -1,4 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
+import { revealAndFocus } from '../reveal.js';
 
 /**
  * Asks before a downloaded model is deleted (a later run would download it again, maybe hundreds
@@ -34,7 +35,9 @@ export class DeleteConfirmation {
   private settle(modelId: string, selector: string): void {
     this.host.requestUpdate();
     void this.host.updateComplete.then(() =>
-      this.host.shadowRoot?.querySelector<HTMLElement>(`[data-model="${CSS.escape(modelId)}"] ${selector}`)?.focus(),
+      revealAndFocus(
+        this.host.shadowRoot?.querySelector<HTMLElement>(`[data-model="${CSS.escape(modelId)}"] ${selector}`),
+      ),
     );
   }
 }

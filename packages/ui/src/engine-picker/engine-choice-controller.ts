@@ -28,6 +28,7 @@ import {
 } from '@ai-blocks/runtime';
 import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ConnectForm } from './connect-form.js';
+import { revealAndFocus } from '../reveal.js';
 import { DeleteConfirmation } from './delete-confirmation.js';
 import { DownloadConsent } from './download-consent.js';
 import { listenForHostService } from './host-service.js';
@@ -257,7 +258,7 @@ export class EngineChoiceController implements ReactiveController {
     if (this.consent.allows(this.activeLocalModel(), this.selection?.pendingDownloadBytes, run)) return true;
     // The question appears in the picker: take the keyboard (and a screen reader) to it.
     void this.host.updateComplete.then(() =>
-      this.host.shadowRoot?.querySelector<HTMLElement>('[data-action="confirm-download"]')?.focus(),
+      revealAndFocus(this.host.shadowRoot?.querySelector<HTMLElement>('[data-action="confirm-download"]')),
     );
     return false;
   }
@@ -372,7 +373,7 @@ export class EngineChoiceController implements ReactiveController {
     }
     this.host.requestUpdate();
     await this.host.updateComplete;
-    this.host.shadowRoot?.querySelector<HTMLElement>('#connect-service')?.focus();
+    revealAndFocus(this.host.shadowRoot?.querySelector<HTMLElement>('#connect-service'));
   }
 
   /** Closes the form; focus returns to the button that opens it. */
@@ -382,7 +383,7 @@ export class EngineChoiceController implements ReactiveController {
     this.connectForm = undefined;
     this.host.requestUpdate();
     void this.host.updateComplete.then(() =>
-      this.host.shadowRoot?.querySelector<HTMLElement>('[data-action="open-connect"]')?.focus(),
+      revealAndFocus(this.host.shadowRoot?.querySelector<HTMLElement>('[data-action="open-connect"]')),
     );
   }
 

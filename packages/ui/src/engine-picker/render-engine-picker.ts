@@ -105,43 +105,76 @@ export function renderEnginePicker<M extends PickerModel>(
     const reason = canPickEngine(selection, engineId) ? undefined : selection?.reasons[engineId]?.text;
     return reason ? [[engineId, reason] as const] : [];
   });
-  return html`<div class="engine-picker">
-    <div class="row">
-      <label for="engine">Engine</label>
-      <select
-        id="engine"
-        ?disabled=${options.busy}
-        @change=${(event: Event) => {
-          controller.setEngine((event.target as HTMLSelectElement).value as EngineId | 'auto');
-        }}
-      >
-        <option value="auto" ?selected=${engineChoice === 'auto'}>
-          Automatic${choice ? ` (${label(choice)})` : ''}
-        </option>
-        ${engineIds.map(
-          (engineId) =>
-            html`<option
-              value=${engineId}
-              ?selected=${engineId === engineChoice}
-              ?disabled=${!canPickEngine(selection, engineId)}
-            >
-              ${label(engineId)}
-            </option>`,
-        )}
-      </select>
-    </div>
-    ${renderConnect(controller, options.busy)}
-    ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${downloadNote}</p>` : nothing}
-    ${renderUnavailable(unavailable, label)}
+  return html`<details
+      class="engine-picker"
+      part="engine-picker"
+      ?open=${selection !== undefined && !selection.choice && !options.busy}
+    >
+      <summary data-engine-line>${renderEngineLine(controller, label)}</summary>
+      <div class="engine-panel">
+        <div class="row">
+          <label for="engine">Engine</label>
+          <select
+            id="engine"
+            ?disabled=${options.busy}
+            @change=${(event: Event) => {
+              controller.setEngine((event.target as HTMLSelectElement).value as EngineId | 'auto');
+            }}
+          >
+            <option value="auto" ?selected=${engineChoice === 'auto'}>
+              Automatic${choice ? ` (${label(choice)})` : ''}
+            </option>
+            ${engineIds.map(
+              (engineId) =>
+                html`<option
+                  value=${engineId}
+                  ?selected=${engineId === engineChoice}
+                  ?disabled=${!canPickEngine(selection, engineId)}
+                >
+                  ${label(engineId)}
+                </option>`,
+            )}
+          </select>
+        </div>
+        ${renderConnect(controller, options.busy)}
+        ${selection ? html`<p class="hint" id="engine-summary">${selection.summary}${downloadNote}</p>` : nothing}
+        ${renderUnavailable(unavailable, label)}
+        ${threads ? html`<p class="hint" data-threads>${threads}</p>` : nothing}
+        ${renderBrowserAi(controller, options.busy)} ${local ? renderModelPicker(controller, options.busy) : nothing}
+      </div>
+    </details>
     ${
       controller.fallbackNotice
         ? html`<p class="status" role="status" data-notice="fallback">${controller.fallbackNotice}</p>`
         : nothing
     }
-    ${threads ? html`<p class="hint" data-threads>${threads}</p>` : nothing}
-    ${renderBrowserAi(controller, options.busy)} ${local ? renderModelPicker(controller, options.busy) : nothing}
-    ${renderDownloadConsent(controller.consent)}
-  </div>`;
+    ${renderDownloadConsent(controller.consent)}`;
+}
+
+/**
+ * The picker's one line while it is closed: what will answer (the model, or the engine when it
+ * has no model to name), whether the choice is automatic, and a download still to come.
+ */
+function renderEngineLine<M extends PickerModel>(
+  controller: EnginePicking<M>,
+  label: (engineId: EngineId) => string,
+): TemplateResult {
+  const { selection, engineChoice } = controller;
+  const choice = selection?.choice;
+  if (!choice)
+    return html`<span class="engine-line-label">Model</span>
+      <strong>${selection ? 'none can run here' : 'checking…'}</strong>`;
+  const local = choice === 'wasm' || choice === 'webllm' ? controller.activeLocalModel() : undefined;
+  const connected = choice === 'openai-compatible' || choice === 'anthropic' ? controller.connectionText?.() : '';
+  const what = local?.name ?? (connected || label(choice));
+  const download = selection.pendingDownloadBytes;
+  const notes = [
+    local ? `in this browser (${controller.whereModelRuns(local)})` : undefined,
+    engineChoice === 'auto' ? 'chosen automatically' : undefined,
+    download ? `needs a ${formatBytes(download)} download` : undefined,
+  ].filter(Boolean);
+  return html`<span class="engine-line-label">Model</span>
+    <strong>${what}</strong> ${notes.length ? html`<span class="hint">— ${notes.join(', ')}</span>` : nothing}`;
 }
 
 function renderConnect<M extends PickerModel>(controller: EnginePicking<M>, busy: boolean): unknown {
@@ -355,10 +388,21 @@ function renderDeleteQuestion<M extends PickerModel>(
 
 /** Layout of the picker (the blocks' base styles give the controls their look). */
 export const enginePickerStyles = css`
-  .engine-picker {
+  .engine-picker > summary {
+    cursor: pointer;
+    padding: 0.3rem 0;
+  }
+  .engine-line-label {
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .engine-panel {
     display: grid;
     grid-template-columns: minmax(0, 1fr);
     gap: 0.4rem;
+    padding: 0.4rem 0 0.2rem 0.9rem;
+    border-inline-start: 2px solid var(--_border);
+    margin-block-end: 0.3rem;
   }
   .model-picker summary,
   .engine-notes summary {

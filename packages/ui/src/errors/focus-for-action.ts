@@ -1,3 +1,4 @@
+import { revealAndFocus } from '../reveal.js';
 import type { ErrorAction } from './error-messages.js';
 
 /**
@@ -11,5 +12,5 @@ export function focusForErrorAction(
   inputSelector: string,
 ): void {
   const selector = action === 'shorten-input' || action === 'rephrase' ? inputSelector : '#engine';
-  root.querySelector<HTMLElement>(selector)?.focus();
+  revealAndFocus(root.querySelector<HTMLElement>(selector));
 }
