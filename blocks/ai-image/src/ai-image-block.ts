@@ -81,7 +81,7 @@ export class AiImageBlock extends BlockElementBase {
 
   /** The options the chosen engine takes. */
   private get options(): ImageModelOptions {
-    return optionsForEngine(this.picker.choice, this.settings, this.picker.model);
+    return optionsForEngine(this.picker.choice, this.picker.effectiveSettings(), this.picker.model);
   }
 
   protected override willUpdate(changed: PropertyValues): void {

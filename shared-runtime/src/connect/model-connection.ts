@@ -14,7 +14,10 @@ export interface ModelConnection {
   /** The API base, e.g. `https://api.openai.com/v1`. */
   baseURL: string;
   apiKey?: string;
+  /** The text model (may be empty when the person connected the server for images only). */
   model: string;
+  /** The image model (AI Image), when the person chose one. */
+  imageModel?: string;
 }
 
 /** A server a person is likely to connect, with what it needs. */

@@ -193,6 +193,37 @@ describe('Connect a model from the picker', () => {
     expect(shadow(text).activeElement?.getAttribute('data-action')).to.equal('open-connect');
   });
 
+  it('AI Image connects an images API with an image model from the list; the text blocks keep theirs', async () => {
+    await session.script({ models: ['dall-e-2', 'gpt-4o-mini'] });
+    app = await mountHost();
+    const image = blockIn(app, 'ai-image');
+    await openForm(image);
+    const services = [...shadow(image).querySelectorAll<HTMLOptionElement>('#connect-service option')].map(
+      (o) => o.value,
+    );
+    expect(services).to.not.include('anthropic'); // no image API
+    expect(shadow(image).querySelector('label[for="connect-model"]')?.textContent).to.equal('Image model');
+    await fillCustom(image, session.baseURL, KEY);
+    await testConnection(image);
+    expect(status(image)).to.contain('offers 2 models');
+    await typeInto(image, '#connect-model', 'dall-e-2');
+    button(image, 'connect')?.click();
+    await until(() => form(image) === null, 'the form to close');
+    expect(engineValue(image)).to.equal('openai-compatible');
+    expect(connectionLine(image)).to.contain('dall-e-2 at 127.0.0.1');
+    // A text block has no text model from this connection: it keeps its automatic choice.
+    const text = blockIn(app, 'ai-text');
+    expect(engineValue(text)).to.equal('auto');
+    expect(connectionLine(text)).to.equal('');
+
+    await typeInto(image, '#prompt', 'A red square');
+    button(image, 'generate')?.click();
+    await until(() => shadow(image).querySelectorAll('figure[data-candidate]').length > 0, 'the images');
+    const call = (await session.calls()).find((entry) => entry.path.endsWith('/images/generations'));
+    expect(call?.body['model']).to.equal('dall-e-2');
+    expect(call?.headers['authorization']).to.equal(`Bearer ${KEY}`);
+  });
+
   it('uses the host’s own settings when it sets that engine up', async () => {
     const hosts = await recordingSession('host-set');
     app = await mountHost();

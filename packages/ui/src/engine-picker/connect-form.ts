@@ -11,11 +11,15 @@ import {
   type ModelConnection,
 } from '@ai-blocks/runtime';
 
+/** What the connection is for: AI Text and AI Chat's text model, or AI Image's image model. */
+export type ConnectPurpose = 'text' | 'images';
+
 /** Lit's `html` tag, as the block passes it in. */
 export type HtmlTag = (strings: TemplateStringsArray, ...values: unknown[]) => unknown;
 
 export interface ConnectFormOptions {
   html: HtmlTag;
+  purpose: ConnectPurpose;
   /** The person's current connection, to edit or forget. */
   current: (ModelConnection & { remember: boolean }) | undefined;
   /** Engines the host configured itself: its settings win over the person's. */
@@ -42,17 +46,21 @@ interface Message {
 
 /** Opens the form's state for one block. */
 export function createConnectForm(options: ConnectFormOptions): ConnectForm {
-  const { html } = options;
-  const current = options.current;
+  const { html, purpose } = options;
+  // The page's connection, where it fits this purpose (an Anthropic key is no use for images).
+  const current =
+    options.current && (purpose === 'text' || options.current.kind === 'openai-compatible')
+      ? options.current
+      : undefined;
+  // Anthropic has no image API: AI Image offers the OpenAI-compatible services only.
+  const presets = CONNECTION_PRESETS.filter((entry) => purpose === 'text' || entry.kind === 'openai-compatible');
   let preset: ConnectionPreset =
-    CONNECTION_PRESETS.find(
-      (candidate) => current && candidate.kind === current.kind && candidate.baseURL === current.baseURL,
-    ) ??
+    presets.find((candidate) => current && candidate.kind === current.kind && candidate.baseURL === current.baseURL) ??
     (current ? presetById('custom') : undefined) ??
     presetById('openai');
   let baseURL = current?.baseURL ?? preset.baseURL;
   let apiKey = current?.apiKey ?? '';
-  let model = current?.model ?? '';
+  let model = (purpose === 'images' ? current?.imageModel : current?.model) ?? '';
   let remember = current?.remember ?? false;
   let models: string[] | undefined;
   let checking: AbortController | undefined;
@@ -128,8 +136,20 @@ export function createConnectForm(options: ConnectFormOptions): ConnectForm {
       return;
     }
     const key = apiKey.trim();
+    const address = baseURL.trim();
+    // One connection per page: the model for the other purpose stays when the server does.
+    const same =
+      options.current?.kind === preset.kind && options.current.baseURL === address ? options.current : undefined;
+    const textModel = purpose === 'text' ? model.trim() : (same?.model ?? '');
+    const imageModel = purpose === 'images' ? model.trim() : same?.imageModel;
     options.connect(
-      { kind: preset.kind, baseURL: baseURL.trim(), model: model.trim(), ...(key ? { apiKey: key } : {}) },
+      {
+        kind: preset.kind,
+        baseURL: address,
+        model: textModel,
+        ...(imageModel ? { imageModel } : {}),
+        ...(key ? { apiKey: key } : {}),
+      },
       remember,
     );
   };
@@ -158,7 +178,7 @@ export function createConnectForm(options: ConnectFormOptions): ConnectForm {
         <div class="row">
           <label for="connect-service">Service</label>
           <select id="connect-service" @change=${(event: Event) => choosePreset(value(event))}>
-            ${CONNECTION_PRESETS.map(
+            ${presets.map(
               (entry) => html`<option value=${entry.id} ?selected=${entry.id === preset.id}>${entry.label}</option>`,
             )}
           </select>
@@ -195,12 +215,13 @@ export function createConnectForm(options: ConnectFormOptions): ConnectForm {
             : ''
         }
         <div class="row">
-          <label for="connect-model">Model</label>
+          <label for="connect-model">${purpose === 'images' ? 'Image model' : 'Model'}</label>
           <input
             id="connect-model"
             list="connect-models"
             spellcheck="false"
             autocomplete="off"
+            placeholder=${purpose === 'images' ? 'e.g. dall-e-3' : 'e.g. gpt-4o-mini'}
             .value=${model}
             @input=${(event: Event) => (model = value(event))}
           />

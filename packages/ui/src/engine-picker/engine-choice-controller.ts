@@ -26,14 +26,13 @@ import {
   type WasmBackendChoice,
   webllmModelFor,
 } from '@ai-blocks/runtime';
-import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import type { ConnectForm } from './connect-form.js';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { revealAndFocus } from '../reveal.js';
+import { ConnectLink } from './connect-link.js';
 import { DeleteConfirmation } from './delete-confirmation.js';
 import { DownloadConsent } from './download-consent.js';
 import { listenForHostService } from './host-service.js';
-import { importConnectForm } from './import-connect-form.js';
-import { CONNECTION_CHANGED_EVENT, personConnection, setPersonConnection } from './person-connection.js';
+import { CONNECTION_CHANGED_EVENT, personConnection } from './person-connection.js';
 
 /** A model download in progress. */
 export interface ModelDownload {
@@ -76,10 +75,8 @@ export class EngineChoiceController implements ReactiveController {
   readonly consent: DownloadConsent;
   /** A downloaded model's row asking before it is deleted. */
   readonly deletion: DeleteConfirmation;
-  /** The open "Connect a model" form (a runtime asset, loaded when first opened). */
-  connectForm: ConnectForm | undefined;
-  /** Why the form could not be loaded. */
-  connectError: string | undefined;
+  /** "Connect a model": the form, and the model the person connected. */
+  readonly connect: ConnectLink;
 
   private hostAnswersService: 'yes' | 'no' | 'unknown' = 'unknown';
   private readonly engines = new Map<string, TextEngine>();
@@ -93,8 +90,13 @@ export class EngineChoiceController implements ReactiveController {
     host.addController(this);
     this.consent = new DownloadConsent(host);
     this.deletion = new DeleteConfirmation(host);
+    this.connect = new ConnectLink(host, {
+      purpose: 'text',
+      hostConfigured: (kind) => Boolean(kind === 'anthropic' ? settings().anthropic : settings().openaiCompatible),
+    });
     // A model the person connected (on this page, or remembered) is what they asked to use.
-    this.engineChoice = personConnection()?.kind ?? 'auto';
+    const connected = personConnection();
+    this.engineChoice = connected?.model ? connected.kind : 'auto';
     // Listen from the start: the handshake can complete before the host connects the controller.
     listenForHostService(host, (offered) => {
       this.hostAnswersService = offered ? 'yes' : 'no';
@@ -111,7 +113,8 @@ export class EngineChoiceController implements ReactiveController {
   // Connecting a model means "use it": every block on the page switches to it (a block the
   // person pointed at another engine keeps that); forgetting it hands the choice back to Automatic.
   private readonly handleConnectionChanged = (): void => {
-    const kind = personConnection()?.kind;
+    const connection = personConnection();
+    const kind = connection?.model ? connection.kind : undefined;
     if (kind && this.engineChoice === 'auto') this.engineChoice = kind;
     if (!kind && (this.engineChoice === 'openai-compatible' || this.engineChoice === 'anthropic'))
       this.engineChoice = 'auto';
@@ -136,7 +139,7 @@ export class EngineChoiceController implements ReactiveController {
   hostDisconnected(): void {
     globalThis.removeEventListener(MODELS_CHANGED_EVENT, this.handleModelsChanged);
     globalThis.removeEventListener(CONNECTION_CHANGED_EVENT, this.handleConnectionChanged);
-    this.closeConnectForm();
+    this.connect.close();
     this.download?.abort.abort();
     for (const engine of this.engines.values()) void engine.dispose?.();
     this.engines.clear();
@@ -339,65 +342,6 @@ export class EngineChoiceController implements ReactiveController {
   whereModelRuns(model: CatalogueModel): string {
     if (model.engine === 'wasm' && this.wasmBackend(model)?.backend === 'webgpu') return 'GPU, GGUF';
     return engineEntry(model.engine).short ?? '';
-  }
-
-  /** Opens the "Connect a model" form, loading it first (focus moves to its first field). */
-  async openConnectForm(): Promise<void> {
-    if (this.connectForm) return;
-    this.connectError = undefined;
-    try {
-      const { createConnectForm } = await importConnectForm();
-      this.connectForm = createConnectForm({
-        html,
-        current: personConnection(),
-        hostConfigured: (kind) =>
-          Boolean(kind === 'anthropic' ? this.settings().anthropic : this.settings().openaiCompatible),
-        update: () => {
-          this.host.requestUpdate();
-        },
-        connect: (connection, remember) => {
-          this.engineChoice = 'auto';
-          setPersonConnection({ ...connection, remember });
-          this.closeConnectForm();
-        },
-        forget: () => {
-          setPersonConnection(undefined);
-          this.closeConnectForm();
-        },
-        close: () => {
-          this.closeConnectForm();
-        },
-      });
-    } catch (error) {
-      this.connectError = `The form could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    this.host.requestUpdate();
-    await this.host.updateComplete;
-    revealAndFocus(this.host.shadowRoot?.querySelector<HTMLElement>('#connect-service'));
-  }
-
-  /** Closes the form; focus returns to the button that opens it. */
-  closeConnectForm(): void {
-    if (!this.connectForm) return;
-    this.connectForm.dispose();
-    this.connectForm = undefined;
-    this.host.requestUpdate();
-    void this.host.updateComplete.then(() =>
-      revealAndFocus(this.host.shadowRoot?.querySelector<HTMLElement>('[data-action="open-connect"]')),
-    );
-  }
-
-  /** The model the person connected, in words for the picker ("gpt-4o-mini at api.openai.com"). */
-  connectionText(): string | undefined {
-    const connection = personConnection();
-    if (!connection) return undefined;
-    let host = connection.baseURL;
-    try {
-      host = new URL(connection.baseURL).host;
-    } catch {
-      // Shown as typed.
-    }
-    return `${connection.model} at ${host}`;
   }
 
   /** Downloads a model into the browser's cache, with progress and cancel. */

@@ -18,9 +18,11 @@ import {
   type ModelState,
 } from '@ai-blocks/runtime';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ConnectLink } from './connect-link.js';
 import { DeleteConfirmation } from './delete-confirmation.js';
 import type { ModelDownload } from './engine-choice-controller.js';
 import { listenForHostService } from './host-service.js';
+import { CONNECTION_CHANGED_EVENT, personConnection } from './person-connection.js';
 import type { EnginePicking } from './render-engine-picker.js';
 
 /** Told on the page when a block downloaded or deleted an image model, so every image picker shows it. */
@@ -51,6 +53,8 @@ export class ImageEngineChoiceController implements ReactiveController, EnginePi
 
   /** A downloaded model's row asking before it is deleted. */
   readonly deletion: DeleteConfirmation;
+  /** "Connect a model": an OpenAI-compatible images API the person connects, with its image model. */
+  readonly connect: ConnectLink;
 
   private hostAnswersService: 'yes' | 'no' | 'unknown' = 'unknown';
   private readonly engines = new Map<string, ImageEngine>();
@@ -63,6 +67,12 @@ export class ImageEngineChoiceController implements ReactiveController, EnginePi
   ) {
     host.addController(this);
     this.deletion = new DeleteConfirmation(host);
+    this.connect = new ConnectLink(host, {
+      purpose: 'images',
+      hostConfigured: (kind) => kind === 'openai-compatible' && Boolean(settings().openaiCompatible),
+    });
+    const connected = personConnection();
+    if (connected?.imageModel && connected.kind === 'openai-compatible') this.engineChoice = 'openai-compatible';
     // Listen from the start: the handshake can complete before the host connects the controller.
     listenForHostService(host, (offered) => {
       this.hostAnswersService = offered ? 'yes' : 'no';
@@ -75,13 +85,36 @@ export class ImageEngineChoiceController implements ReactiveController, EnginePi
     void this.refresh();
   };
 
+  // A connected image model is what the person asked to use; forgetting it hands back Automatic.
+  private readonly handleConnectionChanged = (): void => {
+    const connection = personConnection();
+    const connected = connection?.kind === 'openai-compatible' && Boolean(connection.imageModel);
+    if (connected && this.engineChoice === 'auto') this.engineChoice = 'openai-compatible';
+    if (!connected && this.engineChoice === 'openai-compatible' && !this.settings().openaiCompatible)
+      this.engineChoice = 'auto';
+    this.reselect();
+  };
+
   hostConnected(): void {
     globalThis.addEventListener(IMAGE_MODELS_CHANGED_EVENT, this.handleModelsChanged);
+    globalThis.addEventListener(CONNECTION_CHANGED_EVENT, this.handleConnectionChanged);
     void this.refresh();
+  }
+
+  /** The host's settings, with the image model the person connected where the host set none up. */
+  effectiveSettings(): ImageEngineSettings {
+    const settings = this.settings();
+    const connection = personConnection();
+    if (settings.openaiCompatible || connection?.kind !== 'openai-compatible' || !connection.imageModel)
+      return settings;
+    const { baseURL, apiKey, imageModel } = connection;
+    return { ...settings, openaiCompatible: { baseURL, model: imageModel, ...(apiKey ? { apiKey } : {}) } };
   }
 
   hostDisconnected(): void {
     globalThis.removeEventListener(IMAGE_MODELS_CHANGED_EVENT, this.handleModelsChanged);
+    globalThis.removeEventListener(CONNECTION_CHANGED_EVENT, this.handleConnectionChanged);
+    this.connect.close();
     this.download?.abort.abort();
     for (const engine of this.engines.values()) void engine.dispose?.();
     this.engines.clear();
@@ -187,14 +220,14 @@ export class ImageEngineChoiceController implements ReactiveController, EnginePi
     this.selection = selectEngine(
       { engineId: this.engineChoice },
       probe,
-      imageSelectionConfig(this.settings(), model, cached, probe),
+      imageSelectionConfig(this.effectiveSettings(), model, cached, probe),
     );
     this.host.requestUpdate();
   }
 
   /** The engine for a choice, created once per configuration and reused (a loaded model stays loaded). */
   engine(engineId: ImageEngineId): ImageEngine {
-    const settings = this.settings();
+    const settings = this.effectiveSettings();
     const local = engineId === 'wasm' || engineId === 'webllm';
     const config = local ? this.modelId : JSON.stringify([settings.openaiCompatible, settings.serviceModel]);
     const key = `${engineId}:${config}`;

@@ -20,6 +20,7 @@ const storedSchema = z.object({
   baseURL: z.string(),
   apiKey: z.optional(z.string()),
   model: z.string(),
+  imageModel: z.optional(z.string()),
 });
 
 type Slot = { connection: PersonConnection | undefined };
@@ -53,9 +54,9 @@ function loadRemembered(): PersonConnection | undefined {
     const raw = localStorage.getItem(STORAGE_KEY);
     const parsed = raw ? storedSchema.safeParse(JSON.parse(raw)) : undefined;
     if (!parsed?.success) return undefined;
-    const { kind, apiKey, ...rest } = parsed.data;
+    const { kind, apiKey, imageModel, ...rest } = parsed.data;
     if (kind !== 'openai-compatible' && kind !== 'anthropic') return undefined;
-    return { ...rest, kind, ...(apiKey ? { apiKey } : {}), remember: true };
+    return { ...rest, kind, ...(apiKey ? { apiKey } : {}), ...(imageModel ? { imageModel } : {}), remember: true };
   } catch {
     return undefined;
   }

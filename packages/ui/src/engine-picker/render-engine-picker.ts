@@ -9,6 +9,7 @@ import {
   type ModelState,
 } from '@ai-blocks/runtime';
 import { css, html, nothing, type TemplateResult } from 'lit';
+import type { ConnectLink } from './connect-link.js';
 import type { DeleteConfirmation } from './delete-confirmation.js';
 import { renderDownloadConsent, type DownloadConsent } from './download-consent.js';
 import { renderBrowserAi } from './render-browser-ai.js';
@@ -61,12 +62,8 @@ export interface EnginePicking<M extends PickerModel = PickerModel> {
   consent?: DownloadConsent;
   /** Asks before a downloaded model is deleted. */
   deletion?: DeleteConfirmation;
-  /** Connecting a cloud model from the picker (text blocks): the open form, and how to open it. */
-  connectForm?: { render(): unknown } | undefined;
-  connectError?: string | undefined;
-  openConnectForm?(): Promise<void>;
-  /** The connected model in words, if the person connected one. */
-  connectionText?(): string | undefined;
+  /** Connecting a cloud model from the picker: the form, and the model the person connected. */
+  connect?: ConnectLink;
 }
 
 /** A model's state in words: cached, needs N MB, or not available here and why. */
@@ -165,7 +162,7 @@ function renderEngineLine<M extends PickerModel>(
     return html`<span class="engine-line-label">Model</span>
       <strong>${selection ? 'none can run here' : 'checking…'}</strong>`;
   const local = choice === 'wasm' || choice === 'webllm' ? controller.activeLocalModel() : undefined;
-  const connected = choice === 'openai-compatible' || choice === 'anthropic' ? controller.connectionText?.() : '';
+  const connected = choice === 'openai-compatible' || choice === 'anthropic' ? controller.connect?.text() : '';
   const what = local?.name ?? (connected || label(choice));
   const download = selection.pendingDownloadBytes;
   const notes = [
@@ -178,21 +175,16 @@ function renderEngineLine<M extends PickerModel>(
 }
 
 function renderConnect<M extends PickerModel>(controller: EnginePicking<M>, busy: boolean): unknown {
-  if (!controller.openConnectForm) return nothing;
-  if (controller.connectForm) return controller.connectForm.render();
-  const connected = controller.connectionText?.();
+  const link = controller.connect;
+  if (!link) return nothing;
+  if (link.form) return link.form.render();
+  const connected = link.text();
   return html`<div class="row connect">
     ${connected ? html`<span class="hint" data-connection>Connected: ${connected}</span>` : nothing}
-    <button
-      type="button"
-      part="button"
-      data-action="open-connect"
-      ?disabled=${busy}
-      @click=${() => void controller.openConnectForm?.()}
-    >
+    <button type="button" part="button" data-action="open-connect" ?disabled=${busy} @click=${() => void link.open()}>
       ${connected ? 'Change connection…' : 'Connect a model…'}
     </button>
-    ${controller.connectError ? html`<p class="status" role="alert">${controller.connectError}</p>` : nothing}
+    ${link.error ? html`<p class="status" role="alert">${link.error}</p>` : nothing}
   </div>`;
 }
 
