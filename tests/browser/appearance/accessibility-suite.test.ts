@@ -5,7 +5,7 @@
 import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
-import { send } from '../../helpers/chat-block.js';
+import { choose, send, typeInto } from '../../helpers/chat-block.js';
 import {
   blockIn,
   button,
@@ -55,22 +55,6 @@ const errorNotice = (block: BlockElement) => shadow(block).querySelector('.error
 /** Opens every <details> in the block (the picker's model list and reasons, settings, error details). */
 async function openAllDetails(block: BlockElement): Promise<void> {
   for (const details of shadow(block).querySelectorAll('details')) details.open = true;
-  await block.updateComplete;
-}
-
-async function typeInto(block: BlockElement, selector: string, text: string): Promise<void> {
-  const field = shadow(block).querySelector<HTMLTextAreaElement>(selector);
-  if (!field) throw new Error(`no ${selector}`);
-  field.value = text;
-  field.dispatchEvent(new Event('input'));
-  await block.updateComplete;
-}
-
-async function choose(block: BlockElement, selector: string, value: string): Promise<void> {
-  const select = shadow(block).querySelector<HTMLSelectElement>(selector);
-  if (!select) throw new Error(`no ${selector}`);
-  select.value = value;
-  select.dispatchEvent(new Event('change'));
   await block.updateComplete;
 }
 

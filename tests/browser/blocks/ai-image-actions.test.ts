@@ -8,6 +8,7 @@ import { BP, TYPE_IDS } from '@ai-blocks/block-metadata';
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { IMAGE_MODELS } from '../../../blocks/ai-image/src/image-models.js';
+import { choose } from '../../helpers/chat-block.js';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
 import { blockIn, button, mountHost, shadow, until, type BlockElement } from '../../helpers/host-page.js';
 import { recordingSession, type RecordingSession } from '../../helpers/recording-server-client.js';
@@ -24,13 +25,7 @@ async function useModel(block: BlockElement, session: RecordingSession, model: s
   await block.updateComplete;
 }
 
-async function set(block: BlockElement, selector: string, value: string): Promise<void> {
-  const select = shadow(block).querySelector<HTMLSelectElement>(selector);
-  if (!select) throw new Error(`no ${selector}`);
-  select.value = value;
-  select.dispatchEvent(new Event('change'));
-  await block.updateComplete;
-}
+const set = choose;
 
 async function generate(block: BlockElement, prompt: string, expected: number): Promise<void> {
   const field = shadow(block).querySelector<HTMLTextAreaElement>('#prompt');

@@ -1,8 +1,9 @@
 import { TYPE_IDS } from '@ai-blocks/block-metadata';
 import { expect } from '@open-wc/testing';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
+import { typeInto } from '../../helpers/chat-block.js';
 import { openHostInNewDocument, type HostDocument } from '../../helpers/host-document.js';
-import { blockIn, button, chooseEngine, mountHost, shadow, until, type BlockElement } from '../../helpers/host-page.js';
+import { blockIn, button, chooseEngine, mountHost, shadow, until } from '../../helpers/host-page.js';
 import { recordingSession } from '../../helpers/recording-server-client.js';
 import { RECORDED_REPLY } from '../../servers/recording-defaults.js';
 
@@ -26,14 +27,6 @@ async function reload(app: AiBlocksHostApp): Promise<AiBlocksHostApp> {
   app.remove();
   opened = await openHostInNewDocument(dbName);
   return opened.app;
-}
-
-async function typeInto(block: BlockElement, selector: string, text: string): Promise<void> {
-  const field = shadow(block).querySelector<HTMLTextAreaElement>(selector);
-  if (!field) throw new Error(`no ${selector}`);
-  field.value = text;
-  field.dispatchEvent(new Event('input'));
-  await block.updateComplete;
 }
 
 describe('a reload into a new document finds what each block saved', () => {
