@@ -20,6 +20,7 @@ export {
   customModelFromUrl,
   downloadCap,
   isAllowedModelUrl,
+  modelLabel,
   modelSupport,
   modelUrl,
   safeModelUrl,

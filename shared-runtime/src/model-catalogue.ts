@@ -150,6 +150,11 @@ export function builtInCatalogue(): CatalogueModel[] {
 }
 
 /** The GGUF URL of a Wasm model, resolved against the runtime assets when relative. */
+/** A model's name where the catalogue has one ("SmolLM2 135M Instruct (Q8_0)"); the id otherwise. */
+export function modelLabel(modelId: string): string {
+  return builtInCatalogue().find((model) => model.id === modelId)?.name ?? modelId;
+}
+
 export function modelUrl(model: CatalogueModel): string | undefined {
   if (!model.url) return undefined;
   return /^[a-z][a-z0-9+.-]*:/i.test(model.url) ? model.url : runtimeAssetUrl(model.url);

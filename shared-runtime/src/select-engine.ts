@@ -127,9 +127,11 @@ function whyUnsupported(
     case 'openai-compatible':
       return config.openaiCompatible?.configured
         ? undefined
-        : notConfigured('No OpenAI-compatible endpoint is set up.');
+        : notConfigured('Not connected: use “Connect a model…” (OpenAI, OpenRouter, Ollama, LM Studio…).');
     case 'anthropic':
-      return config.anthropic?.configured ? undefined : notConfigured('No Anthropic API key is set.');
+      return config.anthropic?.configured
+        ? undefined
+        : notConfigured('Not connected: use “Connect a model…” with an Anthropic key.');
   }
 }
 

@@ -146,9 +146,9 @@ export class AiChatBlock extends BlockElementBase {
       run = await this.generation.run(
         engine,
         (abortSignal) => {
-          const { temperature, maxOutputTokens } = this.conversation;
+          const { temperature } = this.conversation;
           const window = contextWindowFor(this.settings.contextWindow, this.engines, engine);
-          const { messages, system } = this.conversation.request(reply, window, minDropped);
+          const { messages, system, maxOutputTokens } = this.conversation.request(reply, window, minDropped);
           sent = messages.length;
           const sampling = { temperature, maxOutputTokens, abortSignal };
           return streamText({ engine, messages, ...(system ? { system } : {}), ...sampling });
@@ -226,7 +226,7 @@ export class AiChatBlock extends BlockElementBase {
           ? nothing
           : readonly
             ? html`<p class="status">No messages yet.</p>`
-            : renderExampleExchange()
+            : renderExampleExchange(conversation.entities.hubPreview)
       }
       <div
         class="thread"

@@ -1,9 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
 
 /** An example exchange: what a person sees before the first message (and in the hub's preview). */
-export function renderExampleExchange(): TemplateResult {
+export function renderExampleExchange(preview = false): TemplateResult {
   return html`<div class="example" role="group" aria-label="Example conversation">
-    <p class="hint">Example — write a message below to start.</p>
+    <p class="hint">${preview ? 'An example conversation.' : 'Example — write a message below to start.'}</p>
     <div class="message user"><div class="body">What is a good name for a lighthouse cat?</div></div>
     <div class="message assistant">
       <div class="body markdown">

@@ -12,7 +12,7 @@ import {
   type ErrorAction,
   type GenerationController,
 } from '@ai-blocks/ui';
-import { engineCredit } from '@ai-blocks/runtime';
+import { engineCredit, modelLabel } from '@ai-blocks/runtime';
 import { html, nothing } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import { renderTrimmedNotice, renderVersionSwitch } from './chat-parts.js';
@@ -40,7 +40,7 @@ export function renderChatSettings(conversation: ConversationController, busy: b
       stored.modelId
         ? html`<p class="hint" data-stored-model>
             This conversation last used
-            ${stored.modelId}${stored.engineId ? ` (${engineCredit(stored.engineId)})` : ''}.
+            ${modelLabel(stored.modelId)}${stored.engineId ? ` (${engineCredit(stored.engineId)})` : ''}.
           </p>`
         : nothing
     }

@@ -208,19 +208,25 @@ export class ConversationController {
 
   /**
    * What the engine is asked for a reply: the branch up to its message, as much as fits `contextWindow` (leaving out
-   * at least `minDropped` of the oldest messages), and the system prompt.
+   * at least `minDropped` of the oldest messages), the system prompt, and the reply's length limit: the person's,
+   * but never more than half the window, so a small model (the bundled one reads 512 tokens) keeps its history.
    */
-  request(reply: Reply, contextWindow: number, minDropped = 0): { messages: ChatMessage[]; system: string } {
+  request(
+    reply: Reply,
+    contextWindow: number,
+    minDropped = 0,
+  ): { messages: ChatMessage[]; system: string; maxOutputTokens: number } {
     const system = this.system;
     const messages = this.historyTo(reply.requestKey).map((node): ChatMessage => ({
       role: node.role,
       content: node.text,
     }));
-    const budget = contextWindow - this.maxOutputTokens - estimateTokens(system) - 16;
+    const maxOutputTokens = Math.max(1, Math.min(this.maxOutputTokens, Math.floor(contextWindow / 2)));
+    const budget = contextWindow - maxOutputTokens - estimateTokens(system) - 16;
     const fitted = fitHistory(messages, Math.max(budget, 1), undefined, minDropped);
     this.droppedNotice = fitted.dropped;
     this.host.requestUpdate();
-    return { messages: fitted.messages, system };
+    return { messages: fitted.messages, system, maxOutputTokens };
   }
 
   /**

@@ -15,7 +15,8 @@ export const aiImageBlockStyles = [
     }
     .grid {
       display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
+      /* Two thumbnails side by side on a phone (390 px), more on wider columns. */
+      grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr));
       gap: 0.6rem;
       margin: 0.6rem 0;
     }
@@ -42,6 +43,11 @@ export const aiImageBlockStyles = [
       gap: 0.3rem;
       align-items: center;
       margin-top: 0.3rem;
+    }
+    /* A kept image's provenance gets the card's width; Download goes under it. */
+    figcaption.kept-caption {
+      flex-direction: column;
+      align-items: flex-start;
     }
     /* A thumbnail is a button: it opens the image large and gets the focus back after. */
     button.thumb {

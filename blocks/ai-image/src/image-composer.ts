@@ -54,10 +54,11 @@ function renderSelect(
     </select>`;
 }
 
-/** The prompt, the picker, the options, Generate and Stop, and the run's state. */
+/** The picker (one line above the prompt), the prompt, the options, Generate and Stop, and the run's state. */
 export function renderComposer(view: ComposerView): TemplateResult {
   const { options } = view;
-  return html`<div>
+  return html`<div class="composer">
+    ${view.picker}
     <label for="prompt">Describe the picture</label>
     <textarea
       id="prompt"
@@ -69,7 +70,7 @@ export function renderComposer(view: ComposerView): TemplateResult {
       }}
       @keydown=${onCtrlEnter(view.onGenerate)}
     ></textarea>
-    ${view.promptFromGraph ? html`<p class="hint prompt-line">Last prompt: ${view.prompt}</p>` : nothing} ${view.picker}
+    ${view.promptFromGraph ? html`<p class="hint prompt-line">Last prompt: ${view.prompt}</p>` : nothing}
     <div class="row">
       ${renderSelect(view, 'count', 'Images', options.counts.map(String), options.counts.length === 1)}
       ${renderSelect(view, 'size', 'Size', options.sizes, options.sizes.length === 1)}

@@ -137,7 +137,7 @@ function renderKeptImage(image: KeptImage, actions: KeptActions): TemplateResult
             This image’s address is not allowed.
           </p>`
     }
-    <figcaption>
+    <figcaption class="kept-caption">
       <span class="hint provenance">${keptImageProvenance(image)}</span>
       ${
         src

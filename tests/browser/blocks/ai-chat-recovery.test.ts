@@ -3,7 +3,7 @@
 // refuses the history as too long is asked again with the oldest turn left out, visibly.
 import { expect } from '@open-wc/testing';
 import { chatBlock, responsesIn, send, shownMessages, turn, useRecordingEngine } from '../../helpers/chat-block.js';
-import { button, mountHost, shadow, until } from '../../helpers/host-page.js';
+import { button, chooseEngine, mountHost, shadow, until } from '../../helpers/host-page.js';
 import { recordingSession, wireLines } from '../../helpers/recording-server-client.js';
 import { RECORDED_REPLY } from '../../servers/recording-defaults.js';
 import { presetPrompt } from '../../../blocks/ai-chat/src/presets.js';
@@ -93,6 +93,19 @@ describe('AI Chat: no dead end after a failed reply', () => {
       'The 2 oldest messages were left out',
     );
     expect(notice(block)).to.equal(null);
+  });
+
+  it('the bundled model (a 512-token window) is asked the second turn with the first one', async function () {
+    this.timeout(60_000);
+    const app = await mountHost();
+    const block = chatBlock(app);
+    await chooseEngine(block, 'wasm');
+    await turn(app, block, 'Hello! Can you recite the alphabet?', 1);
+    await turn(app, block, 'Once more, please.', 2);
+    // The default reply limit (512 tokens) used to take the whole window: only the last message was sent.
+    expect(shadow(block).querySelector('[data-notice="history-trimmed"]')).to.equal(null);
+    expect(shadow(block).querySelector('[data-stored-model]')?.textContent).to.contain('AI Blocks test model');
+    expect(shadow(block).querySelector('[data-stored-model]')?.textContent).to.not.contain('ai-blocks-tiny');
   });
 
   it('New conversation empties the thread; the next message is asked without the earlier history', async () => {

@@ -10,7 +10,7 @@ const BLOCKS = ['ai-text', 'ai-chat', 'ai-image'] as const;
 function usableControls(block: BlockElement): string[] {
   return [...shadow(block).querySelectorAll<HTMLElement>('button, input, textarea, select')]
     .filter((control) => !control.matches(':disabled'))
-    .map((control) => control.dataset['action'] ?? control.id ?? control.localName);
+    .map((control) => control.dataset['action'] ?? (control.id || control.localName));
 }
 
 describe('Blocks in the hub preview', () => {
@@ -29,6 +29,8 @@ describe('Blocks in the hub preview', () => {
         expect(shadow(block).textContent.trim().length).to.be.greaterThan(40);
         await block.updateComplete;
         expect(usableControls(block), `${name}: controls left on`).to.deep.equal([]);
+        // Nothing invites an action that is turned off.
+        expect(shadow(block).textContent).to.not.contain('write a message below');
         expect(app.log.serviceRequests).to.equal(0);
       } finally {
         app.remove();

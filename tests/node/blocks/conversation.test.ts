@@ -263,6 +263,26 @@ describe('AI Chat conversation', () => {
     expect(conversation.droppedNotice).toBe(2);
   });
 
+  it('keeps the history on a small model: the reply limit never takes more than half the window', async () => {
+    const { conversation, send, answer } = await chatBlock();
+    send();
+    answer(
+      conversation.send('Hello! Can you recite the alphabet?'),
+      'a b c d e f g h i j k l m n o p q r s t u v w x y z',
+    );
+    const key = conversation.send('Once more, please.');
+    const reply = key === undefined ? undefined : conversation.startReply(key);
+    if (!reply) throw new Error('no reply');
+    // The default reply limit (512) equals the bundled model's window (512): before, no history fitted.
+    expect(conversation.maxOutputTokens).toBe(512);
+    const request = conversation.request(reply, 512);
+    expect(request.messages).toHaveLength(3);
+    expect(conversation.droppedNotice).toBe(0);
+    expect(request.maxOutputTokens).toBe(256);
+    // A large window keeps the person's limit.
+    expect(conversation.request(reply, 8192).maxOutputTokens).toBe(512);
+  });
+
   it('an unanswered message is replaced by the next one sent: never written; the reply answers the new', async () => {
     const { conversation, send, answer, saved, count, shown } = await chatBlock();
     send();

@@ -9,13 +9,13 @@ interface Seen {
 /** A fetch that answers each call with the next of `answers` (a Response, or an error to throw). */
 function scriptedFetch(answers: (Response | Error)[]): { fetch: typeof fetch; seen: Seen[] } {
   const seen: Seen[] = [];
-  const fetchFn = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    seen.push({ url: String(input), init });
+  const fetchFn: typeof fetch = (input, init) => {
+    seen.push({ url: input instanceof Request ? input.url : input.toString(), init });
     const next = answers.shift();
     if (!next) return Promise.reject(new Error('no scripted answer'));
     return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
   };
-  return { fetch: fetchFn as typeof fetch, seen };
+  return { fetch: fetchFn, seen };
 }
 
 const json = (status: number, body: unknown) =>

@@ -76,8 +76,8 @@ describe('selectEngine: table', () => {
       reasons: {
         webllm: 'This browser has no WebGPU.',
         'service-module': 'The page’s host does not offer an AI service.',
-        'openai-compatible': 'No OpenAI-compatible endpoint is set up.',
-        anthropic: 'No Anthropic API key is set.',
+        'openai-compatible': 'Not connected: use “Connect a model…” (OpenAI, OpenRouter, Ollama, LM Studio…).',
+        anthropic: 'Not connected: use “Connect a model…” with an Anthropic key.',
       },
     },
     {
@@ -168,7 +168,7 @@ describe('selectEngine: table', () => {
       service: 'yes',
       config: config(),
       choice: 'service-module',
-      summary: /can’t run: No OpenAI-compatible endpoint is set up\. Using the page’s AI service/,
+      summary: /can’t run: Not connected: use “Connect a model…”.*\. Using the page’s AI service/,
     },
     {
       name: 'no WebAssembly and nothing else',

@@ -66,9 +66,14 @@ export interface EnginePicking<M extends PickerModel = PickerModel> {
   connect?: ConnectLink;
 }
 
-/** A model's state in words: cached, needs N MB, or not available here and why. */
-export function describeModelState(state: ModelState | undefined): string {
+/**
+ * A model's state in words: cached, needs N MB, or not available here and why. The bundled test
+ * model (`testModel`) comes with the blocks' assets: it loads on first use, nothing to download.
+ */
+export function describeModelState(state: ModelState | undefined, model?: { testModel?: boolean }): string {
   if (!state) return 'Checking…';
+  if (model?.testModel && state.kind === 'download')
+    return `Comes with the blocks${state.bytes > 0 ? ` (${formatBytes(state.bytes)})` : ''}, loads on first use`;
   if (state.kind === 'ready') {
     const size = state.bytes ? ` · ${formatBytes(state.bytes)}` : '';
     return `${state.source === 'file' ? 'From your disk' : 'Downloaded'}${size}`;
@@ -209,7 +214,7 @@ function renderModelPicker<M extends PickerModel>(controller: EnginePicking<M>, 
   return html`<details class="model-picker" part="model-picker">
     <summary>
       Model: ${active?.name ?? 'none'}
-      <span class="hint">— ${describeModelState(active ? controller.states.get(active.id) : undefined)}</span>
+      <span class="hint">— ${describeModelState(active ? controller.states.get(active.id) : undefined, active)}</span>
     </summary>
     <div class="models" role="radiogroup" aria-label="In-browser models">
       ${controller.models.map((model) => renderModel(controller, model, model.id === active?.id, busy))}
@@ -313,7 +318,7 @@ function renderModel<M extends PickerModel>(
       }}
     />
     <label for=${id}>${model.name} <span class="hint">(${controller.whereModelRuns(model)})</span></label>
-    <span class="hint model-state">${describeModelState(state)}${memoryNote} · ${model.licence}</span>
+    <span class="hint model-state">${describeModelState(state, model)}${memoryNote} · ${model.licence}</span>
     ${note ? html`<span class="hint model-note">${note}</span>` : nothing}
     ${
       state?.kind === 'ready' && state.warning

@@ -1,4 +1,4 @@
-import { builtInCatalogue, engineCredit } from '@ai-blocks/runtime';
+import { engineCredit, modelLabel } from '@ai-blocks/runtime';
 import { html, nothing, type TemplateResult } from 'lit';
 
 /** What the provenance line shows (structural: the persistence package's Provenance fits). */
@@ -20,7 +20,7 @@ export interface ProvenanceLine {
  */
 function modelCredit(modelId: string): string | undefined {
   if (modelId === 'host-default') return undefined;
-  return builtInCatalogue().find((model) => model.id === modelId)?.name ?? modelId;
+  return modelLabel(modelId);
 }
 
 /**
@@ -38,10 +38,11 @@ export function renderProvenanceLine(
   const parts = [
     options.engine === false || !engineId ? undefined : engineCredit(engineId, backend),
     modelId ? modelCredit(modelId) : undefined,
-    outputTokens !== undefined ? `${outputTokens} tokens` : undefined,
-    seconds !== undefined ? `${seconds.toFixed(1)} s` : undefined,
+    // No-break spaces: a number never wraps away from its unit.
+    outputTokens !== undefined ? `${outputTokens}\u00a0tokens` : undefined,
+    seconds !== undefined ? `${seconds.toFixed(1)}\u00a0s` : undefined,
     options.speed !== false && outputTokens !== undefined && seconds
-      ? `${(outputTokens / seconds).toFixed(1)} tokens/s`
+      ? `${(outputTokens / seconds).toFixed(1)}\u00a0tokens/s`
       : undefined,
     completionStatus === 'stopped' ? 'stopped early' : completionStatus === 'error' ? 'ended with an error' : undefined,
     editedAt ? 'edited by a person' : undefined,
