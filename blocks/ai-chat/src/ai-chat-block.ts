@@ -220,7 +220,7 @@ export class AiChatBlock extends BlockElementBase {
             </p>`
           : nothing
       }
-      ${readonly ? nothing : renderChatSettings(conversation, busy)}
+      ${readonly ? nothing : renderChatSettings(conversation, busy, this.engines.activeLocalModel()?.id)}
       ${
         conversation.path.length > 0
           ? nothing

@@ -23,8 +23,15 @@ import type { ThreadNode } from './thread.js';
 export const valueOf = (event: Event) =>
   (event.target as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement).value;
 
-/** The engine picker, the assistant preset (or the person's own system prompt) and sampling. */
-export function renderChatSettings(conversation: ConversationController, busy: boolean) {
+/**
+ * The assistant preset (or the person's own system prompt), sampling, and the model the
+ * conversation last used when it is not the one the picker will use (`currentModelId`).
+ */
+export function renderChatSettings(
+  conversation: ConversationController,
+  busy: boolean,
+  currentModelId: string | undefined,
+) {
   const stored = conversation.storedSettings;
   return html`<div class="settings row">
       <label for="preset">Assistant</label>
@@ -37,10 +44,10 @@ export function renderChatSettings(conversation: ConversationController, busy: b
       </select>
     </div>
     ${
-      stored.modelId
+      stored.modelId && stored.modelId !== currentModelId
         ? html`<p class="hint" data-stored-model>
             This conversation last used
-            ${modelLabel(stored.modelId)}${stored.engineId ? ` (${engineCredit(stored.engineId)})` : ''}.
+            ${modelLabel(stored.modelId)}${stored.engineId ? ` — ${engineCredit(stored.engineId)}` : ''}.
           </p>`
         : nothing
     }

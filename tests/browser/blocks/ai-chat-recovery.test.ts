@@ -104,8 +104,15 @@ describe('AI Chat: no dead end after a failed reply', () => {
     await turn(app, block, 'Once more, please.', 2);
     // The default reply limit (512 tokens) used to take the whole window: only the last message was sent.
     expect(shadow(block).querySelector('[data-notice="history-trimmed"]')).to.equal(null);
-    expect(shadow(block).querySelector('[data-stored-model]')?.textContent).to.contain('AI Blocks test model');
-    expect(shadow(block).querySelector('[data-stored-model]')?.textContent).to.not.contain('ai-blocks-tiny');
+    // The model it last used is the one the picker shows: no second line about it.
+    expect(shadow(block).querySelector('[data-stored-model]')).to.equal(null);
+    // Another engine chosen: the line says, in labels, which model the conversation used.
+    await chooseEngine(block, 'service-module');
+    const stored = () => shadow(block).querySelector('[data-stored-model]')?.textContent.replace(/\s+/g, ' ') ?? '';
+    await until(() => stored() !== '', 'the line about the model last used');
+    expect(stored()).to.contain(
+      'last used AI Blocks test model (offline, answers with the alphabet) — In-browser model',
+    );
   });
 
   it('New conversation empties the thread; the next message is asked without the earlier history', async () => {

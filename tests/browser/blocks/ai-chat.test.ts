@@ -15,6 +15,7 @@ import {
 } from '../../helpers/host-page.js';
 import { requireModelServer } from '../../helpers/model-server.js';
 import { send } from '../../helpers/chat-block.js';
+import { presetPrompt } from '../../../blocks/ai-chat/src/presets.js';
 
 let servers: TestServers;
 before(async () => {
@@ -211,7 +212,10 @@ describe('AI Chat block in the host', () => {
   it('leaves the oldest turns out of the request when history outgrows the context window; says so', async () => {
     const app = await mountHost();
     const block = chatBlock(app);
-    block.settings = { contextWindow: 600 };
+    // A window whose history half holds about 40 estimated tokens besides the system prompt: one
+    // 100-character message (29) fits, two with the reply between them (69) do not.
+    const system = Math.ceil((presetPrompt('helpful') ?? '').length / 4);
+    block.settings = { contextWindow: 2 * (system + 16 + 40) };
     await chooseEngine(block, 'wasm');
     await turn(app, block, 'x'.repeat(100), 1);
     expect(shadow(block).querySelector('[data-notice="history-trimmed"]')).to.equal(null);
