@@ -1,5 +1,6 @@
 // The engine and model choice as one compact line (a disclosure) above the prompt or message
 // field: what will answer and how, with the list, the reasons and the models inside.
+import { probeCapabilities } from '@ai-blocks/runtime';
 import { expect } from '@open-wc/testing';
 import { blockIn, mountHost, shadow, until } from '../../helpers/host-page.js';
 
@@ -27,6 +28,29 @@ describe('The engine picker as one line', () => {
       expect(picker?.nextElementSibling?.matches('label[for="prompt"]')).to.equal(true);
       picker?.querySelector('summary')?.click();
       await until(() => select?.checkVisibility() === true, 'the choice to show');
+    } finally {
+      app.remove();
+    }
+  });
+
+  it('opens by itself when nothing can run here, and stays open once something can', async () => {
+    const app = await mountHost();
+    try {
+      const block = blockIn(app, 'ai-text');
+      const real = await probeCapabilities();
+      const picker = () => shadow(block).querySelector<HTMLDetailsElement>('details.engine-picker');
+      block.settings = { probe: { ...real, hostServiceModule: 'no', wasm: { ...real.wasm, available: false } } };
+      await until(
+        () => line(block).includes('none can run here'),
+        () => `nothing to run (got "${line(block)}")`,
+      );
+      await until(() => picker()?.open === true, 'the picker to open');
+      block.settings = { probe: { ...real, hostServiceModule: 'no' } };
+      await until(
+        () => line(block).includes('AI Blocks test model'),
+        () => `the CPU model (got "${line(block)}")`,
+      );
+      expect(picker()?.open).to.equal(true);
     } finally {
       app.remove();
     }

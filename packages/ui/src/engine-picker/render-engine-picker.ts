@@ -8,7 +8,7 @@ import {
   type EngineSelection,
   type ModelState,
 } from '@ai-blocks/runtime';
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { css, html, noChange, nothing, type TemplateResult } from 'lit';
 import type { ConnectLink } from './connect-link.js';
 import type { DeleteConfirmation } from './delete-confirmation.js';
 import { renderDownloadConsent, type DownloadConsent } from './download-consent.js';
@@ -107,10 +107,12 @@ export function renderEnginePicker<M extends PickerModel>(
     const reason = canPickEngine(selection, engineId) ? undefined : selection?.reasons[engineId]?.text;
     return reason ? [[engineId, reason] as const] : [];
   });
+  // Opens by itself when nothing can run (the person must choose or connect something); never
+  // closes by itself (noChange), so it does not shut under a person who opened it.
   return html`<details
       class="engine-picker"
       part="engine-picker"
-      ?open=${selection !== undefined && !selection.choice && !options.busy}
+      .open=${selection !== undefined && !selection.choice && !options.busy ? true : noChange}
     >
       <summary data-engine-line>${renderEngineLine(controller, label)}</summary>
       <div class="engine-panel">
