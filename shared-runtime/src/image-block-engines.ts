@@ -177,20 +177,20 @@ export function createImageModelManager(options: { probe: CapabilityProbe; fetch
       if (!support.supported) throw new AiError(AiErrorCode.ENGINE_UNAVAILABLE, support.reason);
       const files = await filesOf(model);
       const assetBaseUrl = assetBaseFor(undefined);
-      const { downloadModel } = await importImplementation(
+      // Stored only, no Blob handed back: a deleted model's storage then stops counting at once.
+      const { storeModel } = await importImplementation(
         () => importModelDownload(assetBaseUrl),
         'The model download',
         `${assetBaseUrl}model-download.js`,
-        ['downloadModel'],
+        ['storeModel'],
       );
       const total = files.reduce((sum, file) => sum + (file.bytes ?? 0), 0) || 1;
       let done = 0;
       for (const file of files) {
         const start = done;
-        await downloadModel({
+        await storeModel({
           url: file.url,
           cacheName: IMAGE_MODEL_CACHE_NAME,
-          requireCache: true,
           ...(file.bytes ? { expectedBytes: file.bytes, maxBytes: capForSize(file.bytes, 0.5) } : {}),
           ...(file.sha256 ? { sha256: file.sha256 } : {}),
           ...(downloadOptions.abortSignal ? { abortSignal: downloadOptions.abortSignal } : {}),

@@ -4,7 +4,7 @@
 // a new document, and writes nothing before Keep. Cloud options stay for the OpenAI-compatible
 // engine; a model too large for the device is refused before any download.
 import { TYPE_IDS } from '@ai-blocks/block-metadata';
-import { builtInImageCatalogue, type CapabilityProbe } from '@ai-blocks/runtime';
+import { builtInImageCatalogue, createImageModelManager, EMPTY_PROBE, type CapabilityProbe } from '@ai-blocks/runtime';
 import { expect } from '@open-wc/testing';
 import type { AiBlocksHostApp } from '../../../packages/host/src/page/host-app.js';
 import { openHostInNewDocument, type HostDocument } from '../../helpers/host-document.js';
@@ -186,6 +186,14 @@ describe('AI Image in the browser (built block, host without an AI service)', ()
     expect(row()?.textContent).to.contain('Downloaded');
     // Now cached: the automatic choice needs no download.
     expect(engineSummary(block)).to.not.contain('download');
+    // Deleted again, its files stop counting against the site's storage at once (the download
+    // kept no Blob of them alive: Chromium would count them until the garbage collector ran).
+    const usage = async () => (await navigator.storage.estimate()).usage ?? 0;
+    const stored = await usage();
+    const model = builtInImageCatalogue().find((entry) => entry.id === TINY);
+    if (!model) throw new Error('no tiny model');
+    await createImageModelManager({ probe: EMPTY_PROBE }).remove(model);
+    expect(await usage()).to.be.lessThan(stored - 100_000);
     app.remove();
   });
 
