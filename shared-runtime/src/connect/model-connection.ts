@@ -141,7 +141,8 @@ export async function checkConnection(
       'Use the server’s https:// address.';
     return { ok: false, reason: 'insecure', error: new AiError(AiErrorCode.NETWORK, message, { retryable: false }) };
   }
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let response: Response;
   try {
@@ -152,7 +153,9 @@ export async function checkConnection(
       return {
         ok: false,
         reason: 'unreachable',
-        error: new AiError(AiErrorCode.TIMEOUT, `${url.host} did not answer within 15 s.`, { cause: error }),
+        error: new AiError(AiErrorCode.TIMEOUT, `${url.host} did not answer within ${String(timeoutMs / 1000)} s.`, {
+          cause: error,
+        }),
       };
     return diagnoseFailedFetch(url, error, doFetch);
   }

@@ -81,6 +81,21 @@ describe('checking a connection a person enters', () => {
     if (!gone.ok) expect(gone.error.message).toContain('Could not reach api.example.com');
   });
 
+  it('says how long it waited for a server that never answers', async () => {
+    const hanging: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => {
+          reject(new DOMException('timed out', 'TimeoutError'));
+        });
+      });
+    const result = await checkConnection(openai, { fetch: hanging, timeoutMs: 50 });
+    expect(result).toMatchObject({ ok: false, reason: 'unreachable' });
+    if (!result.ok) {
+      expect(result.error.code).toBe('TIMEOUT');
+      expect(result.error.message).toBe('api.example.com did not answer within 0.05 s.');
+    }
+  });
+
   it('refuses an http server on another computer from an https page before asking, and a non-URL', async () => {
     const { fetch, seen } = scriptedFetch([]);
     const insecure = await checkConnection(

@@ -1,4 +1,4 @@
-import type { ModelConnection } from '@ai-blocks/runtime';
+import type { EngineId, ModelConnection } from '@ai-blocks/runtime';
 import { html, type ReactiveControllerHost } from 'lit';
 import { revealAndFocus } from '../reveal.js';
 import type { ConnectForm, ConnectPurpose } from './connect-form.js';
@@ -25,10 +25,34 @@ export class ConnectLink {
     },
   ) {}
 
+  /** The model the page's connection has for this purpose (Anthropic has none for images). */
+  private model(): string | undefined {
+    const connection = personConnection();
+    if (this.options.purpose === 'text') return connection?.model || undefined;
+    return connection?.kind === 'openai-compatible' ? connection.imageModel : undefined;
+  }
+
+  /** The engine the person's connection serves for this purpose, if any. */
+  engine(): ModelConnection['kind'] | undefined {
+    return this.model() ? personConnection()?.kind : undefined;
+  }
+
+  /**
+   * A picker's engine choice once the connection changed: connecting means "use it" (a picker
+   * pointed at another engine keeps that); forgetting hands the choice back to Automatic, unless
+   * the host set that engine up itself.
+   */
+  follow(choice: EngineId | 'auto'): EngineId | 'auto' {
+    const engine = this.engine();
+    if (engine) return choice === 'auto' ? engine : choice;
+    const cloud = choice === 'openai-compatible' || choice === 'anthropic';
+    return cloud && !this.options.hostConfigured(choice) ? 'auto' : choice;
+  }
+
   /** The connected model for this purpose, in words ("gpt-4o-mini at api.openai.com"). */
   text(): string | undefined {
     const connection = personConnection();
-    const model = this.options.purpose === 'images' ? connection?.imageModel : connection?.model;
+    const model = this.model();
     if (!connection || !model) return undefined;
     let where = connection.baseURL;
     try {

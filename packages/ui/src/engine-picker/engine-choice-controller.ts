@@ -95,8 +95,7 @@ export class EngineChoiceController implements ReactiveController {
       hostConfigured: (kind) => Boolean(kind === 'anthropic' ? settings().anthropic : settings().openaiCompatible),
     });
     // A model the person connected (on this page, or remembered) is what they asked to use.
-    const connected = personConnection();
-    this.engineChoice = connected?.model ? connected.kind : 'auto';
+    this.engineChoice = this.connect.follow('auto');
     // Listen from the start: the handshake can complete before the host connects the controller.
     listenForHostService(host, (offered) => {
       this.hostAnswersService = offered ? 'yes' : 'no';
@@ -110,14 +109,9 @@ export class EngineChoiceController implements ReactiveController {
     void this.refresh();
   };
 
-  // Connecting a model means "use it": every block on the page switches to it (a block the
-  // person pointed at another engine keeps that); forgetting it hands the choice back to Automatic.
+  // Every picker on the page follows the person's connection (ConnectLink.follow).
   private readonly handleConnectionChanged = (): void => {
-    const connection = personConnection();
-    const kind = connection?.model ? connection.kind : undefined;
-    if (kind && this.engineChoice === 'auto') this.engineChoice = kind;
-    if (!kind && (this.engineChoice === 'openai-compatible' || this.engineChoice === 'anthropic'))
-      this.engineChoice = 'auto';
+    this.engineChoice = this.connect.follow(this.engineChoice);
     this.reselect();
   };
 

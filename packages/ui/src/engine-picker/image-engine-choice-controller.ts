@@ -71,8 +71,8 @@ export class ImageEngineChoiceController implements ReactiveController, EnginePi
       purpose: 'images',
       hostConfigured: (kind) => kind === 'openai-compatible' && Boolean(settings().openaiCompatible),
     });
-    const connected = personConnection();
-    if (connected?.imageModel && connected.kind === 'openai-compatible') this.engineChoice = 'openai-compatible';
+    // An image model the person connected is what they asked to use.
+    this.engineChoice = this.connect.follow('auto');
     // Listen from the start: the handshake can complete before the host connects the controller.
     listenForHostService(host, (offered) => {
       this.hostAnswersService = offered ? 'yes' : 'no';
@@ -85,13 +85,9 @@ export class ImageEngineChoiceController implements ReactiveController, EnginePi
     void this.refresh();
   };
 
-  // A connected image model is what the person asked to use; forgetting it hands back Automatic.
+  // Every picker on the page follows the person's connection (ConnectLink.follow).
   private readonly handleConnectionChanged = (): void => {
-    const connection = personConnection();
-    const connected = connection?.kind === 'openai-compatible' && Boolean(connection.imageModel);
-    if (connected && this.engineChoice === 'auto') this.engineChoice = 'openai-compatible';
-    if (!connected && this.engineChoice === 'openai-compatible' && !this.settings().openaiCompatible)
-      this.engineChoice = 'auto';
+    this.engineChoice = this.connect.follow(this.engineChoice);
     this.reselect();
   };
 
